@@ -1,0 +1,43 @@
+package io.higressj.config.model;
+
+import static java.util.Objects.requireNonNull;
+
+import io.higressj.config.resource.Problem;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A complete, validated, immutable configuration. The data plane reads the current snapshot once per
+ * request (at request headers) and keeps it until the request ends.
+ *
+ * @param version increases with every published snapshot
+ * @param created when it was compiled
+ * @param routes the route table
+ * @param clusters by cluster name
+ * @param tls server certificates
+ * @param problems what was rejected (ERROR) or applied with a defect (WARNING) while compiling
+ */
+public record Snapshot(
+    long version,
+    Instant created,
+    RouteTable routes,
+    Map<String, ClusterConfig> clusters,
+    TlsConfig tls,
+    List<Problem> problems) {
+  public Snapshot {
+    requireNonNull(created, "created");
+    requireNonNull(routes, "routes");
+    clusters = Map.copyOf(clusters);
+    requireNonNull(tls, "tls");
+    problems = List.copyOf(problems);
+  }
+
+  public static Snapshot empty() {
+    return new Snapshot(0, Instant.EPOCH, RouteTable.empty(), Map.of(), TlsConfig.empty(), List.of());
+  }
+
+  public Snapshot withVersion(long v) {
+    return new Snapshot(v, created, routes, clusters, tls, problems);
+  }
+}
