@@ -1,0 +1,29 @@
+# Sourced by bin/ scripts: sets JAVA to a java binary of version 21 or newer.
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -1
+}
+
+find_java() {
+  local c m
+  for c in "${HIGRESS_JAVA:-}" "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java 2>/dev/null || true)" \
+           /usr/lib/jvm/*/bin/java /opt/java/*/bin/java /opt/*/bin/java "$HOME"/.sdkman/candidates/java/*/bin/java; do
+    [ -n "$c" ] && [ -x "$c" ] || continue
+    m="$(java_major "$c")"
+    if [ -n "$m" ] && [ "$m" -ge 21 ]; then
+      JAVA="$c"
+      JAVA_MAJOR="$m"
+      return 0
+    fi
+  done
+  echo "higress: no JDK 21 or newer found; install one or set HIGRESS_JAVA=/path/to/bin/java" >&2
+  return 1
+}
+
+# Modest defaults: a small heap that grows on demand, no warnings from Netty's native transport.
+default_jvm_options() {
+  local o="-XX:+UseParallelGC -Xms32m -Xmx1g -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+  if [ "${JAVA_MAJOR:-21}" -ge 24 ]; then o="$o --sun-misc-unsafe-memory-access=allow"; fi
+  echo "$o"
+}
+
+find_java

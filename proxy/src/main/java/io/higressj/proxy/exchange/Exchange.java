@@ -1,0 +1,545 @@
+package io.higressj.proxy.exchange;
+
+import io.higressj.config.model.ClusterConfig;
+import io.higressj.config.model.Endpoint;
+import io.higressj.config.model.Route;
+import io.higressj.config.model.RouteTable;
+import io.higressj.config.model.Snapshot;
+import io.higressj.config.model.VirtualHost;
+import io.higressj.proxy.DataPlane;
+import io.higressj.proxy.accesslog.AccessLogEntry;
+import io.higressj.proxy.upstream.UpstreamConnection;
+import io.higressj.proxy.upstream.UpstreamListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request and its response, from downstream request headers to the last response byte. All of
+ * it runs on the downstream channel's event loop, which is also the loop of the upstream connection.
+ * The snapshot is read once, at request headers, and kept to the end.
+ */
+final class Exchange implements UpstreamListener {
+  private static final int MAX_ATTEMPTS = 2;
+
+  private final ProxyHandler handler;
+  private final DataPlane dataPlane;
+  private final Channel downstream;
+  private final HttpRequest request;
+  private final long startNanos = System.nanoTime();
+  private final long startMillis = System.currentTimeMillis();
+  private final String method;
+  private final String originalTarget;
+  private final String authority;
+  private final String protocol;
+
+  private Route route;
+  private ClusterConfig cluster;
+  private Endpoint endpoint;
+  private UpstreamConnection upstream;
+  private ArrayDeque<HttpContent> pendingBody;
+  private ScheduledFuture<?> timeout;
+  private String requestId = "-";
+  private String flags = "-";
+  private int attempts;
+
+  private final boolean http10Request;
+  private final boolean arrivedFull;
+  private boolean keepAliveDownstream;
+  private boolean requestHasBody;
+  private boolean requestComplete;
+  private boolean requestWrittenUpstream; // some of the request went to the current upstream
+  private boolean localReply;
+  private boolean responseStarted;
+  private boolean responseComplete;
+  private boolean upstreamKeepAlive;
+  private boolean webSocket;
+  private boolean tunnel;
+  private boolean done;
+  private int status;
+  private long bytesIn;
+  private long bytesOut;
+
+  Exchange(ProxyHandler handler, HttpRequest req) {
+    this.handler = handler;
+    this.dataPlane = handler.dataPlane();
+    this.downstream = handler.ctx().channel();
+    this.http10Request = req.protocolVersion() == HttpVersion.HTTP_1_0;
+    this.arrivedFull = req instanceof FullHttpRequest;
+    if (req instanceof FullHttpRequest full) {
+      // split so the headers can be written again on a retry; the body travels as content
+      this.request = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+    } else {
+      this.request = req;
+    }
+    this.method = req.method().name();
+    this.originalTarget = req.uri();
+    String host = req.headers().get(HttpHeaderNames.HOST);
+    this.authority = host == null ? "" : host;
+    this.protocol = handler.http2() ? "HTTP/2" : req.protocolVersion().text();
+  }
+
+  boolean requestComplete() {
+    return requestComplete;
+  }
+
+  /** Downstream may be read while the upstream is connected and writable (or the request is over). */
+  boolean wantsDownstreamReads() {
+    if (requestComplete || localReply || tunnel) return true;
+    return upstream != null && requestWrittenUpstream && upstream.channel().isWritable();
+  }
+
+  void start() {
+    HttpHeaders h = request.headers();
+    if (request.decoderResult().isFailure()) {
+      keepAliveDownstream = false;
+      sendLocalReply(HttpResponseStatus.BAD_REQUEST, "bad request", "-");
+      return;
+    }
+    keepAliveDownstream = handler.http2() || HttpUtil.isKeepAlive(request);
+    webSocket = !handler.http2() && HeaderRules.isWebSocketUpgrade(h);
+
+    String target = request.uri();
+    String host = authority;
+    if (!target.startsWith("/")) {
+      // absolute-form (RFC 9112 3.2.2): its authority replaces Host
+      int scheme = target.indexOf("://");
+      if (scheme > 0) {
+        int pathStart = target.indexOf('/', scheme + 3);
+        int queryStart = target.indexOf('?', scheme + 3);
+        int end = pathStart < 0 ? (queryStart < 0 ? target.length() : queryStart) : pathStart;
+        if (queryStart >= 0 && queryStart < end) end = queryStart;
+        host = target.substring(scheme + 3, end);
+        String rest = target.substring(end);
+        target = rest.isEmpty() ? "/" : (rest.startsWith("?") ? "/" + rest : rest);
+        request.setUri(target);
+        h.set(HttpHeaderNames.HOST, host);
+      } else if (!"*".equals(target) || request.method() != HttpMethod.OPTIONS) {
+        keepAliveDownstream = false;
+        sendLocalReply(HttpResponseStatus.BAD_REQUEST, "bad request target", "-");
+        return;
+      }
+    }
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+
+    Snapshot snapshot = dataPlane.snapshots().get();
+    VirtualHost vh = snapshot.routes().select(RouteTable.normalizeHost(host));
+    route = vh == null ? null : vh.match(path);
+    if (route == null) {
+      sendLocalReply(HttpResponseStatus.NOT_FOUND, "route not found", "NR");
+      return;
+    }
+    cluster = snapshot.clusters().get(route.cluster());
+    if (cluster == null || cluster.endpoints().isEmpty()) {
+      sendLocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", "UH");
+      return;
+    }
+
+    boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+    long contentLength = HttpUtil.getContentLength(request, -1L);
+    requestHasBody = chunked || contentLength > 0 || (handler.http2() && !arrivedFull);
+    boolean expectContinue = HttpUtil.is100ContinueExpected(request);
+    prepareUpstreamHeaders(h, contentLength);
+    if (expectContinue) {
+      // we answer 100-continue ourselves (like Envoy): the upstream sees a plain request
+      downstream.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+    }
+    timeout = downstream.eventLoop().schedule(this::onTimeout,
+        dataPlane.options().upstreamResponseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    connect();
+    handler.updateAutoRead();
+  }
+
+  private void prepareUpstreamHeaders(HttpHeaders h, long contentLength) {
+    h.remove(HttpHeaderNames.EXPECT);
+    HeaderRules.stripHopByHop(h, webSocket);
+    if (handler.http2()) HeaderRules.stripHttp2Extensions(h);
+    if (requestHasBody && contentLength < 0) {
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    String client = clientIp();
+    String xff = h.get("x-forwarded-for");
+    h.set("x-forwarded-for", xff == null || xff.isEmpty() ? client : xff + ", " + client);
+    h.set("x-forwarded-proto", handler.tls() ? "https" : "http");
+    if (!authority.isEmpty()) h.set("x-forwarded-host", authority);
+    h.set("x-real-ip", client);
+    String rid = h.get("x-request-id");
+    if (rid == null || rid.isEmpty()) {
+      rid = UUID.randomUUID().toString();
+      h.set("x-request-id", rid);
+    }
+    requestId = rid;
+  }
+
+  private String clientIp() {
+    Channel c = handler.http2() && downstream.parent() != null ? downstream.parent() : downstream;
+    SocketAddress a = c.remoteAddress();
+    if (a instanceof InetSocketAddress isa && isa.getAddress() != null) return isa.getAddress().getHostAddress();
+    return a == null ? "-" : a.toString();
+  }
+
+  private void connect() {
+    attempts++;
+    endpoint = dataPlane.pickEndpoint(downstream.eventLoop(), cluster);
+    dataPlane.pool(downstream.eventLoop()).acquire(endpoint, this, this::onConnected);
+  }
+
+  private void onConnected(UpstreamConnection conn, Throwable cause) {
+    if (done || localReply) {
+      if (conn != null) conn.release();
+      return;
+    }
+    if (conn == null) {
+      if (attempts < MAX_ATTEMPTS && cluster.endpoints().size() > 1) {
+        connect(); // nothing was sent: always safe to try another endpoint
+        return;
+      }
+      cancelTimeout();
+      sendLocalReply(HttpResponseStatus.BAD_GATEWAY, "upstream connect error", "UF");
+      return;
+    }
+    upstream = conn;
+    requestWrittenUpstream = true;
+    conn.channel().write(request);
+    if (pendingBody != null) {
+      HttpContent c;
+      while ((c = pendingBody.poll()) != null) conn.channel().write(c);
+    }
+    if (!requestHasBody && requestComplete) {
+      // body-less request: the terminator was already swallowed by onRequestContent
+      conn.channel().write(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+    conn.channel().flush();
+    handler.updateAutoRead();
+  }
+
+  void onRequestContent(HttpContent c) {
+    boolean last = c instanceof LastHttpContent;
+    bytesIn += c.content().readableBytes();
+    if (last) requestComplete = true;
+    if (localReply || tunnel || done) {
+      c.release();
+      if (last) maybeFinish();
+      return;
+    }
+    if (!requestHasBody) {
+      // nothing to forward; the upstream request gets its own terminator
+      c.release();
+      if (upstream != null && last) upstream.channel().write(LastHttpContent.EMPTY_LAST_CONTENT);
+      if (last) maybeFinish();
+      return;
+    }
+    if (upstream == null) {
+      if (pendingBody == null) pendingBody = new ArrayDeque<>();
+      pendingBody.add(c);
+    } else {
+      upstream.channel().write(c);
+      if (!upstream.channel().isWritable()) handler.updateAutoRead();
+    }
+    if (last) maybeFinish();
+  }
+
+  void flushUpstream() {
+    if (upstream != null && !tunnel) upstream.channel().flush();
+  }
+
+  void onDownstreamWritabilityChanged() {
+    if (upstream != null) {
+      upstream.channel().config().setAutoRead(downstream.isWritable());
+    }
+  }
+
+  @Override
+  public void onUpstreamWritabilityChanged(UpstreamConnection conn) {
+    handler.updateAutoRead();
+  }
+
+  @Override
+  public void onUpstreamMessage(UpstreamConnection conn, Object msg) {
+    if (conn != upstream || done && !tunnel) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (tunnel) { // bytes after the 101, before the pipelines were switched
+      downstream.write(msg);
+      return;
+    }
+    if (msg instanceof HttpResponse res) {
+      onUpstreamResponse(res);
+      if (msg instanceof HttpContent c) onUpstreamContent(c);
+    } else if (msg instanceof HttpContent c) {
+      onUpstreamContent(c);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private boolean skippingInterim;
+
+  private void onUpstreamResponse(HttpResponse res) {
+    if (res.decoderResult().isFailure()) {
+      upstreamProtocolError();
+      return;
+    }
+    int code = res.status().code();
+    if (code == 101 && webSocket) {
+      startTunnel(res);
+      return;
+    }
+    if (code >= 100 && code < 200) {
+      skippingInterim = true; // 100/102/103: not forwarded (we answered 100-continue ourselves)
+      return;
+    }
+    skippingInterim = false;
+    cancelTimeout();
+    responseStarted = true;
+    status = code;
+    upstreamKeepAlive = HttpUtil.isKeepAlive(res);
+    HttpHeaders h = res.headers();
+    long contentLength = HttpUtil.getContentLength(res, -1L);
+    HeaderRules.stripHopByHop(h, false);
+    boolean bodyless = request.method() == HttpMethod.HEAD || code == 204 || code == 304;
+    if (handler.http2()) {
+      res.setProtocolVersion(HttpVersion.HTTP_1_1);
+    } else {
+      HttpVersion clientVersion = request.protocolVersion();
+      res.setProtocolVersion(HttpVersion.HTTP_1_1);
+      if (contentLength < 0 && !bodyless) {
+        if (originalHttp10()) {
+          keepAliveDownstream = false; // close-delimited body for an HTTP/1.0 client
+        } else {
+          h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+      }
+      if (!requestComplete) keepAliveDownstream = false; // body still coming: the connection cannot be reused safely
+      if (!keepAliveDownstream) {
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      } else if (originalHttp10()) {
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      }
+      if (clientVersion == HttpVersion.HTTP_1_0) res.setProtocolVersion(HttpVersion.HTTP_1_0);
+    }
+    downstream.write(res);
+  }
+
+
+  private boolean originalHttp10() {
+    return http10Request;
+  }
+
+  private void onUpstreamContent(HttpContent c) {
+    if (skippingInterim) {
+      c.release();
+      return;
+    }
+    if (!responseStarted) {
+      c.release();
+      return;
+    }
+    if (c.decoderResult().isFailure()) {
+      c.release();
+      upstreamProtocolError();
+      return;
+    }
+    bytesOut += c.content().readableBytes();
+    boolean last = c instanceof LastHttpContent;
+    if (last) {
+      responseComplete = true;
+      downstream.writeAndFlush(c);
+      UpstreamConnection conn = upstream;
+      upstream = null;
+      if (upstreamKeepAlive && requestComplete) conn.release();
+      else conn.discard();
+      maybeFinish();
+      return;
+    }
+    downstream.write(c);
+    if (!downstream.isWritable()) upstream.channel().config().setAutoRead(false);
+  }
+
+  @Override
+  public void onUpstreamReadComplete(UpstreamConnection conn) {
+    downstream.flush();
+  }
+
+  @Override
+  public void onUpstreamClosed(UpstreamConnection conn, Throwable cause) {
+    if (conn != upstream) return;
+    upstream = null;
+    if (tunnel) {
+      downstream.close();
+      return;
+    }
+    if (done) return;
+    if (!responseStarted) {
+      if (conn.reused() && !requestHasBody && attempts < MAX_ATTEMPTS + 1) {
+        // a kept-alive connection the upstream had just closed: the request never reached it
+        attempts++;
+        dataPlane.pool(downstream.eventLoop()).acquire(endpoint, this, this::onConnected);
+        return;
+      }
+      cancelTimeout();
+      sendLocalReply(HttpResponseStatus.BAD_GATEWAY, "upstream connection closed before response", "UC");
+      return;
+    }
+    // the response was cut short: the client must see it was incomplete
+    flags = "UC";
+    abortDownstream();
+  }
+
+  private void upstreamProtocolError() {
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) conn.discard();
+    cancelTimeout();
+    if (!responseStarted) {
+      sendLocalReply(HttpResponseStatus.BAD_GATEWAY, "upstream protocol error", "UPE");
+    } else {
+      flags = "UPE";
+      abortDownstream();
+    }
+  }
+
+  private void onTimeout() {
+    timeout = null;
+    if (done || responseStarted) return;
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) conn.discard();
+    sendLocalReply(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream request timeout", "UT");
+  }
+
+  private void cancelTimeout() {
+    if (timeout != null) {
+      timeout.cancel(false);
+      timeout = null;
+    }
+  }
+
+  void onDownstreamClosed() {
+    if (done) return;
+    if (flags.equals("-")) flags = "DC";
+    cancelTimeout();
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null && !tunnel) conn.discard();
+    releasePending();
+    finish();
+  }
+
+  private void abortDownstream() {
+    releasePending();
+    keepAliveDownstream = false;
+    downstream.close(); // HTTP/1.1: the connection; HTTP/2: the stream (RST_STREAM)
+    finish();
+  }
+
+  private void sendLocalReply(HttpResponseStatus st, String text, String flag) {
+    localReply = true;
+    flags = flag;
+    status = st.code();
+    releasePending();
+    ByteBuf body = Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8);
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    bytesOut += body.readableBytes();
+    if (!requestComplete) keepAliveDownstream = false; // the unread body would be taken for the next request
+    if (!handler.http2() && !keepAliveDownstream) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    responseStarted = true;
+    responseComplete = true;
+    var f = downstream.writeAndFlush(res);
+    if (handler.http2() && !requestComplete) f.addListener(ChannelFutureListener.CLOSE);
+    if (!requestComplete) {
+      // stop waiting for the rest of the body
+      if (!handler.http2()) f.addListener(ChannelFutureListener.CLOSE);
+      finish();
+    } else {
+      maybeFinish();
+    }
+  }
+
+  private void startTunnel(HttpResponse res) {
+    cancelTimeout();
+    tunnel = true;
+    responseStarted = true;
+    responseComplete = true;
+    status = 101;
+    UpstreamConnection conn = upstream;
+    conn.detach();
+    Channel up = conn.channel();
+    downstream.writeAndFlush(res);
+    // after the 101, both sides carry opaque bytes: splice them
+    ChannelPipeline dp = downstream.pipeline();
+    ChannelPipeline upp = up.pipeline();
+    dp.addLast("tunnel", new TunnelHandler(up));
+    upp.addLast("tunnel", new TunnelHandler(downstream));
+    for (String name : dp.names()) {
+      var hdl = dp.get(name);
+      if (hdl instanceof io.netty.handler.codec.http.HttpServerCodec
+          || hdl instanceof io.netty.handler.codec.http.HttpServerUpgradeHandler
+          || hdl instanceof io.netty.handler.codec.http.HttpServerKeepAliveHandler) {
+        dp.remove(name);
+      }
+    }
+    dp.remove(handler);
+    upp.remove("upstream");
+    upp.remove("codec");
+    upp.remove("idle");
+    upstream = null;
+    downstream.config().setAutoRead(true);
+    up.config().setAutoRead(true);
+    finish();
+  }
+
+  private void releasePending() {
+    if (pendingBody != null) {
+      HttpContent c;
+      while ((c = pendingBody.poll()) != null) c.release();
+    }
+  }
+
+  private void maybeFinish() {
+    if (!done && responseComplete && requestComplete) finish();
+  }
+
+  private void finish() {
+    if (done) return;
+    done = true;
+    cancelTimeout();
+    if (dataPlane.accessLog().enabled()) {
+      dataPlane.accessLog().log(new AccessLogEntry(startMillis, method, authority, originalTarget, protocol, status,
+          bytesIn, bytesOut, (System.nanoTime() - startNanos) / 1000,
+          endpoint == null ? "-" : endpoint.toString(), route == null ? "-" : route.name(), flags, clientIp(), requestId));
+    }
+    handler.exchangeDone(this, keepAliveDownstream && !tunnel && responseComplete);
+  }
+}

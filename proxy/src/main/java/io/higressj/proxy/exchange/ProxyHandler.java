@@ -1,0 +1,163 @@
+package io.higressj.proxy.exchange;
+
+import io.higressj.proxy.DataPlane;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * The downstream end of the proxy: one per HTTP/1.1 connection or per HTTP/2 stream. Requests are
+ * served one at a time; pipelined HTTP/1.1 requests wait (with reading paused) until the previous
+ * response is complete, so responses go out in request order.
+ */
+public final class ProxyHandler extends ChannelInboundHandlerAdapter {
+  private final DataPlane dataPlane;
+  private final boolean http2;
+  private final boolean tls;
+  private ChannelHandlerContext ctx;
+  private Exchange current;
+  private ArrayDeque<Object> queued;
+
+  /**
+   * @param http2 this handler serves one HTTP/2 stream (behind Http2StreamFrameToHttpObjectCodec)
+   * @param tls the downstream connection is TLS (X-Forwarded-Proto: https)
+   */
+  public ProxyHandler(DataPlane dataPlane, boolean http2, boolean tls) {
+    this.dataPlane = dataPlane;
+    this.http2 = http2;
+    this.tls = tls;
+  }
+
+  DataPlane dataPlane() {
+    return dataPlane;
+  }
+
+  boolean http2() {
+    return http2;
+  }
+
+  boolean tls() {
+    return tls;
+  }
+
+  ChannelHandlerContext ctx() {
+    return ctx;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (queued != null && !queued.isEmpty() || (current != null && current.requestComplete() && msg instanceof HttpRequest)) {
+      // a pipelined request: hold it until the current exchange is done
+      if (queued == null) queued = new ArrayDeque<>();
+      queued.add(msg);
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
+    dispatch(msg);
+  }
+
+  private void dispatch(Object msg) {
+    if (msg instanceof HttpRequest req) {
+      if (current != null) { // cannot happen with a conforming decoder; never mix two exchanges
+        ReferenceCountUtil.release(msg);
+        ctx.close();
+        return;
+      }
+      Exchange e = new Exchange(this, req);
+      current = e;
+      e.start();
+      if (msg instanceof FullHttpRequest full) {
+        e.onRequestContent(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+      }
+    } else if (msg instanceof HttpContent c) {
+      Exchange e = current;
+      if (e == null) {
+        c.release(); // rest of a body whose exchange already ended (local reply)
+      } else {
+        e.onRequestContent(c);
+      }
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /** Called by the exchange when both its request and response are complete. */
+  void exchangeDone(Exchange e, boolean keepAlive) {
+    if (current != e) return;
+    current = null;
+    if (!keepAlive || http2) {
+      if (!http2) ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    while (queued != null && !queued.isEmpty()) {
+      if (queued.peek() instanceof HttpRequest && current != null) break;
+      dispatch(queued.poll());
+    }
+    updateAutoRead();
+  }
+
+  /**
+   * Reads from downstream only when nothing is queued and the current exchange can take more (its
+   * upstream is connected and writable).
+   */
+  void updateAutoRead() {
+    boolean read = (queued == null || queued.isEmpty()) && (current == null || current.wantsDownstreamReads());
+    var config = ctx.channel().config();
+    if (config.isAutoRead() != read) {
+      config.setAutoRead(read);
+      if (read) ctx.read();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    Exchange e = current;
+    if (e != null) e.flushUpstream();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Exchange e = current;
+    if (e != null) e.onDownstreamWritabilityChanged();
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent) {
+      // h2c upgrade: the multiplexer serves the connection from now on
+      ctx.pipeline().remove(this);
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Exchange e = current;
+    current = null;
+    if (e != null) e.onDownstreamClosed();
+    if (queued != null) {
+      for (Object o : queued) ReferenceCountUtil.release(o);
+      queued.clear();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

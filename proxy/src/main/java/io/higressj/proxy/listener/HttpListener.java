@@ -1,0 +1,157 @@
+package io.higressj.proxy.listener;
+
+import io.higressj.proxy.DataPlane;
+import io.higressj.proxy.exchange.ProxyHandler;
+import io.higressj.proxy.tls.ServerCertificates;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.util.AsciiString;
+import java.net.InetSocketAddress;
+
+/**
+ * One HTTP listener: plain (HTTP/1.1, h2c by prior knowledge or Upgrade) or TLS (SNI certificate
+ * selection, ALPN h2 or http/1.1). Every connection ends in a {@link ProxyHandler}, per connection
+ * for HTTP/1.1 and per stream for HTTP/2.
+ */
+public final class HttpListener implements AutoCloseable {
+  private final Channel serverChannel;
+  private final String name;
+
+  private HttpListener(String name, Channel serverChannel) {
+    this.name = name;
+    this.serverChannel = serverChannel;
+  }
+
+  /**
+   * Binds and starts accepting.
+   *
+   * @param certificates null for a plain-text listener
+   */
+  public static HttpListener bind(String name, DataPlane dataPlane, EventLoopGroup group, String host, int port,
+      ServerCertificates certificates) throws InterruptedException {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(group)
+        .channel(dataPlane.transport().serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            if (certificates == null) {
+              initCleartext(ch.pipeline(), dataPlane);
+            } else {
+              ch.pipeline().addLast("sni", new SniHandler(certificates));
+              ch.pipeline().addLast("alpn", new Alpn(dataPlane));
+            }
+          }
+        });
+    Channel ch = b.bind(host, port).sync().channel();
+    return new HttpListener(name, ch);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    serverChannel.close().syncUninterruptibly();
+  }
+
+  static HttpServerCodec newServerCodec(DataPlane dp) {
+    return new HttpServerCodec(new HttpDecoderConfig()
+        .setMaxInitialLineLength(dp.options().maxInitialLineLength())
+        .setMaxHeaderSize(dp.options().maxHeaderSize())
+        .setMaxChunkSize(64 * 1024));
+  }
+
+  static Http2FrameCodec newFrameCodec() {
+    return Http2FrameCodecBuilder.forServer()
+        .initialSettings(Http2Settings.defaultSettings()
+            .maxConcurrentStreams(1000)
+            .initialWindowSize(1 << 20)
+            .maxHeaderListSize(64 * 1024))
+        .validateHeaders(true)
+        .build();
+  }
+
+  static Http2MultiplexHandler newMultiplexHandler(DataPlane dp, boolean tls) {
+    return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+      @Override
+      protected void initChannel(Http2StreamChannel ch) {
+        ch.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
+        ch.pipeline().addLast("proxy", new ProxyHandler(dp, true, tls));
+      }
+    });
+  }
+
+  private static void initCleartext(ChannelPipeline p, DataPlane dp) {
+    HttpServerCodec codec = newServerCodec(dp);
+    HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
+        AsciiString.contentEquals("h2c", protocol)
+            ? new Http2ServerUpgradeCodec(newFrameCodec(), newMultiplexHandler(dp, false))
+            : null,
+        64 * 1024);
+    ChannelHandler priorKnowledge = new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast(newFrameCodec(), newMultiplexHandler(dp, false));
+      }
+    };
+    p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
+    p.addLast("proxy", new ProxyHandler(dp, false, false));
+  }
+
+  /** After the TLS handshake: HTTP/2 or HTTP/1.1 as ALPN chose. */
+  private static final class Alpn extends ApplicationProtocolNegotiationHandler {
+    private final DataPlane dp;
+
+    Alpn(DataPlane dp) {
+      super(ApplicationProtocolNames.HTTP_1_1);
+      this.dp = dp;
+    }
+
+    @Override
+    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+      if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+        ctx.pipeline().addLast(newFrameCodec(), newMultiplexHandler(dp, true));
+      } else {
+        ctx.pipeline().addLast("codec", newServerCodec(dp));
+        ctx.pipeline().addLast("proxy", new ProxyHandler(dp, false, true));
+      }
+    }
+
+    @Override
+    protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close(); // a failed handshake is the client's problem, not worth a stack trace
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.higressj.proxy.tls;
+
+import io.higressj.config.model.CertificateConfig;
+import io.higressj.config.model.SnapshotHolder;
+import io.higressj.config.model.TlsConfig;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.util.Mapping;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Server TLS contexts by SNI, from the current snapshot's certificates. Contexts are built when a
+ * snapshot is published ({@link #prepare}), off the event loops; a handshake only looks one up.
+ * BoringSSL is used when available, the JDK otherwise; ALPN offers h2 and http/1.1.
+ */
+public final class ServerCertificates implements Mapping<String, SslContext> {
+  private static final System.Logger LOG = System.getLogger(ServerCertificates.class.getName());
+
+  private final SnapshotHolder snapshots;
+  private final Map<CertificateConfig, SslContext> contexts = new ConcurrentHashMap<>();
+  private final Map<CertificateConfig, String> failures = new ConcurrentHashMap<>();
+
+  public ServerCertificates(SnapshotHolder snapshots) {
+    this.snapshots = snapshots;
+  }
+
+  /**
+   * Builds a context for every certificate of {@code tls} that has none yet and forgets those no
+   * longer used. Returns one message per certificate that cannot be loaded, naming its Secret.
+   */
+  public List<String> prepare(TlsConfig tls) {
+    List<CertificateConfig> all = new ArrayList<>(tls.byHost().values());
+    if (tls.defaultCertificate() != null) all.add(tls.defaultCertificate());
+    List<String> errors = new ArrayList<>();
+    for (CertificateConfig c : all) {
+      if (contexts.containsKey(c)) continue;
+      String failed = failures.get(c);
+      if (failed != null) {
+        errors.add(failed);
+        continue;
+      }
+      try {
+        contexts.put(c, build(c));
+      } catch (Exception e) {
+        String msg = "Secret " + c.secret() + ": cannot load certificate: " + e.getMessage();
+        failures.put(c, msg);
+        errors.add(msg);
+      }
+    }
+    contexts.keySet().retainAll(all);
+    failures.keySet().retainAll(all);
+    return errors;
+  }
+
+  private static SslContext build(CertificateConfig c) throws Exception {
+    SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    return SslContextBuilder.forServer(PemKeys.privateKey(c.privateKeyPem()), PemKeys.certificates(c.certChainPem()))
+        .sslProvider(provider)
+        .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+        .applicationProtocolConfig(new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_2,
+            ApplicationProtocolNames.HTTP_1_1))
+        .build();
+  }
+
+  /** SNI host name (null when the client sent none) to context; an exception fails the handshake. */
+  @Override
+  public SslContext map(String sni) {
+    CertificateConfig c = snapshots.get().tls().select(sni);
+    if (c == null) throw new IllegalStateException("no certificate for server name " + sni);
+    SslContext ctx = contexts.get(c);
+    if (ctx == null && !failures.containsKey(c)) {
+      // a snapshot published without prepare() (tests): build on first use
+      try {
+        ctx = build(c);
+        contexts.put(c, ctx);
+      } catch (Exception e) {
+        failures.put(c, "Secret " + c.secret() + ": " + e.getMessage());
+        LOG.log(System.Logger.Level.WARNING, "Secret " + c.secret() + ": cannot load certificate: " + e.getMessage());
+      }
+    }
+    if (ctx == null) throw new IllegalStateException("certificate of Secret " + c.secret() + " cannot be loaded");
+    return ctx;
+  }
+}

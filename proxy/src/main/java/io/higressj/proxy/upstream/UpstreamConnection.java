@@ -1,0 +1,125 @@
+package io.higressj.proxy.upstream;
+
+import io.higressj.config.model.Endpoint;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One HTTP/1.1 connection to an endpoint. It serves one exchange at a time; between exchanges it
+ * waits in its event loop's {@link UpstreamPool}.
+ */
+public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+  private final UpstreamPool pool;
+  private final Endpoint endpoint;
+  private Channel channel;
+  private UpstreamListener owner;
+  private int uses;
+  private boolean idleInPool;
+
+  UpstreamConnection(UpstreamPool pool, Endpoint endpoint) {
+    this.pool = pool;
+    this.endpoint = endpoint;
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  /** True when this connection served an exchange before: a failure may be a stale keep-alive. */
+  public boolean reused() {
+    return uses > 1;
+  }
+
+  void attach(UpstreamListener listener) {
+    this.owner = listener;
+    this.idleInPool = false;
+    uses++;
+  }
+
+  boolean idleInPool() {
+    return idleInPool;
+  }
+
+  void markIdle() {
+    owner = null;
+    idleInPool = true;
+  }
+
+  /** Returns the connection to the pool; call when request and response are both complete. */
+  public void release() {
+    owner = null;
+    pool.release(this);
+  }
+
+  /** Closes the connection and forgets its owner: it will not be reused. */
+  public void discard() {
+    owner = null;
+    channel.close();
+  }
+
+  /** Detaches the connection from the pool for good (WebSocket tunnel). */
+  public void detach() {
+    owner = null;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    UpstreamListener o = owner;
+    if (o != null) {
+      o.onUpstreamMessage(this, msg);
+    } else {
+      // bytes from an idle connection: the upstream broke framing; never reuse it
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    UpstreamListener o = owner;
+    if (o != null) o.onUpstreamReadComplete(this);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    UpstreamListener o = owner;
+    if (o != null) o.onUpstreamWritabilityChanged(this);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    pool.remove(this);
+    UpstreamListener o = owner;
+    owner = null;
+    if (o != null) o.onUpstreamClosed(this, null);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent && owner == null) {
+      ctx.close();
+    } else {
+      ReferenceCountUtil.release(evt);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    UpstreamListener o = owner;
+    owner = null;
+    ctx.close();
+    if (o != null) o.onUpstreamClosed(this, cause);
+  }
+}
