@@ -22,4 +22,12 @@ public record ClusterConfig(String name, String service, int port, List<Endpoint
   public static String clusterName(String namespace, String service, int port) {
     return "outbound|" + port + "||" + service + "." + namespace + ".svc.cluster.local";
   }
+
+  /**
+   * The name of a cluster whose Service port is known only by name (the Service is missing or lacks
+   * that port). A port name always holds a letter, so it never collides with a numbered cluster.
+   */
+  public static String clusterName(String namespace, String service, String portName) {
+    return "outbound|" + portName + "||" + service + "." + namespace + ".svc.cluster.local";
+  }
 }

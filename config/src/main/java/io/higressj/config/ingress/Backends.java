@@ -1,0 +1,257 @@
+package io.higressj.config.ingress;
+
+import static io.higressj.config.ingress.IngressValidator.show;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.higressj.config.ingress.IngressValidator.BackendRef;
+import io.higressj.config.model.ClusterConfig;
+import io.higressj.config.model.Endpoint;
+import io.higressj.config.resource.Problem;
+import io.higressj.config.resource.Resource;
+import io.higressj.config.resource.ResourceSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns an Ingress backend ({@code service: {name, port}}) into a {@link ClusterConfig}: the Service,
+ * its port, and the ready addresses from {@code v1 Endpoints} and {@code discovery.k8s.io}
+ * EndpointSlices. A backend that cannot be resolved still yields a cluster, with no endpoints (the data
+ * plane answers 503) and a warning; a missing Service is a normal moment while things are deployed.
+ */
+final class Backends {
+  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+  private static final Comparator<Endpoint> ENDPOINT_ORDER =
+      Comparator.comparing(Endpoint::address).thenComparingInt(Endpoint::port);
+
+  /** A Service port; {@code name} is "" when unnamed; targetPort is a number (> 0) or a name. */
+  record ServicePort(String name, int port, int targetNumber, String targetName) {}
+
+  /** A checked Service. */
+  record Service(Resource resource, List<ServicePort> ports, String externalName) {}
+
+  /** What resolving a backend found wrong; {@code field} is relative to the backend's field. */
+  record Issue(String field, String message) {}
+
+  record Resolved(ClusterConfig cluster, List<Issue> issues) {}
+
+  private final ResourceSet resources;
+  private final Collection<Problem> problems;
+  private final Map<String, Service> services = new HashMap<>();
+  private final Set<String> invalidServices = new HashSet<>();
+  private final Map<String, List<Resource>> slicesByService = new HashMap<>();
+  private final Map<String, Resolved> cache = new HashMap<>();
+
+  /** Checks every Service (invalid ones are reported and treated as unusable) and indexes slices. */
+  Backends(ResourceSet resources, Collection<Problem> problems) {
+    this.resources = resources;
+    this.problems = problems;
+    for (Resource r : resources.ofKind("Service")) {
+      if (!r.key().group().isEmpty()) continue;
+      Service s = checkService(r);
+      if (s != null) services.put(r.namespace() + "/" + r.name(), s);
+      else invalidServices.add(r.namespace() + "/" + r.name());
+    }
+    for (Resource r : resources.ofKind("EndpointSlice")) {
+      if (!r.key().group().equals("discovery.k8s.io")) continue;
+      String svc = r.label(SERVICE_NAME_LABEL);
+      if (svc != null) slicesByService.computeIfAbsent(r.namespace() + "/" + svc, k -> new ArrayList<>()).add(r);
+    }
+  }
+
+  private Service checkService(Resource r) {
+    int before = problems.size();
+    JsonNode spec = r.spec();
+    String externalName = null;
+    if ("ExternalName".equals(spec.path("type").asText())) {
+      JsonNode en = spec.get("externalName");
+      if (en == null || !en.isTextual() || en.asText().isEmpty()) {
+        problems.add(Problem.error(r, "spec.externalName", (en == null ? "missing" : show(en))
+            + " (expected: a DNS name, required for type ExternalName)"));
+      } else {
+        externalName = en.asText().endsWith(".") ? en.asText().substring(0, en.asText().length() - 1) : en.asText();
+      }
+    }
+    List<ServicePort> ports = new ArrayList<>();
+    JsonNode ps = spec.get("ports");
+    if (ps != null && !ps.isNull() && !ps.isArray()) {
+      problems.add(Problem.error(r, "spec.ports", show(ps) + " (expected: a list)"));
+    } else if (ps != null) {
+      for (int i = 0; i < ps.size(); i++) {
+        String f = "spec.ports[" + i + "]";
+        JsonNode p = ps.get(i);
+        int port = portNumber(r, p.get("port"), f + ".port");
+        String name = p.path("name").isTextual() ? p.path("name").asText() : "";
+        JsonNode t = p.get("targetPort");
+        int targetNumber = 0;
+        String targetName = null;
+        if (t == null || t.isNull()) {
+          targetNumber = port; // absent: same as port
+        } else if (t.isTextual() && !t.asText().isEmpty() && !t.asText().chars().allMatch(Character::isDigit)) {
+          targetName = t.asText();
+        } else {
+          // "8080" written as a string is still a number for the API server (IntOrString)
+          targetNumber = t.isTextual() ? portNumber(r, t.asText(), f + ".targetPort") : portNumber(r, t, f + ".targetPort");
+        }
+        if (port > 0 && (targetNumber > 0 || targetName != null)) {
+          ports.add(new ServicePort(name, port, targetNumber, targetName));
+        }
+      }
+    }
+    return problems.size() == before ? new Service(r, ports, externalName) : null;
+  }
+
+  private int portNumber(Resource r, JsonNode n, String field) {
+    if (n == null || n.isNull()) {
+      problems.add(Problem.error(r, field, "missing (expected: 1..65535)"));
+      return 0;
+    }
+    if (!n.isIntegralNumber()) {
+      problems.add(Problem.error(r, field, show(n) + " (expected: an integer 1..65535)"));
+      return 0;
+    }
+    if (!n.canConvertToInt() || n.asInt() < 1 || n.asInt() > 65535) {
+      problems.add(Problem.error(r, field, n + " (expected: 1..65535)"));
+      return 0;
+    }
+    return n.asInt();
+  }
+
+  private int portNumber(Resource r, String digits, String field) {
+    int v;
+    try {
+      v = Integer.parseInt(digits);
+    } catch (NumberFormatException e) {
+      v = 0;
+    }
+    if (v < 1 || v > 65535) {
+      problems.add(Problem.error(r, field, "\"" + digits + "\" (expected: 1..65535)"));
+      return 0;
+    }
+    return v;
+  }
+
+  /** The cluster for {@code backend} of an object in {@code namespace}; the same answer for the same backend. */
+  Resolved resolve(String namespace, BackendRef backend) {
+    String cacheKey = namespace + "/" + backend.service() + ":" + backend.portNumber() + ":" + backend.portName();
+    return cache.computeIfAbsent(cacheKey, k -> doResolve(namespace, backend));
+  }
+
+  private Resolved doResolve(String namespace, BackendRef b) {
+    String ref = namespace + "/" + b.service();
+    String portField = b.portName() == null ? ".service.port.number" : ".service.port.name";
+    String portText = b.portName() == null ? String.valueOf(b.portNumber()) : "named \"" + b.portName() + "\"";
+    Service svc = services.get(ref);
+    if (svc == null) {
+      String message = invalidServices.contains(ref)
+          ? "Service " + ref + " is invalid (see its problems)"
+          : "Service " + ref + " not found";
+      return unresolved(namespace, b, new Issue(".service.name", message));
+    }
+    ServicePort sp = null;
+    for (ServicePort p : svc.ports()) {
+      if (b.portName() == null ? p.port() == b.portNumber() : p.name().equals(b.portName())) {
+        sp = p;
+        break;
+      }
+    }
+    if (svc.externalName() != null) {
+      // no pods behind it: the port the Ingress names is the port on the external host
+      int port = sp != null ? sp.port() : b.portNumber();
+      if (port == 0) {
+        return unresolved(namespace, b, new Issue(portField, "Service " + ref + " has no port " + portText));
+      }
+      return new Resolved(cluster(namespace, b.service(), port, List.of(new Endpoint(svc.externalName(), port))), List.of());
+    }
+    if (sp == null) {
+      return unresolved(namespace, b, new Issue(portField, "Service " + ref + " has no port " + portText));
+    }
+    TreeSet<Endpoint> endpoints = new TreeSet<>(ENDPOINT_ORDER);
+    Resource eps = resources.get("", "Endpoints", namespace, b.service());
+    if (eps != null) fromEndpoints(eps, sp, endpoints);
+    for (Resource slice : slicesByService.getOrDefault(ref, List.of())) fromSlice(slice, sp, endpoints);
+    List<Issue> issues = endpoints.isEmpty()
+        ? List.of(new Issue(".service.name", "Service " + ref + " has no ready endpoints for port " + sp.port()))
+        : List.of();
+    return new Resolved(cluster(namespace, b.service(), sp.port(), new ArrayList<>(endpoints)), issues);
+  }
+
+  private static Resolved unresolved(String namespace, BackendRef b, Issue issue) {
+    ClusterConfig c = b.portName() == null
+        ? cluster(namespace, b.service(), b.portNumber(), List.of())
+        : new ClusterConfig(ClusterConfig.clusterName(namespace, b.service(), b.portName()),
+            namespace + "/" + b.service(), 0, List.of());
+    return new Resolved(c, List.of(issue));
+  }
+
+  private static ClusterConfig cluster(String namespace, String service, int port, List<Endpoint> endpoints) {
+    return new ClusterConfig(ClusterConfig.clusterName(namespace, service, port), namespace + "/" + service, port, endpoints);
+  }
+
+  /** {@code subsets[].addresses[]} (not notReadyAddresses) with the port matching the Service port. */
+  private void fromEndpoints(Resource eps, ServicePort sp, TreeSet<Endpoint> out) {
+    JsonNode subsets = eps.body().path("subsets");
+    for (int i = 0; i < subsets.size(); i++) {
+      JsonNode subset = subsets.get(i);
+      int port = endpointPort(eps, subset.path("ports"), "subsets[" + i + "].ports", sp);
+      if (port == 0) continue;
+      JsonNode addresses = subset.path("addresses");
+      for (int j = 0; j < addresses.size(); j++) {
+        JsonNode ip = addresses.get(j).path("ip");
+        if (ip.isTextual() && !ip.asText().isEmpty()) out.add(new Endpoint(ip.asText(), port));
+        else problems.add(Problem.warning(eps, "subsets[" + i + "].addresses[" + j + "].ip", "missing (expected: an IP address); skipped"));
+      }
+    }
+  }
+
+  /** {@code endpoints[]} whose {@code conditions.ready} is not false, with the matching port. */
+  private void fromSlice(Resource slice, ServicePort sp, TreeSet<Endpoint> out) {
+    int port = endpointPort(slice, slice.body().path("ports"), "ports", sp);
+    if (port == 0) return;
+    JsonNode endpoints = slice.body().path("endpoints");
+    for (int i = 0; i < endpoints.size(); i++) {
+      JsonNode e = endpoints.get(i);
+      if (e.path("conditions").path("ready").isBoolean() && !e.path("conditions").path("ready").asBoolean()) continue;
+      JsonNode addresses = e.path("addresses");
+      for (int j = 0; j < addresses.size(); j++) {
+        JsonNode a = addresses.get(j);
+        if (a.isTextual() && !a.asText().isEmpty()) out.add(new Endpoint(a.asText(), port));
+      }
+    }
+  }
+
+  /**
+   * The endpoint port serving {@code sp}: the one with the same name (unnamed matches unnamed, or the
+   * only port when the Service port is unnamed); failing that, a numeric targetPort; else 0.
+   */
+  private int endpointPort(Resource r, JsonNode ports, String field, ServicePort sp) {
+    JsonNode only = ports.size() == 1 ? ports.get(0) : null;
+    JsonNode found = null;
+    for (int k = 0; k < ports.size(); k++) {
+      JsonNode p = ports.get(k);
+      String name = p.path("name").isTextual() ? p.path("name").asText() : "";
+      if (name.equals(sp.name())) {
+        found = p;
+        field = field + "[" + k + "].port";
+        break;
+      }
+    }
+    if (found == null && sp.name().isEmpty() && only != null) {
+      found = only;
+      field = field + "[0].port";
+    }
+    if (found == null) return sp.targetNumber();
+    JsonNode n = found.get("port");
+    if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1 || n.asInt() > 65535) {
+      problems.add(Problem.warning(r, field, (n == null ? "missing" : show(n)) + " (expected: 1..65535); skipped"));
+      return 0;
+    }
+    return n.asInt();
+  }
+}

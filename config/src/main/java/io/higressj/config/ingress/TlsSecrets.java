@@ -1,0 +1,68 @@
+package io.higressj.config.ingress;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.higressj.config.model.CertificateConfig;
+import io.higressj.config.resource.Resource;
+import io.higressj.config.resource.ResourceSet;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads certificates from Secrets: type {@code kubernetes.io/tls}, or any type holding {@code tls.crt}
+ * and {@code tls.key}. {@code stringData} (plain text, as written in files by hand) wins over {@code
+ * data} (base64, as the API server stores it). PEM is not parsed here: the data plane does that.
+ */
+final class TlsSecrets {
+  static final String CERT = "tls.crt";
+  static final String KEY = "tls.key";
+
+  /** Either a certificate or why there is none. */
+  record Loaded(CertificateConfig certificate, String problem) {}
+
+  private final ResourceSet resources;
+  private final Map<String, Loaded> cache = new HashMap<>();
+
+  TlsSecrets(ResourceSet resources) {
+    this.resources = resources;
+  }
+
+  Loaded load(String namespace, String name) {
+    return cache.computeIfAbsent(namespace + "/" + name, ref -> read(ref, resources.get("", "Secret", namespace, name)));
+  }
+
+  private static Loaded read(String ref, Resource secret) {
+    if (secret == null) return new Loaded(null, "Secret " + ref + " not found");
+    String cert;
+    String key;
+    try {
+      cert = value(secret, CERT);
+      key = value(secret, KEY);
+    } catch (IllegalArgumentException e) {
+      return new Loaded(null, "Secret " + ref + ": " + e.getMessage());
+    }
+    if (cert == null || key == null) {
+      String type = secret.body().path("type").asText("Opaque");
+      String missing = cert == null && key == null ? CERT + " and " + KEY : cert == null ? CERT : KEY;
+      return new Loaded(null, "Secret " + ref + " (type " + type + ") has no " + missing
+          + " (expected: a kubernetes.io/tls Secret with tls.crt and tls.key)");
+    }
+    return new Loaded(new CertificateConfig(ref, cert, key), null);
+  }
+
+  /** The value of {@code key}, or null when absent or empty. */
+  private static String value(Resource secret, String key) {
+    JsonNode s = secret.body().path("stringData").get(key);
+    if (s != null && s.isTextual() && !s.asText().isEmpty()) return s.asText();
+    JsonNode d = secret.body().path("data").get(key);
+    if (d == null || !d.isTextual() || d.asText().isEmpty()) return null;
+    try {
+      // block scalars in hand-written YAML may wrap the base64 text; the wrapping is not data
+      byte[] bytes = Base64.getDecoder().decode(d.asText().replaceAll("\\s+", ""));
+      return bytes.length == 0 ? null : new String(bytes, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("data." + key + " is not valid base64 (" + e.getMessage() + ")");
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.higressj.config.model;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.higressj.config.resource.Problem;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A snapshot as a stable, readable JSON tree: what {@code /config_dump} serves and what the golden
+ * files hold. Routes keep their match order; clusters and TLS hosts are sorted by name. Certificates
+ * appear as the name of their Secret only: key material never leaves the process this way.
+ */
+public final class SnapshotDump {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private SnapshotDump() {}
+
+  public static ObjectNode toJson(Snapshot s) {
+    ObjectNode root = JSON.objectNode();
+    root.put("version", s.version());
+    root.put("created", s.created().toString());
+
+    ArrayNode hosts = root.putArray("virtualHosts");
+    for (VirtualHost vh : s.routes().virtualHosts()) {
+      ObjectNode h = hosts.addObject();
+      h.put("domain", vh.domain());
+      ArrayNode routes = h.putArray("routes");
+      for (Route r : vh.routes()) {
+        ObjectNode o = routes.addObject();
+        o.put("name", r.name());
+        o.put("match", r.path().toString());
+        o.put("cluster", r.cluster());
+        o.put("source", r.source());
+      }
+    }
+
+    ArrayNode clusters = root.putArray("clusters");
+    for (ClusterConfig c : new TreeMap<>(s.clusters()).values()) {
+      ObjectNode o = clusters.addObject();
+      o.put("name", c.name());
+      o.put("service", c.service());
+      o.put("port", c.port());
+      ArrayNode endpoints = o.putArray("endpoints");
+      for (Endpoint e : c.endpoints()) endpoints.add(e.toString());
+    }
+
+    ObjectNode tls = root.putObject("tls");
+    ObjectNode byHost = tls.putObject("hosts");
+    for (Map.Entry<String, CertificateConfig> e : new TreeMap<>(s.tls().byHost()).entrySet()) {
+      byHost.put(e.getKey(), e.getValue().secret());
+    }
+    CertificateConfig def = s.tls().defaultCertificate();
+    if (def == null) tls.putNull("default");
+    else tls.put("default", def.secret());
+
+    ArrayNode problems = root.putArray("problems");
+    for (Problem p : s.problems()) problems.add(toJson(p));
+    return root;
+  }
+
+  public static ObjectNode toJson(Problem p) {
+    ObjectNode o = JSON.objectNode();
+    o.put("severity", p.severity().name());
+    o.put("object", p.object());
+    o.put("field", p.field());
+    o.put("message", p.message());
+    o.put("origin", p.origin());
+    return o;
+  }
+
+  /** The problems alone, e.g. for a {@code validate} command. */
+  public static ArrayNode toJson(List<Problem> problems) {
+    ArrayNode a = JSON.arrayNode();
+    for (Problem p : problems) a.add(toJson(p));
+    return a;
+  }
+}

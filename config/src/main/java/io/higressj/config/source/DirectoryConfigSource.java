@@ -1,0 +1,409 @@
+package io.higressj.config.source;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+import static java.util.Objects.requireNonNull;
+
+import io.higressj.config.resource.Problem;
+import io.higressj.config.resource.Resource;
+import io.higressj.config.resource.ResourceKey;
+import io.higressj.config.resource.ResourceSet;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The standalone configuration: every {@code *.yaml} / {@code *.yml} file below a root directory, in
+ * any layout (by convention {@code <root>/<plural>/<name>.yaml}), watched for changes.
+ *
+ * <ul>
+ *   <li>Hidden files and directories (name starting with {@code .}) and editor leftovers ({@code
+ *       *~}, {@code *.swp}, {@code #...#}) are ignored.
+ *   <li>Objects are identified by {@link ResourceKey}. When two files define the same object, the
+ *       file whose path sorts last wins, and a WARNING names both.
+ *   <li>Changes are debounced: events are collected until 20 ms pass without one, but never longer
+ *       than 200 ms after the first, so a stream of writes is still applied. Only the changed files are
+ *       read again; the listener receives the complete set on the watcher's own (virtual) thread, and
+ *       is not called when a change leaves the set as it was.
+ *   <li>A file that does not parse keeps the objects it last held (a bad edit never takes the running
+ *       configuration away) and its problem is reported; a deleted file takes its objects with it. A
+ *       file caught half-written is simply read again on the next event.
+ * </ul>
+ */
+public final class DirectoryConfigSource implements ConfigSource {
+  private static final System.Logger LOG = System.getLogger(DirectoryConfigSource.class.getName());
+  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  static final String EXAMPLE_FILE = "ingresses/example.yaml";
+
+  private final Path root;
+  /** What each file holds, by path; a TreeMap so that "sorts last wins" is iteration order. */
+  private final TreeMap<Path, FileState> files = new TreeMap<>();
+  private final Map<WatchKey, Path> watchedDirs = new HashMap<>();
+  private WatchService watcher;
+  private volatile Thread thread;
+  private Consumer<ResourceSet> listener;
+  private ResourceSet last;
+  private volatile boolean closed;
+
+  /** @param objects the last good objects; @param problems what reading the file reported this time */
+  private record FileState(List<Resource> objects, List<Problem> problems) {}
+
+  public DirectoryConfigSource(Path root) {
+    this.root = requireNonNull(root, "root").toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Reads the directory once, without watching: for tests and for a {@code validate} command. */
+  public static ResourceSet readOnce(Path root) {
+    DirectoryConfigSource source = new DirectoryConfigSource(root);
+    if (!Files.isDirectory(source.root)) {
+      return ResourceSet.of(List.of(), List.of(new Problem(source.root.toString(), "", "",
+          "not a directory", Problem.Severity.ERROR)));
+    }
+    source.rescan();
+    return source.merge();
+  }
+
+  @Override
+  public synchronized void start(Consumer<ResourceSet> listener) throws IOException {
+    requireNonNull(listener, "listener");
+    if (this.listener != null) throw new IllegalStateException("already started");
+    if (closed) throw new IllegalStateException("closed");
+    this.listener = listener;
+    if (!Files.exists(root)) writeExample();
+    watcher = root.getFileSystem().newWatchService();
+    // register before the first read so that no change slips between reading and watching
+    rescan();
+    LOG.log(Level.INFO, "config directory {0}: {1} files, watching for changes", root, files.size());
+    emit();
+    thread = Thread.ofVirtual().name("config-dir-watch").start(this::watchLoop);
+  }
+
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+      t = thread;
+    }
+    if (watcher != null) {
+      try {
+        watcher.close(); // wakes the watcher thread out of take()
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, "closing watch service", e);
+      }
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** True while the watcher thread runs. */
+  boolean watching() {
+    Thread t = thread;
+    return t != null && t.isAlive();
+  }
+
+  private void watchLoop() {
+    while (!closed) {
+      try {
+        WatchKey key = watcher.take();
+        Map<Path, Boolean> dirty = new LinkedHashMap<>(); // path -> seen created (a new dir must be walked)
+        boolean[] rescan = {false};
+        collect(key, dirty, rescan);
+        long first = System.nanoTime();
+        long lastEvent = first;
+        while (true) {
+          long wait = Math.min(lastEvent + QUIET_NANOS, first + MAX_DELAY_NANOS) - System.nanoTime();
+          if (wait <= 0) break;
+          key = watcher.poll(wait, TimeUnit.NANOSECONDS);
+          if (key != null) {
+            collect(key, dirty, rescan);
+            lastEvent = System.nanoTime();
+          }
+        }
+        if (rescan[0]) rescan();
+        else apply(dirty);
+        if (watchedDirs.isEmpty()) {
+          LOG.log(Level.WARNING, "config directory {0} was removed; no longer watching it", root);
+        }
+        emit();
+      } catch (ClosedWatchServiceException | InterruptedException e) {
+        return; // close() was called
+      } catch (RuntimeException e) {
+        // keep watching: the next change may well be readable, and a dead watcher would freeze the config
+        LOG.log(Level.ERROR, "config directory " + root + ": applying a change failed", e);
+      }
+    }
+  }
+
+  private void collect(WatchKey key, Map<Path, Boolean> dirty, boolean[] rescan) {
+    Path dir = watchedDirs.get(key);
+    for (WatchEvent<?> event : key.pollEvents()) {
+      if (event.kind() == OVERFLOW || dir == null) {
+        rescan[0] = true;
+        continue;
+      }
+      Path child = dir.resolve((Path) event.context());
+      String name = child.getFileName().toString();
+      if (name.startsWith("..")) { // a Kubernetes ConfigMap volume swaps its "..data" link
+        rescan[0] = true;
+        continue;
+      }
+      if (ignored(name)) continue;
+      dirty.merge(child, event.kind() == ENTRY_CREATE, Boolean::logicalOr);
+    }
+    if (!key.reset()) watchedDirs.remove(key); // the directory is gone
+  }
+
+  /** Reads what changed: new directories are walked (and watched), files read, vanished paths dropped. */
+  private void apply(Map<Path, Boolean> dirty) {
+    for (Map.Entry<Path, Boolean> e : dirty.entrySet()) {
+      Path p = e.getKey();
+      if (Files.isDirectory(p)) {
+        // a modified directory says nothing about its files; a created (or moved-in) one is new to us
+        if (e.getValue()) {
+          forgetUnder(p);
+          for (Path f : walk(p)) readFile(f);
+        }
+      } else if (Files.exists(p)) {
+        if (isYaml(p.getFileName().toString())) readFile(p);
+      } else {
+        forgetUnder(p);
+      }
+    }
+  }
+
+  /** Walks the whole tree again: at start, and when the watch service lost events. */
+  private void rescan() {
+    List<Path> found = Files.isDirectory(root) ? walk(root) : List.of();
+    files.keySet().retainAll(new HashSet<>(found));
+    for (Path f : found) readFile(f);
+  }
+
+  /** The YAML files below {@code dir}, registering every directory with the watcher (if any). */
+  private List<Path> walk(Path dir) {
+    List<Path> found = new ArrayList<>();
+    try {
+      Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+          // the root itself may well be hidden (~/.higress); only what is below it is filtered
+          if (!d.equals(root) && ignored(d.getFileName().toString())) return FileVisitResult.SKIP_SUBTREE;
+          if (watcher != null) watchedDirs.put(d.register(watcher, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), d);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+          String name = f.getFileName().toString();
+          if (attrs.isRegularFile() && !ignored(name) && isYaml(name)) found.add(f);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path f, IOException e) {
+          // vanished while walking, a link loop, no permission: skip it, the rest still counts
+          if (!(e instanceof NoSuchFileException)) {
+            LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", f,
+                e instanceof FileSystemLoopException ? "symbolic link loop" : e.toString());
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (NoSuchFileException e) {
+      // removed before we got to it: its DELETE event follows
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "config directory: cannot read " + dir, e);
+    }
+    return found;
+  }
+
+  private void readFile(Path f) {
+    FileState previous = files.get(f);
+    YamlResources.Parsed parsed;
+    try {
+      parsed = YamlResources.read(f);
+    } catch (NoSuchFileException e) {
+      files.remove(f);
+      return;
+    } catch (IOException e) { // no permission, not UTF-8...: like a syntax error, keep what we had
+      parsed = new YamlResources.Parsed(List.of(), List.of(new Problem(f.toString(), "", "",
+          "cannot read: " + e, Problem.Severity.ERROR)), true);
+    }
+    if (!parsed.syntaxError()) {
+      files.put(f, new FileState(parsed.resources(), parsed.problems()));
+      return;
+    }
+    List<Resource> kept = previous == null ? List.of() : previous.objects();
+    List<Problem> problems = new ArrayList<>();
+    for (Problem p : parsed.problems()) {
+      problems.add(kept.isEmpty() ? p : new Problem(p.origin(), p.object(), p.field(), p.message() + "; the "
+          + kept.size() + " object(s) last read from this file stay in effect", p.severity()));
+    }
+    files.put(f, new FileState(kept, problems));
+  }
+
+  /** Drops the file {@code p}, or every file below the directory {@code p}, and stops watching there. */
+  private void forgetUnder(Path p) {
+    files.keySet().removeIf(f -> f.startsWith(p));
+    for (Iterator<Map.Entry<WatchKey, Path>> it = watchedDirs.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<WatchKey, Path> e = it.next();
+      if (e.getValue().startsWith(p) && !e.getValue().equals(root)) {
+        e.getKey().cancel(); // a directory moved away keeps its watch, under a name we no longer know
+        it.remove();
+      }
+    }
+  }
+
+  private ResourceSet merge() {
+    TreeMap<ResourceKey, Resource> objects = new TreeMap<>();
+    List<Problem> problems = new ArrayList<>();
+    for (FileState state : files.values()) {
+      problems.addAll(state.problems());
+      for (Resource r : state.objects()) {
+        Resource loser = objects.put(r.key(), r);
+        if (loser != null) {
+          problems.add(new Problem(loser.origin(), r.describe(), "", "ignored: also defined in " + r.origin()
+              + ", which sorts later and wins", Problem.Severity.WARNING));
+        }
+      }
+    }
+    return new ResourceSet(objects, problems);
+  }
+
+  private void emit() {
+    ResourceSet set = merge();
+    if (set.equals(last)) return; // touched or rewritten identically
+    Set<Problem> known = last == null ? Set.of() : new HashSet<>(last.problems());
+    for (Problem p : set.problems()) {
+      if (!known.contains(p)) LOG.log(p.severity() == Problem.Severity.ERROR ? Level.ERROR : Level.WARNING, p.toString());
+    }
+    LOG.log(Level.DEBUG, "config directory {0}: {1} objects from {2} files", root, set.resources().size(), files.size());
+    last = set;
+    try {
+      listener.accept(set);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "config listener failed", e);
+    }
+  }
+
+  static boolean isYaml(String name) {
+    return name.endsWith(".yaml") || name.endsWith(".yml");
+  }
+
+  /** Hidden entries and editor scratch files: never configuration. */
+  static boolean ignored(String name) {
+    return name.startsWith(".") || name.endsWith("~") || name.endsWith(".swp") || name.endsWith(".swo")
+        || name.endsWith(".swx") || name.startsWith("#") || name.endsWith(".tmp");
+  }
+
+  private void writeExample() throws IOException {
+    Path file = root.resolve(EXAMPLE_FILE);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, EXAMPLE);
+    LOG.log(Level.INFO, "created config directory {0} with a commented example in {1}", root, file);
+  }
+
+  /**
+   * Written on first start. Every line is a comment, so it configures nothing; the lines starting with
+   * a single {@code "# "} form a working example once that prefix is removed.
+   */
+  static final String EXAMPLE = """
+      ## Higress-J configuration directory.
+      ##
+      ## Every *.yaml or *.yml file below this directory is read, in any layout; a file may hold several
+      ## objects separated by "---". By convention each object has its own file:
+      ##   <root>/<plural>/<name>.yaml, e.g. ingresses/example.yaml, services/echo.yaml,
+      ##   endpoints/echo.yaml, secrets/example-tls.yaml
+      ## Objects are Kubernetes objects, identified by apiVersion, kind, namespace and name as with
+      ## "kubectl apply"; the namespace defaults to "default". Hidden files and editor backups are
+      ## ignored. Changes apply within milliseconds, without a restart; a file with an error keeps its
+      ## previous objects in effect, and the error is logged.
+      ##
+      ## This file is all comments, so the gateway serves nothing yet. Remove the leading "# " from the
+      ## lines below that start with a single "#" to send http://example.local:8080/ to a server
+      ## listening on 127.0.0.1:9001:
+      ##   curl -H 'Host: example.local' http://127.0.0.1:8080/
+      ##
+      # apiVersion: networking.k8s.io/v1
+      # kind: Ingress
+      # metadata:
+      #   name: example
+      #   namespace: default
+      # spec:
+      #   ingressClassName: higress
+      #   rules:
+      #   - host: example.local
+      #     http:
+      #       paths:
+      #       - path: /
+      #         pathType: Prefix
+      #         backend:
+      #           service:
+      #             name: echo
+      #             port:
+      #               number: 8080
+      # ---
+      ## The Service names the backend; its port is what the Ingress refers to, its targetPort is where
+      ## the server listens.
+      # apiVersion: v1
+      # kind: Service
+      # metadata:
+      #   name: echo
+      #   namespace: default
+      # spec:
+      #   ports:
+      #   - name: http
+      #     port: 8080
+      #     targetPort: 9001
+      # ---
+      ## Without Kubernetes there are no pods: Endpoints say where the Service's servers are.
+      # apiVersion: v1
+      # kind: Endpoints
+      # metadata:
+      #   name: echo
+      #   namespace: default
+      # subsets:
+      # - addresses:
+      #   - ip: 127.0.0.1
+      #   ports:
+      #   - name: http
+      #     port: 9001
+      """;
+}

@@ -1,0 +1,299 @@
+package io.higressj.config.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.higressj.config.ingress.IngressTranslator;
+import io.higressj.config.model.ClusterConfig;
+import io.higressj.config.model.Endpoint;
+import io.higressj.config.model.Route;
+import io.higressj.config.model.Snapshot;
+import io.higressj.config.resource.Problem;
+import io.higressj.config.resource.Resource;
+import io.higressj.config.resource.ResourceKey;
+import io.higressj.config.resource.ResourceSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirectoryConfigSourceTest {
+  @TempDir Path dir;
+  @TempDir Path outside;
+  DirectoryConfigSource source;
+  final Recorder recorder = new Recorder();
+
+  @AfterEach
+  void close() {
+    if (source != null) source.close();
+  }
+
+  /** Keeps every set the source emits; {@link #await} waits for one that satisfies a condition. */
+  static final class Recorder implements Consumer<ResourceSet> {
+    final LinkedBlockingQueue<ResourceSet> queue = new LinkedBlockingQueue<>();
+    volatile ResourceSet last;
+    volatile String lastThread;
+
+    @Override
+    public void accept(ResourceSet set) {
+      last = set;
+      lastThread = Thread.currentThread().getName();
+      queue.add(set);
+    }
+
+    ResourceSet await(String what, Duration timeout, Predicate<ResourceSet> condition) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      ResourceSet set = last;
+      while (set == null || !condition.test(set)) {
+        long left = deadline - System.nanoTime();
+        set = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (set == null) fail("within " + timeout + ": " + what + "; last set: " + describe(last));
+      }
+      return set;
+    }
+  }
+
+  static final Duration SOON = Duration.ofSeconds(2);
+  static final Duration PATIENT = Duration.ofSeconds(10);
+
+  static String describe(ResourceSet set) {
+    if (set == null) return "none";
+    return set.resources().keySet() + " problems " + set.problems();
+  }
+
+  static String service(String name, int port) {
+    return "apiVersion: v1\nkind: Service\nmetadata:\n  name: " + name + "\nspec:\n  ports:\n  - port: " + port + "\n";
+  }
+
+  static ResourceKey serviceKey(String name) {
+    return new ResourceKey("", "Service", "default", name);
+  }
+
+  static int port(ResourceSet set, String service) {
+    Resource r = set.resources().get(serviceKey(service));
+    return r == null ? -1 : r.spec().at("/ports/0/port").asInt();
+  }
+
+  Path write(String relative, String content) throws IOException {
+    Path f = dir.resolve(relative);
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, content);
+    return f;
+  }
+
+  void start() throws IOException {
+    source = new DirectoryConfigSource(dir);
+    source.start(recorder);
+  }
+
+  @Test
+  void readsEveryYamlFileInAnyLayout() throws IOException {
+    write("services/a.yaml", service("a", 1));
+    write("b.yml", service("b", 2));
+    write("deep/er/and/deeper/c.yaml", service("c", 3));
+    write("multi.yaml", service("d", 4) + "---\n" + service("e", 5) + "---\n");
+    write(".hidden/x.yaml", service("hidden-dir", 6));
+    write("services/.x.yaml", service("hidden-file", 7));
+    write("services/a.yaml~", service("backup", 8));
+    write("services/.a.yaml.swp", service("swap", 9));
+    write("services/notes.txt", service("text", 10));
+
+    start();
+
+    // start() hands the first set over before it returns
+    ResourceSet set = recorder.last;
+    assertThat(set).isNotNull();
+    assertThat(set.resources().keySet()).extracting(ResourceKey::name).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
+    assertThat(set.problems()).isEmpty();
+    assertThat(port(set, "e")).isEqualTo(5);
+    assertThat(set.resources().get(serviceKey("c")).origin()).endsWith("deep/er/and/deeper/c.yaml");
+    assertThat(DirectoryConfigSource.readOnce(dir)).isEqualTo(set);
+  }
+
+  @Test
+  void theFileThatSortsLastWins() throws IOException {
+    write("a/svc.yaml", service("web", 1));
+    write("b/svc.yaml", service("web", 2));
+
+    ResourceSet set = DirectoryConfigSource.readOnce(dir);
+
+    assertThat(port(set, "web")).isEqualTo(2);
+    assertThat(set.problems()).singleElement().satisfies(p -> {
+      assertThat(p.severity()).isEqualTo(Problem.Severity.WARNING);
+      assertThat(p.origin()).endsWith("a/svc.yaml");
+      assertThat(p.message()).contains("b/svc.yaml");
+      assertThat(p.object()).isEqualTo("Service default/web");
+    });
+  }
+
+  @Test
+  void readOnceOfAMissingDirectory() {
+    ResourceSet set = DirectoryConfigSource.readOnce(dir.resolve("nope"));
+    assertThat(set.resources()).isEmpty();
+    assertThat(set.problems()).singleElement().extracting(Problem::message).isEqualTo("not a directory");
+  }
+
+  @Test
+  void anEditIsSeenQuickly() throws Exception {
+    Path f = write("services/web.yaml", service("web", 1));
+    start();
+    assertThat(port(recorder.last, "web")).isEqualTo(1);
+
+    Files.writeString(f, service("web", 2));
+
+    recorder.await("port 2", SOON, s -> port(s, "web") == 2);
+    assertThat(recorder.lastThread).isEqualTo("config-dir-watch");
+  }
+
+  @Test
+  void aStreamOfWritesEndsInTheLastContent() throws Exception {
+    Path f = write("web.yaml", service("web", 1));
+    start();
+    for (int i = 2; i <= 60; i++) Files.writeString(f, service("web", i));
+    recorder.await("port 60", PATIENT, s -> port(s, "web") == 60);
+  }
+
+  @Test
+  void aBrokenFileKeepsItsLastGoodObjects() throws Exception {
+    Path f = write("services/web.yaml", service("web", 1) + "---\n" + service("api", 2));
+    write("services/other.yaml", service("other", 3));
+    start();
+
+    Files.writeString(f, "apiVersion: v1\nkind: Service\nmetadata: {name: web\n");
+
+    ResourceSet set = recorder.await("a problem for web.yaml", PATIENT, s -> !s.problems().isEmpty());
+    assertThat(set.resources().keySet()).extracting(ResourceKey::name).containsExactlyInAnyOrder("web", "api", "other");
+    assertThat(port(set, "web")).isEqualTo(1);
+    assertThat(set.problems()).singleElement().satisfies(p -> {
+      assertThat(p.severity()).isEqualTo(Problem.Severity.ERROR);
+      assertThat(p.origin()).endsWith("services/web.yaml");
+      assertThat(p.message()).startsWith("not valid YAML").contains("line ").contains("2 object(s) last read");
+    });
+
+    // fixed: the problem goes, the new content applies
+    Files.writeString(f, service("web", 4));
+    set = recorder.await("web.yaml fixed", PATIENT, s -> s.problems().isEmpty());
+    assertThat(set.resources().keySet()).extracting(ResourceKey::name).containsExactlyInAnyOrder("web", "other");
+    assertThat(port(set, "web")).isEqualTo(4);
+  }
+
+  @Test
+  void aFileBrokenFromTheStartHasNoObjectsAndAProblem() throws Exception {
+    write("bad.yaml", "a: [1\n");
+    start();
+    assertThat(recorder.last.resources()).isEmpty();
+    assertThat(recorder.last.problems()).singleElement().extracting(Problem::message).asString().contains("line 2, column 1");
+  }
+
+  @Test
+  void deletingAFileRemovesItsObjects() throws Exception {
+    Path f = write("services/web.yaml", service("web", 1));
+    write("services/api.yaml", service("api", 2));
+    start();
+
+    Files.delete(f);
+
+    ResourceSet set = recorder.await("web gone", PATIENT, s -> !s.resources().containsKey(serviceKey("web")));
+    assertThat(set.resources().keySet()).extracting(ResourceKey::name).containsExactly("api");
+  }
+
+  @Test
+  void deletingADirectoryRemovesItsObjects() throws Exception {
+    Path f = write("team/a/web.yaml", service("web", 1));
+    write("api.yaml", service("api", 2));
+    start();
+
+    Files.delete(f);
+    Files.delete(f.getParent());
+    Files.delete(f.getParent().getParent());
+
+    recorder.await("web gone", PATIENT, s -> s.resources().keySet().stream().map(ResourceKey::name).toList().equals(List.of("api")));
+  }
+
+  @Test
+  void renamingAwayFromYamlRemovesItsObjects() throws Exception {
+    Path f = write("web.yaml", service("web", 1));
+    start();
+    Files.move(f, dir.resolve("web.yaml.disabled"));
+    recorder.await("web gone", PATIENT, s -> s.resources().isEmpty());
+  }
+
+  @Test
+  void newSubdirectoriesAreWatched() throws Exception {
+    start();
+    assertThat(recorder.last.resources()).isEmpty();
+
+    // created together with its first file: the walk of the new directory finds it
+    write("new/sub/a.yaml", service("a", 1));
+    recorder.await("a", PATIENT, s -> port(s, "a") == 1);
+
+    // written after the directory is known: its own watch reports it
+    write("new/sub/b.yaml", service("b", 2));
+    recorder.await("b", PATIENT, s -> port(s, "b") == 2);
+    Files.writeString(dir.resolve("new/sub/a.yaml"), service("a", 3));
+    recorder.await("a edited", PATIENT, s -> port(s, "a") == 3);
+
+    // a whole tree moved in at once
+    Path staging = outside;
+    Files.createDirectories(staging.resolve("x/y"));
+    Files.writeString(staging.resolve("x/y/c.yaml"), service("c", 4));
+    Files.move(staging.resolve("x"), dir.resolve("moved"));
+    recorder.await("c", PATIENT, s -> port(s, "c") == 4);
+    Files.writeString(dir.resolve("moved/y/c.yaml"), service("c", 5));
+    recorder.await("c edited", PATIENT, s -> port(s, "c") == 5);
+  }
+
+  @Test
+  void firstStartCreatesACommentedExample() throws Exception {
+    Path root = dir.resolve("config");
+    source = new DirectoryConfigSource(root);
+    source.start(recorder);
+
+    Path example = root.resolve("ingresses/example.yaml");
+    assertThat(example).isRegularFile();
+    List<String> lines = Files.readAllLines(example);
+    assertThat(lines).isNotEmpty().allMatch(l -> l.startsWith("#"));
+    assertThat(recorder.last.resources()).isEmpty();
+    assertThat(recorder.last.problems()).isEmpty();
+
+    // the lines with a single "# " are a working configuration
+    String uncommented = lines.stream().filter(l -> !l.startsWith("##")).map(l -> l.substring(2))
+        .collect(Collectors.joining("\n", "", "\n"));
+    YamlResources.Parsed parsed = YamlResources.parse(uncommented, "example.yaml");
+    assertThat(parsed.problems()).isEmpty();
+    Snapshot snapshot = IngressTranslator.translate(ResourceSet.of(parsed.resources(), parsed.problems()),
+        IngressTranslator.Options.defaults());
+    assertThat(snapshot.problems()).isEmpty();
+    Route route = snapshot.routes().select("example.local").match("/anything");
+    ClusterConfig cluster = snapshot.clusters().get(route.cluster());
+    assertThat(cluster.endpoints()).containsExactly(new Endpoint("127.0.0.1", 9001));
+
+    // and writing it for real is picked up
+    Files.writeString(example, uncommented);
+    recorder.await("the example", PATIENT, s -> s.resources().size() == 3);
+  }
+
+  @Test
+  void anExistingDirectoryGetsNoExample() throws IOException {
+    start();
+    assertThat(dir.resolve("ingresses")).doesNotExist();
+  }
+
+  @Test
+  void closeStopsTheWatcher() throws Exception {
+    start();
+    assertThat(source.watching()).isTrue();
+    source.close();
+    assertThat(source.watching()).isFalse();
+    source.close(); // twice is fine
+  }
+}
