@@ -123,6 +123,8 @@ final class Exchange implements UpstreamListener {
       return;
     }
     keepAliveDownstream = handler.http2() || HttpUtil.isKeepAlive(request);
+    long contentLength = HttpUtil.getContentLength(request, -1L);
+    requestHasBody = HttpUtil.isTransferEncodingChunked(request) || contentLength > 0 || (handler.http2() && !arrivedFull);
     webSocket = !handler.http2() && HeaderRules.isWebSocketUpgrade(h);
 
     String target = request.uri();
@@ -162,9 +164,6 @@ final class Exchange implements UpstreamListener {
       return;
     }
 
-    boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-    long contentLength = HttpUtil.getContentLength(request, -1L);
-    requestHasBody = chunked || contentLength > 0 || (handler.http2() && !arrivedFull);
     boolean expectContinue = HttpUtil.is100ContinueExpected(request);
     prepareUpstreamHeaders(h, contentLength);
     if (expectContinue) {
@@ -472,18 +471,18 @@ final class Exchange implements UpstreamListener {
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     bytesOut += body.readableBytes();
-    if (!requestComplete) keepAliveDownstream = false; // the unread body would be taken for the next request
+    // a body still to come would be taken for the next request: stop reading it (close)
+    boolean abandonBody = !requestComplete && requestHasBody;
+    if (abandonBody) keepAliveDownstream = false;
     if (!handler.http2() && !keepAliveDownstream) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     responseStarted = true;
     responseComplete = true;
     var f = downstream.writeAndFlush(res);
-    if (handler.http2() && !requestComplete) f.addListener(ChannelFutureListener.CLOSE);
-    if (!requestComplete) {
-      // stop waiting for the rest of the body
-      if (!handler.http2()) f.addListener(ChannelFutureListener.CLOSE);
+    if (abandonBody) {
+      f.addListener(ChannelFutureListener.CLOSE); // HTTP/2: resets just this stream
       finish();
     } else {
-      maybeFinish();
+      maybeFinish(); // a body-less request: its end marker follows at once
     }
   }
 
@@ -540,6 +539,7 @@ final class Exchange implements UpstreamListener {
           bytesIn, bytesOut, (System.nanoTime() - startNanos) / 1000,
           endpoint == null ? "-" : endpoint.toString(), route == null ? "-" : route.name(), flags, clientIp(), requestId));
     }
-    handler.exchangeDone(this, keepAliveDownstream && !tunnel && responseComplete);
+    if (tunnel) handler.exchangeTunneled(this);
+    else handler.exchangeDone(this, keepAliveDownstream && responseComplete);
   }
 }

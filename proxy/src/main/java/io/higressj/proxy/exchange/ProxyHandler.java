@@ -109,6 +109,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     updateAutoRead();
   }
 
+  /** The connection became a tunnel: this handler is out of the pipeline. */
+  void exchangeTunneled(Exchange e) {
+    if (current == e) current = null;
+  }
+
   /**
    * Reads from downstream only when nothing is queued and the current exchange can take more (its
    * upstream is connected and writable).

@@ -123,7 +123,11 @@ public final class HttpListener implements AutoCloseable {
     ChannelHandler priorKnowledge = new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(newFrameCodec(), newMultiplexHandler(dp, false));
+        // an initializer adds at the end, behind the HTTP/1.1 proxy handler: put HTTP/2 in its place
+        ChannelPipeline pl = ch.pipeline();
+        pl.addBefore("proxy", "h2-frames", newFrameCodec());
+        pl.addBefore("proxy", "h2-streams", newMultiplexHandler(dp, false));
+        pl.remove("proxy");
       }
     };
     p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));

@@ -1,0 +1,144 @@
+package io.higressj.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.higressj.testing.echo.EchoServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** A gateway on free ports over a temporary config directory, with echo upstreams. */
+final class GatewayFixture implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static {
+    // lets tests send a Host header of their choice, as curl --header Host: does
+    System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+  }
+
+  final Path configDir;
+  GatewayServer gateway;
+  final List<AutoCloseable> closeables = new ArrayList<>();
+  final HttpClient client = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+
+  GatewayFixture(Path configDir) {
+    this.configDir = configDir;
+  }
+
+  GatewayFixture start() throws Exception {
+    return start(ServerOptions.forTest(configDir));
+  }
+
+  GatewayFixture start(ServerOptions options) throws Exception {
+    gateway = GatewayServer.start(options);
+    return this;
+  }
+
+  EchoServer echo(String namespace, String service) throws Exception {
+    EchoServer e = EchoServer.start(EchoServer.Options.of(EchoServer.Kind.ECHO_SERVER, namespace, service + "-pod"));
+    closeables.add(e);
+    return e;
+  }
+
+  /** Writes a file atomically (temp file + rename), as editors and kubectl-like tools do. */
+  void write(String relative, String yaml) throws IOException {
+    Path p = configDir.resolve(relative);
+    Files.createDirectories(p.getParent());
+    Path tmp = p.resolveSibling("." + p.getFileName() + ".tmp");
+    Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+    Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  void delete(String relative) throws IOException {
+    Files.deleteIfExists(configDir.resolve(relative));
+  }
+
+  /** Service + Endpoints making {@code name.namespace:8080} reach the given local port. */
+  static String service(String namespace, String name, int localPort) {
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: %2$s, namespace: %1$s}
+        spec:
+          ports: [{name: http, port: 8080, targetPort: %3$d}]
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: %2$s, namespace: %1$s}
+        subsets:
+        - addresses: [{ip: 127.0.0.1}]
+          ports: [{name: http, port: %3$d}]
+        """.formatted(namespace, name, localPort);
+  }
+
+  /** An Ingress with one rule: host (or none when null), one path to service:8080. */
+  static String ingress(String namespace, String name, String host, String pathType, String path, String service) {
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: %2$s, namespace: %1$s}
+        spec:
+          ingressClassName: higress
+          rules:
+          - %3$shttp:
+              paths:
+              - path: %5$s
+                pathType: %4$s
+                backend: {service: {name: %6$s, port: {number: 8080}}}
+        """.formatted(namespace, name, host == null ? "" : "host: " + host + "\n    ", pathType, path, service);
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + gateway.httpPort();
+  }
+
+  HttpResponse<String> get(String host, String path) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10));
+    return client.send(withHost(b, host).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpRequest.Builder withHost(HttpRequest.Builder b, String host) {
+    if (host != null) b.header("Host", host);
+    return b;
+  }
+
+  JsonNode json(HttpResponse<String> r) throws IOException {
+    return JSON.readTree(r.body());
+  }
+
+  /** Polls until {@code ok} holds for GET path (with Host), or fails after 10 s. */
+  HttpResponse<String> await(String host, String path, Predicate<HttpResponse<String>> ok) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    HttpResponse<String> last = null;
+    while (System.nanoTime() < deadline) {
+      last = get(host, path);
+      if (ok.test(last)) return last;
+      Thread.sleep(5);
+    }
+    throw new AssertionError("condition not met for " + host + path + "; last: " + (last == null ? null : last.statusCode() + " " + last.body()));
+  }
+
+  String adminGet(String path) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (gateway != null) gateway.close();
+    for (AutoCloseable c : closeables) c.close();
+  }
+}
