@@ -244,7 +244,8 @@ final class Exchange implements UpstreamListener {
     boolean last = c instanceof LastHttpContent;
     bytesIn += c.content().readableBytes();
     if (last) requestComplete = true;
-    if (localReply || tunnel || done) {
+    if (localReply || tunnel || done || responseComplete) {
+      // nobody takes this body any more (an early response already completed)
       c.release();
       if (last) maybeFinish();
       return;

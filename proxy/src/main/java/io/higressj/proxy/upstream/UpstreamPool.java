@@ -97,6 +97,7 @@ public final class UpstreamPool {
       return;
     }
     c.markIdle();
+    c.channel().config().setAutoRead(true); // back-pressure of the last exchange must not outlive it
     q.addLast(c);
   }
 
