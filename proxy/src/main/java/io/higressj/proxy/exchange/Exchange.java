@@ -118,7 +118,9 @@ final class Exchange implements UpstreamListener {
   void start() {
     HttpHeaders h = request.headers();
     if (request.decoderResult().isFailure()) {
+      // the decoder discards the rest of the connection's bytes: answer and close
       keepAliveDownstream = false;
+      requestHasBody = true;
       sendLocalReply(HttpResponseStatus.BAD_REQUEST, "bad request", "-");
       return;
     }
