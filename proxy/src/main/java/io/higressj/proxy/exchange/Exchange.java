@@ -31,12 +31,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +47,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class Exchange implements UpstreamListener {
   private static final int MAX_ATTEMPTS = 2;
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  private static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
+  private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+  private static final AsciiString HTTPS = AsciiString.cached("https");
+  private static final AsciiString HTTP = AsciiString.cached("http");
 
   private final ProxyHandler handler;
   private final DataPlane dataPlane;
@@ -187,24 +194,29 @@ final class Exchange implements UpstreamListener {
     }
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     String client = clientIp();
-    String xff = h.get("x-forwarded-for");
-    h.set("x-forwarded-for", xff == null || xff.isEmpty() ? client : xff + ", " + client);
-    h.set("x-forwarded-proto", handler.tls() ? "https" : "http");
-    if (!authority.isEmpty()) h.set("x-forwarded-host", authority);
-    h.set("x-real-ip", client);
-    String rid = h.get("x-request-id");
+    String xff = h.get(X_FORWARDED_FOR);
+    h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? client : xff + ", " + client);
+    h.set(X_FORWARDED_PROTO, handler.tls() ? HTTPS : HTTP);
+    if (!authority.isEmpty()) h.set(X_FORWARDED_HOST, authority);
+    h.set(X_REAL_IP, client);
+    String rid = h.get(X_REQUEST_ID);
     if (rid == null || rid.isEmpty()) {
-      rid = UUID.randomUUID().toString();
-      h.set("x-request-id", rid);
+      rid = randomRequestId();
+      h.set(X_REQUEST_ID, rid);
     }
     requestId = rid;
   }
 
   private String clientIp() {
-    Channel c = handler.http2() && downstream.parent() != null ? downstream.parent() : downstream;
-    SocketAddress a = c.remoteAddress();
-    if (a instanceof InetSocketAddress isa && isa.getAddress() != null) return isa.getAddress().getHostAddress();
-    return a == null ? "-" : a.toString();
+    return handler.clientIp();
+  }
+
+  /** A version-4 UUID from the thread's fast generator: request ids need uniqueness, not secrecy. */
+  private static String randomRequestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(hi, lo).toString();
   }
 
   private void connect() {

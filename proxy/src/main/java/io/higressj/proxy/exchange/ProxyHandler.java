@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayDeque;
 
 /**
@@ -50,6 +52,21 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   ChannelHandlerContext ctx() {
     return ctx;
+  }
+
+  private String clientIp;
+
+  /** The downstream peer's IP, computed once per connection (or stream). */
+  String clientIp() {
+    String ip = clientIp;
+    if (ip == null) {
+      var ch = ctx.channel();
+      if (http2 && ch.parent() != null) ch = ch.parent();
+      SocketAddress a = ch.remoteAddress();
+      ip = a instanceof InetSocketAddress isa && isa.getAddress() != null ? isa.getAddress().getHostAddress() : String.valueOf(a);
+      clientIp = ip;
+    }
+    return ip;
   }
 
   @Override
