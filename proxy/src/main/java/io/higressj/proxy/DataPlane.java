@@ -6,6 +6,7 @@ import io.higressj.config.model.ClusterConfig;
 import io.higressj.config.model.Endpoint;
 import io.higressj.config.model.SnapshotHolder;
 import io.higressj.proxy.accesslog.AccessLog;
+import io.higressj.proxy.exchange.PathNormalizer;
 import io.higressj.proxy.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -20,12 +21,19 @@ public final class DataPlane {
   private final AccessLog accessLog;
   private final Transport transport;
   private final FastThreadLocal<LoopState> perLoop = new FastThreadLocal<>();
+  private final PathNormalizer pathNormalizer;
 
   public DataPlane(SnapshotHolder snapshots, ProxyOptions options, AccessLog accessLog, Transport transport) {
     this.snapshots = requireNonNull(snapshots, "snapshots");
     this.options = requireNonNull(options, "options");
     this.accessLog = requireNonNull(accessLog, "accessLog");
     this.transport = requireNonNull(transport, "transport");
+    this.pathNormalizer = new PathNormalizer(options.mergeSlashes(), options.escapedSlashes());
+  }
+
+  /** Normalises request paths before routing, as the options say. */
+  public PathNormalizer pathNormalizer() {
+    return pathNormalizer;
   }
 
   public SnapshotHolder snapshots() {

@@ -3,16 +3,34 @@ package io.higressj.proxy;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * Data-plane settings that do not come from the config directory.
+ * Data-plane settings that do not come from the config directory. The edge-safety defaults follow
+ * Envoy's edge recommendations where one exists; {@code docs/security.md} lists each default next
+ * to Envoy's and explains where we differ.
  *
  * @param upstreamConnectTimeout time to establish an upstream TCP connection
  * @param upstreamResponseTimeout time from the request's headers to the upstream's response headers (504 after it)
  * @param upstreamIdleTimeout an idle pooled upstream connection is closed after this
  * @param maxIdleConnectionsPerEndpoint idle upstream connections kept per endpoint and event loop
- * @param maxInitialLineLength longest request line accepted
- * @param maxHeaderSize total size of the request headers accepted
+ * @param maxInitialLineLength longest request line (method, target, version) accepted; 414 above
+ * @param maxHeaderSize total size of the request header lines accepted; 431 above (also bounds upstream response headers)
+ * @param maxHeadersCount most request header fields accepted; 431 above
+ * @param requestHeadersTimeout time from a request's first byte to the end of its headers; 408 and close after it;
+ *     zero disables
+ * @param idleTimeout an HTTP/1.1 downstream connection with no request in progress is closed after this; zero disables
+ * @param maxRequestsPerConnection requests served on one HTTP/1.1 downstream connection, the last one answered with
+ *     {@code Connection: close}; zero means no limit
+ * @param headersWithUnderscores what to do with request header names containing {@code _}
+ * @param xffNumTrustedHops how many proxies in front of the gateway append to {@code X-Forwarded-For}; the
+ *     client address is the Nth address from the right of the received header (0: the TCP peer)
+ * @param mergeSlashes merge runs of {@code /} in the request path before routing
+ * @param escapedSlashes what to do with {@code %2F} and {@code %5C} in the request path
+ * @param internalHeaders request headers the gateway owns and removes from downstream requests: lower-case names,
+ *     a trailing {@code *} makes a prefix
+ * @param internalHeaderExceptions lower-case names kept although {@link #internalHeaders} matches them
  */
 public record ProxyOptions(
     Duration upstreamConnectTimeout,
@@ -20,30 +38,182 @@ public record ProxyOptions(
     Duration upstreamIdleTimeout,
     int maxIdleConnectionsPerEndpoint,
     int maxInitialLineLength,
-    int maxHeaderSize) {
+    int maxHeaderSize,
+    int maxHeadersCount,
+    Duration requestHeadersTimeout,
+    Duration idleTimeout,
+    int maxRequestsPerConnection,
+    HeadersWithUnderscores headersWithUnderscores,
+    int xffNumTrustedHops,
+    boolean mergeSlashes,
+    EscapedSlashes escapedSlashes,
+    List<String> internalHeaders,
+    List<String> internalHeaderExceptions) {
+
+  /** Request header names with an underscore (Envoy's {@code headers_with_underscores_action}). */
+  public enum HeadersWithUnderscores {
+    /** Forward them (Envoy's and Higress's default). */
+    ALLOW,
+    /** Remove them from the request and go on. */
+    DROP,
+    /** Answer 400 and close the connection. */
+    REJECT
+  }
+
+  /** {@code %2F} and {@code %5C} in a request path (Envoy's {@code path_with_escaped_slashes_action}). */
+  public enum EscapedSlashes {
+    /** Keep them encoded: they are not path separators for routing (Envoy's default). */
+    KEEP,
+    /** Answer 400. */
+    REJECT
+  }
+
   public ProxyOptions {
     requireNonNull(upstreamConnectTimeout, "upstreamConnectTimeout");
     requireNonNull(upstreamResponseTimeout, "upstreamResponseTimeout");
     requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
+    requireNonNull(requestHeadersTimeout, "requestHeadersTimeout");
+    requireNonNull(idleTimeout, "idleTimeout");
+    requireNonNull(headersWithUnderscores, "headersWithUnderscores");
+    requireNonNull(escapedSlashes, "escapedSlashes");
+    requireNonNull(internalHeaders, "internalHeaders");
+    requireNonNull(internalHeaderExceptions, "internalHeaderExceptions");
     positive("upstreamConnectTimeout", upstreamConnectTimeout);
     positive("upstreamResponseTimeout", upstreamResponseTimeout);
     positive("upstreamIdleTimeout", upstreamIdleTimeout);
+    notNegative("requestHeadersTimeout", requestHeadersTimeout);
+    notNegative("idleTimeout", idleTimeout);
     if (maxIdleConnectionsPerEndpoint < 0) {
       throw new IllegalArgumentException("maxIdleConnectionsPerEndpoint: " + maxIdleConnectionsPerEndpoint + " (expected: >= 0)");
     }
     if (maxInitialLineLength <= 0) throw new IllegalArgumentException("maxInitialLineLength: " + maxInitialLineLength + " (expected: > 0)");
     if (maxHeaderSize <= 0) throw new IllegalArgumentException("maxHeaderSize: " + maxHeaderSize + " (expected: > 0)");
+    if (maxHeadersCount <= 0) throw new IllegalArgumentException("maxHeadersCount: " + maxHeadersCount + " (expected: > 0)");
+    if (maxRequestsPerConnection < 0) {
+      throw new IllegalArgumentException("maxRequestsPerConnection: " + maxRequestsPerConnection + " (expected: >= 0, 0 = no limit)");
+    }
+    if (xffNumTrustedHops < 0) throw new IllegalArgumentException("xffNumTrustedHops: " + xffNumTrustedHops + " (expected: >= 0)");
+    internalHeaders = headerNames("internalHeaders", internalHeaders, true);
+    internalHeaderExceptions = headerNames("internalHeaderExceptions", internalHeaderExceptions, false);
+  }
+
+  private static List<String> headerNames(String what, List<String> names, boolean prefixes) {
+    for (String n : names) {
+      requireNonNull(n, what + " entry");
+      String name = prefixes && n.endsWith("*") ? n.substring(0, n.length() - 1) : n;
+      if (name.isEmpty() || !name.equals(name.toLowerCase(Locale.ROOT)) || !isToken(name)) {
+        throw new IllegalArgumentException(what + ": " + n + " (expected: a lower-case header name"
+            + (prefixes ? ", optionally ending with *" : "") + ")");
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  private static boolean isToken(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) return false;
+    }
+    return true;
   }
 
   private static void positive(String name, Duration d) {
     if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
   }
 
+  private static void notNegative(String name, Duration d) {
+    if (d.isNegative()) throw new IllegalArgumentException(name + ": " + d + " (expected: >= 0, 0 disables)");
+  }
+
   public static ProxyOptions defaults() {
-    return new ProxyOptions(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60), 256, 16 * 1024, 64 * 1024);
+    return new ProxyOptions(
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(60),
+        256,
+        16 * 1024,
+        60 * 1024,               // Envoy's max_request_headers_kb default
+        100,                     // Envoy's max_headers_count default
+        Duration.ofSeconds(10),
+        Duration.ofHours(1),     // Envoy edge: common_http_protocol_options.idle_timeout 3600s
+        0,
+        HeadersWithUnderscores.ALLOW,
+        0,
+        false,
+        EscapedSlashes.KEEP,
+        List.of("x-envoy-*", "x-higress-*", "x-mse-consumer"),
+        List.of("x-higress-nonce")); // read by the replay-protection plugin from clients
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   public ProxyOptions withUpstreamResponseTimeout(Duration d) {
-    return new ProxyOptions(upstreamConnectTimeout, d, upstreamIdleTimeout, maxIdleConnectionsPerEndpoint, maxInitialLineLength, maxHeaderSize);
+    return toBuilder().upstreamResponseTimeout(d).build();
+  }
+
+  /** Changes some settings of an existing {@link ProxyOptions}; validation happens in {@link #build()}. */
+  public static final class Builder {
+    private Duration upstreamConnectTimeout;
+    private Duration upstreamResponseTimeout;
+    private Duration upstreamIdleTimeout;
+    private int maxIdleConnectionsPerEndpoint;
+    private int maxInitialLineLength;
+    private int maxHeaderSize;
+    private int maxHeadersCount;
+    private Duration requestHeadersTimeout;
+    private Duration idleTimeout;
+    private int maxRequestsPerConnection;
+    private HeadersWithUnderscores headersWithUnderscores;
+    private int xffNumTrustedHops;
+    private boolean mergeSlashes;
+    private EscapedSlashes escapedSlashes;
+    private List<String> internalHeaders;
+    private List<String> internalHeaderExceptions;
+
+    private Builder(ProxyOptions o) {
+      upstreamConnectTimeout = o.upstreamConnectTimeout;
+      upstreamResponseTimeout = o.upstreamResponseTimeout;
+      upstreamIdleTimeout = o.upstreamIdleTimeout;
+      maxIdleConnectionsPerEndpoint = o.maxIdleConnectionsPerEndpoint;
+      maxInitialLineLength = o.maxInitialLineLength;
+      maxHeaderSize = o.maxHeaderSize;
+      maxHeadersCount = o.maxHeadersCount;
+      requestHeadersTimeout = o.requestHeadersTimeout;
+      idleTimeout = o.idleTimeout;
+      maxRequestsPerConnection = o.maxRequestsPerConnection;
+      headersWithUnderscores = o.headersWithUnderscores;
+      xffNumTrustedHops = o.xffNumTrustedHops;
+      mergeSlashes = o.mergeSlashes;
+      escapedSlashes = o.escapedSlashes;
+      internalHeaders = o.internalHeaders;
+      internalHeaderExceptions = o.internalHeaderExceptions;
+    }
+
+    public Builder upstreamConnectTimeout(Duration v) { upstreamConnectTimeout = v; return this; }
+    public Builder upstreamResponseTimeout(Duration v) { upstreamResponseTimeout = v; return this; }
+    public Builder upstreamIdleTimeout(Duration v) { upstreamIdleTimeout = v; return this; }
+    public Builder maxIdleConnectionsPerEndpoint(int v) { maxIdleConnectionsPerEndpoint = v; return this; }
+    public Builder maxInitialLineLength(int v) { maxInitialLineLength = v; return this; }
+    public Builder maxHeaderSize(int v) { maxHeaderSize = v; return this; }
+    public Builder maxHeadersCount(int v) { maxHeadersCount = v; return this; }
+    public Builder requestHeadersTimeout(Duration v) { requestHeadersTimeout = v; return this; }
+    public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+    public Builder maxRequestsPerConnection(int v) { maxRequestsPerConnection = v; return this; }
+    public Builder headersWithUnderscores(HeadersWithUnderscores v) { headersWithUnderscores = v; return this; }
+    public Builder xffNumTrustedHops(int v) { xffNumTrustedHops = v; return this; }
+    public Builder mergeSlashes(boolean v) { mergeSlashes = v; return this; }
+    public Builder escapedSlashes(EscapedSlashes v) { escapedSlashes = v; return this; }
+    public Builder internalHeaders(List<String> v) { internalHeaders = v; return this; }
+    public Builder internalHeaderExceptions(List<String> v) { internalHeaderExceptions = v; return this; }
+
+    public ProxyOptions build() {
+      return new ProxyOptions(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout,
+          maxIdleConnectionsPerEndpoint, maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout,
+          idleTimeout, maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes,
+          escapedSlashes, internalHeaders, internalHeaderExceptions);
+    }
   }
 }

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** A gateway on free ports over a temporary config directory, with echo upstreams. */
-final class GatewayFixture implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class GatewayFixture implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   static {
     // lets tests send a Host header of their choice, as curl --header Host: does
@@ -34,27 +34,27 @@ final class GatewayFixture implements AutoCloseable {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
 
-  GatewayFixture(Path configDir) {
+  public GatewayFixture(Path configDir) {
     this.configDir = configDir;
   }
 
-  GatewayFixture start() throws Exception {
+  public GatewayFixture start() throws Exception {
     return start(ServerOptions.forTest(configDir));
   }
 
-  GatewayFixture start(ServerOptions options) throws Exception {
+  public GatewayFixture start(ServerOptions options) throws Exception {
     gateway = GatewayServer.start(options);
     return this;
   }
 
-  EchoServer echo(String namespace, String service) throws Exception {
+  public EchoServer echo(String namespace, String service) throws Exception {
     EchoServer e = EchoServer.start(EchoServer.Options.of(EchoServer.Kind.ECHO_SERVER, namespace, service + "-pod"));
     closeables.add(e);
     return e;
   }
 
   /** Writes a file atomically (temp file + rename), as editors and kubectl-like tools do. */
-  void write(String relative, String yaml) throws IOException {
+  public void write(String relative, String yaml) throws IOException {
     Path p = configDir.resolve(relative);
     Files.createDirectories(p.getParent());
     Path tmp = p.resolveSibling("." + p.getFileName() + ".tmp");
@@ -62,12 +62,12 @@ final class GatewayFixture implements AutoCloseable {
     Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  void delete(String relative) throws IOException {
+  public void delete(String relative) throws IOException {
     Files.deleteIfExists(configDir.resolve(relative));
   }
 
   /** Service + Endpoints making {@code name.namespace:8080} reach the given local port. */
-  static String service(String namespace, String name, int localPort) {
+  public static String service(String namespace, String name, int localPort) {
     return """
         apiVersion: v1
         kind: Service
@@ -85,7 +85,7 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   /** An Ingress with one rule: host (or none when null), one path to service:8080. */
-  static String ingress(String namespace, String name, String host, String pathType, String path, String service) {
+  public static String ingress(String namespace, String name, String host, String pathType, String path, String service) {
     return """
         apiVersion: networking.k8s.io/v1
         kind: Ingress
@@ -101,26 +101,26 @@ final class GatewayFixture implements AutoCloseable {
         """.formatted(namespace, name, host == null ? "" : "host: " + host + "\n    ", pathType, path, service);
   }
 
-  String base() {
+  public String base() {
     return "http://127.0.0.1:" + gateway.httpPort();
   }
 
-  HttpResponse<String> get(String host, String path) throws Exception {
+  public HttpResponse<String> get(String host, String path) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10));
     return client.send(withHost(b, host).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static HttpRequest.Builder withHost(HttpRequest.Builder b, String host) {
+  public static HttpRequest.Builder withHost(HttpRequest.Builder b, String host) {
     if (host != null) b.header("Host", host);
     return b;
   }
 
-  JsonNode json(HttpResponse<String> r) throws IOException {
+  public JsonNode json(HttpResponse<String> r) throws IOException {
     return JSON.readTree(r.body());
   }
 
   /** Polls until {@code ok} holds for GET path (with Host), or fails after 10 s. */
-  HttpResponse<String> await(String host, String path, Predicate<HttpResponse<String>> ok) throws Exception {
+  public HttpResponse<String> await(String host, String path, Predicate<HttpResponse<String>> ok) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     HttpResponse<String> last = null;
     while (System.nanoTime() < deadline) {
@@ -131,9 +131,17 @@ final class GatewayFixture implements AutoCloseable {
     throw new AssertionError("condition not met for " + host + path + "; last: " + (last == null ? null : last.statusCode() + " " + last.body()));
   }
 
-  String adminGet(String path) throws Exception {
+  public String adminGet(String path) throws Exception {
     return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  public GatewayServer gateway() {
+    return gateway;
+  }
+
+  public HttpClient client() {
+    return client;
   }
 
   @Override

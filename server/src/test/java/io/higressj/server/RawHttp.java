@@ -15,14 +15,14 @@ import java.util.Map;
  * A plain-socket HTTP/1.1 client for what higher-level clients hide: one persistent connection whose
  * closing is observed, pipelined requests, exact bytes on the wire.
  */
-final class RawHttp implements AutoCloseable {
-  record Response(int status, Map<String, String> headers, String body) {}
+public final class RawHttp implements AutoCloseable {
+  public record Response(int status, Map<String, String> headers, String body) {}
 
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
 
-  RawHttp(int port) throws IOException {
+  public RawHttp(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
     socket.setTcpNoDelay(true);
@@ -30,22 +30,22 @@ final class RawHttp implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
-  void send(String raw) throws IOException {
+  public void send(String raw) throws IOException {
     out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 
-  static String get(String host, String path) {
+  public static String get(String host, String path) {
     return "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
   }
 
-  Response request(String host, String path) throws IOException {
+  public Response request(String host, String path) throws IOException {
     send(get(host, path));
     return read();
   }
 
   /** Reads one response (Content-Length or chunked body). */
-  Response read() throws IOException {
+  public Response read() throws IOException {
     String status = line();
     if (status == null) throw new IOException("connection closed by the gateway");
     int code = Integer.parseInt(status.split(" ")[1]);
@@ -85,13 +85,19 @@ final class RawHttp implements AutoCloseable {
   }
 
   /** True when the peer closed the connection (read returns end of stream). */
-  boolean closedByPeer() throws IOException {
+  public boolean closedByPeer() throws IOException {
     socket.setSoTimeout(2000);
     try {
       return in.read() == -1;
     } catch (java.net.SocketTimeoutException e) {
       return false;
     }
+  }
+
+  /** Everything the peer sends until it closes the connection (at most 10 s of waiting). */
+  public String readToEnd() throws IOException {
+    socket.setSoTimeout(10_000);
+    return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
   }
 
   @Override

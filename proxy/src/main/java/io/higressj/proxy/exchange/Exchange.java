@@ -7,6 +7,9 @@ import io.higressj.config.model.RouteTable;
 import io.higressj.config.model.Snapshot;
 import io.higressj.config.model.VirtualHost;
 import io.higressj.proxy.DataPlane;
+import io.higressj.proxy.ProxyOptions;
+import io.higressj.proxy.http1.RequestFramingHandler;
+import io.higressj.proxy.http1.ResponseFramingHandler;
 import io.higressj.proxy.accesslog.AccessLogEntry;
 import io.higressj.proxy.upstream.UpstreamConnection;
 import io.higressj.proxy.upstream.UpstreamListener;
@@ -35,6 +38,8 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ScheduledFuture;
@@ -73,6 +78,7 @@ final class Exchange implements UpstreamListener {
   private ArrayDeque<HttpContent> pendingBody;
   private ScheduledFuture<?> timeout;
   private String requestId = "-";
+  private String clientAddress;
   private String flags = "-";
   private int attempts;
 
@@ -102,6 +108,7 @@ final class Exchange implements UpstreamListener {
     if (req instanceof FullHttpRequest full) {
       // split so the headers can be written again on a retry; the body travels as content
       this.request = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+      this.request.setDecoderResult(full.decoderResult());
     } else {
       this.request = req;
     }
@@ -124,22 +131,26 @@ final class Exchange implements UpstreamListener {
 
   void start() {
     HttpHeaders h = request.headers();
+    ProxyOptions o = dataPlane.options();
     if (request.decoderResult().isFailure()) {
-      // the decoder discards the rest of the connection's bytes: answer and close
-      keepAliveDownstream = false;
+      // the decoder (or the framing checks) discard the rest of the connection's bytes: answer and close
       requestHasBody = true;
-      sendLocalReply(HttpResponseStatus.BAD_REQUEST, "bad request", "-");
+      HttpResponseStatus st = RequestRules.statusForDecoderFailure(request.decoderResult().cause());
+      reject(st, st.reasonPhrase().toLowerCase(Locale.ROOT));
       return;
     }
     keepAliveDownstream = handler.http2() || HttpUtil.isKeepAlive(request);
+    if (handler.lastRequestOnConnection()) keepAliveDownstream = false;
     long contentLength = HttpUtil.getContentLength(request, -1L);
     requestHasBody = HttpUtil.isTransferEncodingChunked(request) || contentLength > 0 || (handler.http2() && !arrivedFull);
+    clientAddress = RequestRules.trustedClientAddress(handler.clientIp(), h.getAll(X_FORWARDED_FOR), o.xffNumTrustedHops());
+    if (!checkRequest(h, o)) return;
     webSocket = !handler.http2() && HeaderRules.isWebSocketUpgrade(h);
 
     String target = request.uri();
     String host = authority;
     if (!target.startsWith("/")) {
-      // absolute-form (RFC 9112 3.2.2): its authority replaces Host
+      // absolute-form (RFC 9112 3.2.2): its authority must agree with Host, and replaces it
       int scheme = target.indexOf("://");
       if (scheme > 0) {
         int pathStart = target.indexOf('/', scheme + 3);
@@ -147,18 +158,34 @@ final class Exchange implements UpstreamListener {
         int end = pathStart < 0 ? (queryStart < 0 ? target.length() : queryStart) : pathStart;
         if (queryStart >= 0 && queryStart < end) end = queryStart;
         host = target.substring(scheme + 3, end);
+        if (!RequestRules.validHost(host) || host.isEmpty()
+            || !authority.isEmpty() && !RequestRules.sameAuthority(host, authority, handler.tls())) {
+          reject(HttpResponseStatus.BAD_REQUEST, "absolute-form target and Host disagree");
+          return;
+        }
         String rest = target.substring(end);
         target = rest.isEmpty() ? "/" : (rest.startsWith("?") ? "/" + rest : rest);
-        request.setUri(target);
         h.set(HttpHeaderNames.HOST, host);
       } else if (!"*".equals(target) || request.method() != HttpMethod.OPTIONS) {
-        keepAliveDownstream = false;
-        sendLocalReply(HttpResponseStatus.BAD_REQUEST, "bad request target", "-");
+        reject(HttpResponseStatus.BAD_REQUEST, "bad request target");
         return;
       }
     }
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);
+    if (!"*".equals(target)) {
+      try {
+        String normalized = dataPlane.pathNormalizer().normalize(path);
+        if (!normalized.equals(path)) {
+          path = normalized;
+          target = q < 0 ? normalized : normalized + target.substring(q);
+        }
+      } catch (PathNormalizer.InvalidPathException e) {
+        reject(HttpResponseStatus.BAD_REQUEST, "bad request path");
+        return;
+      }
+    }
+    if (!target.equals(request.uri())) request.setUri(target);
 
     Snapshot snapshot = dataPlane.snapshots().get();
     VirtualHost vh = snapshot.routes().select(RouteTable.normalizeHost(host));
@@ -185,20 +212,84 @@ final class Exchange implements UpstreamListener {
     handler.updateAutoRead();
   }
 
+  /**
+   * The edge checks Netty's decoder leaves to us; false when the request was answered (and the
+   * connection will close). Headers are dropped here too: gateway-owned ones and, if configured,
+   * those with underscores.
+   */
+  private boolean checkRequest(HttpHeaders h, ProxyOptions o) {
+    if (!handler.http2()) {
+      HttpVersion v = request.protocolVersion();
+      if (v.majorVersion() != 1 || v.minorVersion() > 1) {
+        reject(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "http version not supported");
+        return false;
+      }
+    }
+    if (h.size() > o.maxHeadersCount()) {
+      reject(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many request headers");
+      return false;
+    }
+    if (!RequestRules.validTarget(request.uri())) {
+      reject(HttpResponseStatus.BAD_REQUEST, "bad request target");
+      return false;
+    }
+    if (!handler.http2()) {
+      List<String> hosts = h.getAll(HttpHeaderNames.HOST);
+      if (hosts.size() > 1) {
+        reject(HttpResponseStatus.BAD_REQUEST, "more than one host header");
+        return false;
+      }
+      if (hosts.isEmpty() && request.protocolVersion().minorVersion() == 1) {
+        reject(HttpResponseStatus.BAD_REQUEST, "missing host header");
+        return false;
+      }
+      List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+      if (!te.isEmpty() && (te.size() > 1 || !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(te.get(0).trim()))) {
+        reject(HttpResponseStatus.BAD_REQUEST, "unsupported transfer-encoding");
+        return false;
+      }
+    }
+    if (!RequestRules.validHost(authority)) {
+      reject(HttpResponseStatus.BAD_REQUEST, "bad host header");
+      return false;
+    }
+    if (o.headersWithUnderscores() != ProxyOptions.HeadersWithUnderscores.ALLOW) {
+      List<String> underscored = RequestRules.underscoreHeaders(h);
+      if (underscored != null) {
+        if (o.headersWithUnderscores() == ProxyOptions.HeadersWithUnderscores.REJECT) {
+          reject(HttpResponseStatus.BAD_REQUEST, "header name with underscore");
+          return false;
+        }
+        for (String n : underscored) h.remove(n);
+      }
+    }
+    RequestRules.stripInternalHeaders(h, o);
+    return true;
+  }
+
+  /** Answers a request the edge checks refused, and closes the connection (HTTP/2: the stream) after it. */
+  private void reject(HttpResponseStatus st, String text) {
+    keepAliveDownstream = false;
+    sendLocalReply(st, text, "DPE");
+  }
+
   private void prepareUpstreamHeaders(HttpHeaders h, long contentLength) {
     h.remove(HttpHeaderNames.EXPECT);
     HeaderRules.stripHopByHop(h, webSocket);
+    if (webSocket) h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET); // never "websocket, h2c"
     if (handler.http2()) HeaderRules.stripHttp2Extensions(h);
     if (requestHasBody && contentLength < 0) {
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
-    String client = clientIp();
-    String xff = h.get(X_FORWARDED_FOR);
-    h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? client : xff + ", " + client);
+    // like Envoy with use_remote_address: the TCP peer is appended; X-Real-IP is the trusted client address
+    String peer = handler.clientIp();
+    List<String> xff = h.getAll(X_FORWARDED_FOR);
+    String received = xff.isEmpty() ? "" : String.join(", ", xff);
+    h.set(X_FORWARDED_FOR, received.isEmpty() ? peer : received + ", " + peer);
     h.set(X_FORWARDED_PROTO, handler.tls() ? HTTPS : HTTP);
     if (!authority.isEmpty()) h.set(X_FORWARDED_HOST, authority);
-    h.set(X_REAL_IP, client);
+    h.set(X_REAL_IP, clientAddress);
     String rid = h.get(X_REQUEST_ID);
     if (rid == null || rid.isEmpty()) {
       rid = randomRequestId();
@@ -208,7 +299,7 @@ final class Exchange implements UpstreamListener {
   }
 
   private String clientIp() {
-    return handler.clientIp();
+    return clientAddress == null ? handler.clientIp() : clientAddress;
   }
 
   /** A version-4 UUID from the thread's fast generator: request ids need uniqueness, not secrecy. */
@@ -255,6 +346,11 @@ final class Exchange implements UpstreamListener {
   }
 
   void onRequestContent(HttpContent c) {
+    if (c.decoderResult().isFailure()) {
+      c.release();
+      onRequestBodyError();
+      return;
+    }
     boolean last = c instanceof LastHttpContent;
     bytesIn += c.content().readableBytes();
     if (last) requestComplete = true;
@@ -279,6 +375,29 @@ final class Exchange implements UpstreamListener {
       if (!upstream.channel().isWritable()) handler.updateAutoRead();
     }
     if (last) maybeFinish();
+  }
+
+  /**
+   * The request body broke its framing (bad chunk size, missing CRLF ...). What went upstream is
+   * cut off by closing that connection, so the upstream never sees the body as complete; the client
+   * gets a 400 if nothing was answered yet, and the connection closes.
+   */
+  private void onRequestBodyError() {
+    keepAliveDownstream = false;
+    if (done) {
+      downstream.close();
+      return;
+    }
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null && !tunnel) conn.discard();
+    cancelTimeout();
+    if (!responseStarted) {
+      sendLocalReply(HttpResponseStatus.BAD_REQUEST, "bad request", "DPE");
+    } else {
+      flags = "DPE";
+      abortDownstream();
+    }
   }
 
   void flushUpstream() {
@@ -308,7 +427,11 @@ final class Exchange implements UpstreamListener {
     }
     if (msg instanceof HttpResponse res) {
       onUpstreamResponse(res);
-      if (msg instanceof HttpContent c) onUpstreamContent(c);
+      if (msg instanceof HttpContent c) {
+        // a full (e.g. failed) response: its content only counts while the connection is still ours
+        if (upstream == conn && !done) onUpstreamContent(c);
+        else c.release();
+      }
     } else if (msg instanceof HttpContent c) {
       onUpstreamContent(c);
     } else {
@@ -324,8 +447,12 @@ final class Exchange implements UpstreamListener {
       return;
     }
     int code = res.status().code();
-    if (code == 101 && webSocket) {
-      startTunnel(res);
+    if (code == 101) {
+      if (webSocket) {
+        startTunnel(res);
+      } else {
+        upstreamProtocolError(); // a switch nobody asked for: the rest of the connection is not HTTP
+      }
       return;
     }
     if (code >= 100 && code < 200) {
@@ -494,7 +621,8 @@ final class Exchange implements UpstreamListener {
     responseComplete = true;
     var f = downstream.writeAndFlush(res);
     if (abandonBody) {
-      f.addListener(ChannelFutureListener.CLOSE); // HTTP/2: resets just this stream
+      if (handler.http2()) f.addListener(ChannelFutureListener.CLOSE); // resets just this stream
+      else handler.closeAfterResponse();
       finish();
     } else {
       maybeFinish(); // a body-less request: its end marker follows at once
@@ -524,7 +652,9 @@ final class Exchange implements UpstreamListener {
         dp.remove(name);
       }
     }
+    if (dp.get(RequestFramingHandler.NAME) != null) dp.remove(RequestFramingHandler.NAME);
     dp.remove(handler);
+    if (upp.get(ResponseFramingHandler.NAME) != null) upp.remove(ResponseFramingHandler.NAME);
     upp.remove("upstream");
     upp.remove("codec");
     upp.remove("idle");

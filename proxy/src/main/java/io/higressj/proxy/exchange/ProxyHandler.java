@@ -1,19 +1,25 @@
 package io.higressj.proxy.exchange;
 
 import io.higressj.proxy.DataPlane;
+import io.higressj.proxy.http1.RequestFramingHandler;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The downstream end of the proxy: one per HTTP/1.1 connection or per HTTP/2 stream. Requests are
@@ -21,12 +27,17 @@ import java.util.ArrayDeque;
  * response is complete, so responses go out in request order.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
+  private static final Duration DELAYED_CLOSE = Duration.ofSeconds(1); // Envoy's delayed_close_timeout default
+
   private final DataPlane dataPlane;
   private final boolean http2;
   private final boolean tls;
   private ChannelHandlerContext ctx;
   private Exchange current;
   private ArrayDeque<Object> queued;
+  private int requests;
+  private boolean closing;
+  private ScheduledFuture<?> idleTimer;
 
   /**
    * @param http2 this handler serves one HTTP/2 stream (behind Http2StreamFrameToHttpObjectCodec)
@@ -69,13 +80,52 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     return ip;
   }
 
+  /** True when the request being started is the last one this connection may carry. */
+  boolean lastRequestOnConnection() {
+    int max = dataPlane.options().maxRequestsPerConnection();
+    return !http2 && max > 0 && requests >= max;
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    scheduleIdle();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancelIdle();
+  }
+
+  /** HTTP/1.1 only (HTTP/2 connections are not covered yet): closes a connection without a request in progress. */
+  private void scheduleIdle() {
+    long nanos = dataPlane.options().idleTimeout().toNanos();
+    if (http2 || nanos <= 0 || idleTimer != null || closing) return;
+    idleTimer = ctx.executor().schedule(this::onIdle, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelIdle() {
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
+  }
+
+  private void onIdle() {
+    idleTimer = null;
+    if (current == null && (queued == null || queued.isEmpty())) {
+      closing = true;
+      ctx.close();
+    }
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      // the connection ends after the response already sent: nothing read after it is served
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (queued != null && !queued.isEmpty() || (current != null && current.requestComplete() && msg instanceof HttpRequest)) {
       // a pipelined request: hold it until the current exchange is done
       if (queued == null) queued = new ArrayDeque<>();
@@ -93,6 +143,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
         return;
       }
+      cancelIdle();
+      requests++;
       Exchange e = new Exchange(this, req);
       current = e;
       e.start();
@@ -102,7 +154,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     } else if (msg instanceof HttpContent c) {
       Exchange e = current;
       if (e == null) {
+        boolean broken = c.decoderResult().isFailure();
         c.release(); // rest of a body whose exchange already ended (local reply)
+        if (broken && !http2) closeAfterResponse();
       } else {
         e.onRequestContent(c);
       }
@@ -116,14 +170,16 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (current != e) return;
     current = null;
     if (!keepAlive || http2) {
-      if (!http2) ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      if (!http2) closeAfterResponse();
       return;
     }
     while (queued != null && !queued.isEmpty()) {
-      if (queued.peek() instanceof HttpRequest && current != null) break;
+      if (queued.peek() instanceof HttpRequest && current != null || closing) break;
       dispatch(queued.poll());
     }
+    if (closing) return;
     updateAutoRead();
+    if (current == null) scheduleIdle();
   }
 
   /** The connection became a tunnel: this handler is out of the pipeline. */
@@ -161,6 +217,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent) {
       // h2c upgrade: the multiplexer serves the connection from now on
+      if (ctx.pipeline().get(RequestFramingHandler.NAME) != null) ctx.pipeline().remove(RequestFramingHandler.NAME);
       ctx.pipeline().remove(this);
     }
     ctx.fireUserEventTriggered(evt);
@@ -171,11 +228,40 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     Exchange e = current;
     current = null;
     if (e != null) e.onDownstreamClosed();
+    releaseQueued();
+    cancelIdle();
+    ctx.fireChannelInactive();
+  }
+
+  /**
+   * Ends an HTTP/1.1 connection after what was written so far, the way Envoy's delayed close does:
+   * flush, half-close, then read and drop whatever the client still sends until it closes too (or
+   * {@link #DELAYED_CLOSE} passes). Closing at once while the client is still sending makes the
+   * kernel answer with a reset, which can destroy the response before the client reads it.
+   */
+  void closeAfterResponse() {
+    if (closing) return;
+    closing = true;
+    cancelIdle();
+    releaseQueued();
+    Channel ch = ctx.channel();
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+      if (!f.isSuccess() || !(ch instanceof DuplexChannel d) || ch.pipeline().get(SslHandler.class) != null) {
+        ch.close(); // TLS: the close_notify of a full close is the clean end
+        return;
+      }
+      d.shutdownOutput().addListener(x -> {
+        ch.config().setAutoRead(true); // drain: unread input at close() would turn into a reset
+        ch.eventLoop().schedule(() -> { ch.close(); }, DELAYED_CLOSE.toNanos(), TimeUnit.NANOSECONDS);
+      });
+    });
+  }
+
+  private void releaseQueued() {
     if (queued != null) {
       for (Object o : queued) ReferenceCountUtil.release(o);
       queued.clear();
     }
-    ctx.fireChannelInactive();
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.higressj.proxy.listener;
 
 import io.higressj.proxy.DataPlane;
 import io.higressj.proxy.exchange.ProxyHandler;
+import io.higressj.proxy.http1.RequestFramingHandler;
+import io.higressj.proxy.http1.StrictDecoding;
 import io.higressj.proxy.tls.ServerCertificates;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -12,7 +14,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
@@ -87,10 +88,11 @@ public final class HttpListener implements AutoCloseable {
   }
 
   static HttpServerCodec newServerCodec(DataPlane dp) {
-    return new HttpServerCodec(new HttpDecoderConfig()
-        .setMaxInitialLineLength(dp.options().maxInitialLineLength())
-        .setMaxHeaderSize(dp.options().maxHeaderSize())
-        .setMaxChunkSize(64 * 1024));
+    return new HttpServerCodec(StrictDecoding.config(dp.options().maxInitialLineLength(), dp.options().maxHeaderSize()));
+  }
+
+  static RequestFramingHandler newFramingHandler(DataPlane dp) {
+    return new RequestFramingHandler(dp.options().requestHeadersTimeout().toNanos());
   }
 
   static Http2FrameCodec newFrameCodec() {
@@ -125,12 +127,15 @@ public final class HttpListener implements AutoCloseable {
       protected void initChannel(Channel ch) {
         // an initializer adds at the end, behind the HTTP/1.1 proxy handler: put HTTP/2 in its place
         ChannelPipeline pl = ch.pipeline();
+        if (pl.get(RequestFramingHandler.NAME) != null) pl.remove(RequestFramingHandler.NAME); // HTTP/1.1 only
         pl.addBefore("proxy", "h2-frames", newFrameCodec());
         pl.addBefore("proxy", "h2-streams", newMultiplexHandler(dp, false));
         pl.remove("proxy");
       }
     };
     p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
+    // the h2c handler put the codec right behind itself: the framing checks go in between
+    p.addAfter("h2c", RequestFramingHandler.NAME, newFramingHandler(dp));
     p.addLast("proxy", new ProxyHandler(dp, false, false));
   }
 
@@ -148,6 +153,7 @@ public final class HttpListener implements AutoCloseable {
       if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
         ctx.pipeline().addLast(newFrameCodec(), newMultiplexHandler(dp, true));
       } else {
+        ctx.pipeline().addLast(RequestFramingHandler.NAME, newFramingHandler(dp));
         ctx.pipeline().addLast("codec", newServerCodec(dp));
         ctx.pipeline().addLast("proxy", new ProxyHandler(dp, false, true));
       }

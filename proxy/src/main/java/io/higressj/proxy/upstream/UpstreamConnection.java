@@ -1,6 +1,7 @@
 package io.higressj.proxy.upstream;
 
 import io.higressj.config.model.Endpoint;
+import io.higressj.proxy.http1.ResponseFramingHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -41,6 +42,9 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     this.owner = listener;
     this.idleInPool = false;
     uses++;
+    if (channel != null && channel.pipeline().get(ResponseFramingHandler.NAME) instanceof ResponseFramingHandler f) {
+      f.expectResponse();
+    }
   }
 
   boolean idleInPool() {

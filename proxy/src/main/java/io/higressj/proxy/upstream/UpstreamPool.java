@@ -3,6 +3,8 @@ package io.higressj.proxy.upstream;
 import io.higressj.config.model.Endpoint;
 import io.higressj.proxy.ProxyOptions;
 import io.higressj.proxy.Transport;
+import io.higressj.proxy.http1.ResponseFramingHandler;
+import io.higressj.proxy.http1.StrictDecoding;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -10,7 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -67,11 +68,9 @@ public final class UpstreamPool {
           @Override
           protected void initChannel(Channel ch) {
             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, options.upstreamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            ch.pipeline().addLast(ResponseFramingHandler.NAME, new ResponseFramingHandler());
             ch.pipeline().addLast("codec", new HttpClientCodec(
-                new HttpDecoderConfig()
-                    .setMaxInitialLineLength(options.maxInitialLineLength())
-                    .setMaxHeaderSize(options.maxHeaderSize())
-                    .setMaxChunkSize(64 * 1024),
+                StrictDecoding.config(options.maxInitialLineLength(), options.maxHeaderSize()),
                 false, false));
             ch.pipeline().addLast("upstream", conn);
           }

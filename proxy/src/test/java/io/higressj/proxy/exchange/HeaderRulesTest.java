@@ -37,4 +37,12 @@ class HeaderRulesTest {
     assertThat(h.get("Upgrade")).isEqualTo("websocket");
     assertThat(h.get("Connection")).isEqualTo("upgrade");
   }
+
+  @Test
+  void upgradeH2cIsNeverForwardedUpstream() {
+    HttpHeaders h = new DefaultHttpHeaders().add("Connection", "Upgrade, HTTP2-Settings").add("Upgrade", "h2c")
+        .add("HTTP2-Settings", "AAMAAABkAAQCAAAAAAIAAAAA");
+    HeaderRules.stripHopByHop(h, false);
+    assertThat(h.names()).isEmpty();
+  }
 }
