@@ -1,0 +1,119 @@
+package io.higressj.conformance.capability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.higressj.conformance.corpus.Case;
+import io.higressj.conformance.corpus.Corpus;
+import io.higressj.conformance.corpus.CorpusReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CapabilitiesTest {
+  @TempDir
+  Path root;
+
+  private Case write(String caseYaml, String manifest) throws IOException {
+    Files.createDirectories(root.resolve("_base"));
+    Files.writeString(root.resolve("_base/base.yaml"), "name: _base\n");
+    Path dir = root.resolve("C");
+    Files.createDirectories(dir.resolve("manifests"));
+    Files.writeString(dir.resolve("case.yaml"), caseYaml);
+    Files.writeString(dir.resolve("manifests/m.yaml"), manifest);
+    Corpus corpus = CorpusReader.read(root);
+    return CorpusReader.readCase(corpus, "C");
+  }
+
+  static final String INGRESS = """
+      apiVersion: networking.k8s.io/v1
+      kind: Ingress
+      metadata:
+        name: i
+        annotations:
+          nginx.ingress.kubernetes.io/canary: "true"
+          higress.io/timeout: "5"
+          kubernetes.io/ingress.class: higress
+      spec: {}
+      ---
+      apiVersion: extensions.higress.io/v1alpha1
+      kind: WasmPlugin
+      metadata: {name: w}
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: redis}
+      """;
+
+  @Test
+  void theBuiltinListLoadsAndSupportsPlainIngress() {
+    Capabilities c = Capabilities.builtin();
+    assertThat(c.kinds()).contains("networking.k8s.io/Ingress", "Service", "Endpoints", "discovery.k8s.io/EndpointSlice", "Secret");
+    assertThat(c.kinds()).doesNotContain("ConfigMap", "extensions.higress.io/WasmPlugin", "gateway.networking.k8s.io/HTTPRoute");
+    assertThat(c.annotations()).isEmpty();
+    assertThat(c.plugins()).isEmpty();
+    assertThat(c.status()).isFalse();
+    assertThat(c.gatewayApi().gatewayClassName()).isEqualTo("higress");
+    assertThat(c.installationObjects()).extracting(o -> o.path("kind").asText()).containsExactly("ConfigMap", "GatewayClass");
+  }
+
+  @Test
+  void namesEverythingMissingInAStableOrder() throws IOException {
+    Case c = write("""
+        name: C
+        upstream: {features: [http, wasm-go]}
+        requires:
+          plugins: [{name: key-auth}]
+          services: [{name: redis}]
+        manifests: [m.yaml]
+        assertions:
+        - step: {patchConfigMap: {namespace: higress-system, name: higress-config, key: higress, value: x}}
+        - name: s
+          statusCheck: {type: gatewayLatestConditions, gateway: {namespace: n, name: g}}
+        """, INGRESS);
+    assertThat(Capabilities.builtin().missing(c)).containsExactly(
+        "kind extensions.higress.io/WasmPlugin",
+        "kind ConfigMap",
+        "annotation nginx.ingress.kubernetes.io/canary",
+        "annotation higress.io/timeout",
+        "plugin key-auth",
+        "service redis",
+        "feature wasm-go",
+        "status");
+  }
+
+  @Test
+  void aCapabilitiesFileChangesTheVerdict() throws IOException {
+    Case c = write("name: C\nmanifests: [m.yaml]\n", INGRESS);
+    Path file = root.resolve("caps.yaml");
+    Files.writeString(file, """
+        kinds: [networking.k8s.io/Ingress, extensions.higress.io/WasmPlugin]
+        declarationKinds: [apps/Deployment]
+        annotationPrefixes: [nginx.ingress.kubernetes.io/, higress.io/]
+        annotations: [nginx.ingress.kubernetes.io/canary, higress.io/timeout]
+        """, StandardCharsets.UTF_8);
+    assertThat(Capabilities.load(file).missing(c)).isEmpty();
+    assertThat(Capabilities.builtin().permissive().missing(c)).isEmpty();
+  }
+
+  @Test
+  void generationChangedNeedsNoGatewayStatus() throws IOException {
+    Case c = write("""
+        name: C
+        assertions:
+        - name: g
+          statusCheck: {type: generationChanged, object: {kind: Secret, namespace: n, name: s}}
+        """, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n");
+    assertThat(Capabilities.builtin().missing(c)).isEmpty();
+  }
+
+  @Test
+  void anUnknownSectionIsAnError() throws IOException {
+    Path file = root.resolve("bad.yaml");
+    Files.writeString(file, "kinds: []\nplugin: [x]\n");
+    assertThatThrownBy(() -> Capabilities.load(file)).hasMessageContaining("plugin");
+  }
+}
