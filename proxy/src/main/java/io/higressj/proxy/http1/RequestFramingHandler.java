@@ -182,6 +182,11 @@ public final class RequestFramingHandler extends ChannelInboundHandlerAdapter {
         default -> throw new IllegalStateException("state " + state);
       }
     }
+    // only a head left incomplete by this read needs the timer (most heads arrive in one read)
+    if (state == State.HEAD && head.started() && headersTimer == null && headersTimeoutNanos > 0) {
+      long left = headersTimeoutNanos - (System.nanoTime() - headStartNanos);
+      headersTimer = ctx.executor().schedule(this::onHeadersTimeout, Math.max(left, 0), TimeUnit.NANOSECONDS);
+    }
     ctx.fireChannelRead(buf);
   }
 
@@ -236,8 +241,7 @@ public final class RequestFramingHandler extends ChannelInboundHandlerAdapter {
 
   private void startTimer() {
     if (headersTimeoutNanos <= 0) return;
-    headStartNanos = System.nanoTime();
-    headersTimer = ctx.executor().schedule(this::onHeadersTimeout, headersTimeoutNanos, TimeUnit.NANOSECONDS);
+    headStartNanos = System.nanoTime(); // the timer itself is armed when the read ends mid-head
   }
 
   private void cancelTimer() {

@@ -3,14 +3,12 @@ package io.higressj.proxy.tls;
 import io.higressj.config.model.CertificateConfig;
 import io.higressj.config.model.SnapshotHolder;
 import io.higressj.config.model.TlsConfig;
-import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.Mapping;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +63,7 @@ public final class ServerCertificates implements Mapping<String, SslContext> {
     SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     return SslContextBuilder.forServer(PemKeys.privateKey(c.privateKeyPem()), PemKeys.certificates(c.certChainPem()))
         .sslProvider(provider)
-        .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+        // the provider's default suites: HTTP/1.1 clients may still offer TLS 1.2 CBC suites
         .applicationProtocolConfig(new ApplicationProtocolConfig(
             ApplicationProtocolConfig.Protocol.ALPN,
             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
