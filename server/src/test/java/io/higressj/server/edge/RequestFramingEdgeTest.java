@@ -11,6 +11,7 @@ import io.higressj.testing.echo.EchoServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.higressj.testing.http1.FramingVectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,83 +75,9 @@ class RequestFramingEdgeTest {
   }
 
   static Stream<Arguments> refused() {
-    return Stream.of(
-        // Content-Length and Transfer-Encoding
-        Arguments.of("contentLengthAndTransferEncoding", POST + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("transferEncodingAndContentLength", POST + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("duplicateEqualContentLength", POST + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400),
-        Arguments.of("differingContentLength", POST + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
-        Arguments.of("contentLengthList", POST + "Content-Length: 3, 3\r\n\r\nabc", 400),
-        Arguments.of("contentLengthSign", POST + "Content-Length: +3\r\n\r\nabc", 400),
-        Arguments.of("contentLengthNegative", POST + "Content-Length: -1\r\n\r\nabc", 400),
-        Arguments.of("contentLengthHex", POST + "Content-Length: 0x3\r\n\r\nabc", 400),
-        Arguments.of("contentLengthEmpty", POST + "Content-Length: \r\n\r\nabc", 400),
-        Arguments.of("contentLengthOverflow", POST + "Content-Length: 99999999999999999999999\r\n\r\nabc", 400),
-        Arguments.of("contentLengthSpaceBeforeColon", POST + "Content-Length : 3\r\n\r\nabc", 400),
-        // Transfer-Encoding other than one final chunked
-        Arguments.of("transferEncodingXchunked", POST + "Transfer-Encoding: xchunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("transferEncodingChunkedIdentity", POST + "Transfer-Encoding: chunked, identity\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("transferEncodingIdentity", POST + "Transfer-Encoding: identity\r\n\r\nabc", 400),
-        Arguments.of("transferEncodingGzipChunked", POST + "Transfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("transferEncodingChunkedTwice", POST + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("transferEncodingSpaceBeforeColon", POST + "Transfer-Encoding : chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("transferEncodingVerticalTab", POST + "Transfer-Encoding:\u000bchunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("transferEncodingFormFeed", POST + "Transfer-Encoding:\fchunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("transferEncodingTrailingVerticalTab", POST + "Transfer-Encoding: chunked\u000b\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("transferEncodingEmpty", POST + "Transfer-Encoding: \r\n\r\n", 400),
-        Arguments.of("transferEncodingOnHttp10", "POST / HTTP/1.0\r\nHost: foo.com\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        // line endings and folding
-        Arguments.of("bareLfAfterRequestLine", "GET / HTTP/1.1\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("bareLfAfterHeader", GET + "X-A: b\n\r\n", 400),
-        Arguments.of("bareLfEndsHeaders", GET + "\n", 400),
-        Arguments.of("bareCrInHeaderLine", GET + "X-A: b\rX-B: c\r\n\r\n", 400),
-        Arguments.of("bareCrInRequestLine", "GET / HTTP/1.1\rHost: foo.com\r\n\r\n", 400),
-        Arguments.of("obsFoldSpace", GET + "X-A: b\r\n c\r\n\r\n", 400),
-        Arguments.of("obsFoldTab", GET + "X-A: b\r\n\tc\r\n\r\n", 400),
-        Arguments.of("obsFoldOfTransferEncoding", POST + "Transfer-Encoding:\r\n chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
-        Arguments.of("whitespaceBeforeFirstHeader", "GET / HTTP/1.1\r\n Host: foo.com\r\n\r\n", 400),
-        // field lines
-        Arguments.of("headerWithoutColon", GET + "X-A b\r\n\r\n", 400),
-        Arguments.of("headerNameOnly", GET + "X-A\r\n\r\n", 400),
-        Arguments.of("emptyHeaderName", GET + ": b\r\n\r\n", 400),
-        Arguments.of("nulInHeaderValue", GET + "X-A: b\0c\r\n\r\n", 400),
-        Arguments.of("nulInHeaderName", GET + "X-\0A: b\r\n\r\n", 400),
-        Arguments.of("crInHeaderValue", GET + "X-A: b\rc\r\n\r\n", 400),
-        Arguments.of("controlCharacterInHeaderValue", GET + "X-A: b\u0001c\r\n\r\n", 400),
-        Arguments.of("delInHeaderValue", GET + "X-A: b\u007fc\r\n\r\n", 400),
-        Arguments.of("spaceInHeaderName", GET + "X A: b\r\n\r\n", 400),
-        Arguments.of("nonAsciiInHeaderName", GET + "X-\u00e9: b\r\n\r\n", 400),
-        // Host
-        Arguments.of("missingHostOnHttp11", "GET / HTTP/1.1\r\n\r\n", 400),
-        Arguments.of("duplicateHost", GET + "Host: bar.com\r\n\r\n", 400),
-        Arguments.of("invalidHost", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),
-        Arguments.of("hostWithUserinfo", "GET / HTTP/1.1\r\nHost: a@b\r\n\r\n", 400),
-        Arguments.of("absoluteFormDisagreesWithHost", "GET http://bar.com/ HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        // request line and version
-        Arguments.of("http09RequestLine", "GET /\r\n\r\n", 400),
-        Arguments.of("versionHttp12", "GET / HTTP/1.2\r\nHost: foo.com\r\n\r\n", 505),
-        Arguments.of("versionHttp20", "GET / HTTP/2.0\r\nHost: foo.com\r\n\r\n", 505),
-        Arguments.of("versionHttp30", "GET / HTTP/3.0\r\nHost: foo.com\r\n\r\n", 505),
-        Arguments.of("versionLowerCase", "GET / http/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("versionUnknownProtocol", "GET / FOO/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("versionTwoDigits", "GET / HTTP/1.10\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("requestLineDoubleSpace", "GET  / HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("requestLineTab", "GET\t/ HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("requestLineTrailingSpace", "GET / HTTP/1.1 \r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("controlCharacterInTarget", "GET /a\u0001b HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("nonAsciiInTarget", "GET /caf\u00e9 HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("fragmentInTarget", "GET /a#b HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("invalidMethod", "G(T / HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("leadingWhitespaceBeforeRequestLine", " GET / HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        // paths
-        Arguments.of("pathAboveRoot", "GET /../etc/passwd HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("pathEncodedDotsAboveRoot", "GET /a/%2e%2e/%2E%2E/b HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        Arguments.of("pathInvalidPercentEncoding", "GET /a%zz HTTP/1.1\r\nHost: foo.com\r\n\r\n", 400),
-        // limits
-        Arguments.of("requestLineTooLong", "GET /" + "a".repeat(17 * 1024) + " HTTP/1.1\r\nHost: foo.com\r\n\r\n", 414),
-        Arguments.of("headersTooLarge", GET + "X-A: " + "a".repeat(61 * 1024) + "\r\n\r\n", 431),
-        Arguments.of("tooManyHeaders", GET + "X-A: a\r\n".repeat(100) + "\r\n", 431));
+    return FramingVectors.refused("foo.com", "bar.com").stream().map(v -> Arguments.of(v.rule(), v.request(), v.status()));
   }
+
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("refused")
@@ -165,23 +92,9 @@ class RequestFramingEdgeTest {
   }
 
   static Stream<Arguments> refusedInBody() {
-    return Stream.of(
-        Arguments.of("chunkSizeNotHex", POST + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
-        Arguments.of("chunkSizeHexPrefix", POST + "Transfer-Encoding: chunked\r\n\r\n0x3\r\nabc\r\n0\r\n\r\n"),
-        Arguments.of("chunkSizeNegative", POST + "Transfer-Encoding: chunked\r\n\r\n-3\r\nabc\r\n0\r\n\r\n"),
-        Arguments.of("chunkSizeOverflow", POST + "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffff3\r\nabc\r\n0\r\n\r\n"),
-        Arguments.of("chunkSizeTrailingSpace", POST + "Transfer-Encoding: chunked\r\n\r\n3 \r\nabc\r\n0\r\n\r\n"),
-        Arguments.of("chunkSizeLeadingSpace", POST + "Transfer-Encoding: chunked\r\n\r\n 3\r\nabc\r\n0\r\n\r\n"),
-        Arguments.of("chunkSizeEmpty", POST + "Transfer-Encoding: chunked\r\n\r\n\r\nabc\r\n0\r\n\r\n"),
-        Arguments.of("chunkExtensionControlCharacter", POST + "Transfer-Encoding: chunked\r\n\r\n3;a=\u0001b\r\nabc\r\n0\r\n\r\n"),
-        Arguments.of("chunkExtensionBareCr", POST + "Transfer-Encoding: chunked\r\n\r\n3;a\rb\r\nabc\r\n0\r\n\r\n"),
-        Arguments.of("chunkDataLongerThanSize", POST + "Transfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n"),
-        Arguments.of("chunkDataBareLf", POST + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\n0\r\n\r\n"),
-        Arguments.of("chunkSizeBareLf", POST + "Transfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n"),
-        Arguments.of("lastChunkBareLf", POST + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\n\r\n"),
-        Arguments.of("trailerBareLf", POST + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\n"),
-        Arguments.of("trailerObsFold", POST + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: a\r\n b\r\n\r\n"));
+    return FramingVectors.refusedInBody("foo.com").stream().map(v -> Arguments.of(v.rule(), v.request()));
   }
+
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusedInBody")
