@@ -3,8 +3,10 @@ package io.higressj.server;
 import io.higressj.config.ingress.IngressTranslator;
 import io.higressj.config.model.Snapshot;
 import io.higressj.config.model.SnapshotHolder;
+import io.higressj.config.model.TlsConfig;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.resource.Resource;
+import io.higressj.config.resource.ResourceKey;
 import io.higressj.config.resource.ResourceSet;
 import io.higressj.proxy.tls.ServerCertificates;
 import java.time.Instant;
@@ -15,28 +17,81 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
  * Turns each resource set from the config source into a published snapshot. An object that was
  * valid and becomes invalid is reported and its last good version keeps serving, so a bad edit never
  * takes working routes away. Problems are logged once, when they first appear.
+ *
+ * <p>Work is in proportion to what changed since the previous set: the translator is incremental,
+ * and the last good versions are kept up to date from the objects that changed, by reference.
  */
 final class ConfigApplier implements Consumer<ResourceSet> {
   private static final System.Logger LOG = System.getLogger("io.higressj.config");
 
   private final SnapshotHolder holder;
   private final ServerCertificates certificates;
-  private final IngressTranslator.Options options;
-  /** by Resource.describe(): the last version of each object that translated without errors */
-  private final Map<String, Resource> lastGood = new HashMap<>();
+  private final IngressTranslator translator;
+  /** the last version of each object that translated without errors, by name as problems give it */
+  private final Map<Name, Resource> lastGood = new HashMap<>();
+  /** the key of each present object by name, or a TreeSet of keys when API groups share a name */
+  private final Map<Name, Object> keysByName = new HashMap<>();
+  private ResourceSet previous = ResourceSet.empty();
+  private Set<Name> rejectedBefore = Set.of();
+  private TlsConfig preparedTls;
+  private List<String> tlsErrors = List.of();
   private Set<String> reported = Set.of();
   private volatile boolean applied;
+
+  /** An object as {@link Resource#describe()} and {@link Problem#object()} name it: no API group. */
+  private record Name(String kind, String namespace, String name) {
+    static Name of(ResourceKey k) {
+      return new Name(k.kind(), k.namespace(), k.name());
+    }
+
+    /** The name a problem gives its object, or null when it names no object ("Service in document 2"). */
+    static Name parse(String object) {
+      int space = object.indexOf(' ');
+      if (space <= 0 || object.indexOf(' ', space + 1) >= 0) return null;
+      String rest = object.substring(space + 1);
+      int slash = rest.indexOf('/');
+      return slash < 0 ? new Name(object.substring(0, space), "", rest)
+          : new Name(object.substring(0, space), rest.substring(0, slash), rest.substring(slash + 1));
+    }
+  }
+
+  private void addKey(ResourceKey key) {
+    keysByName.merge(Name.of(key), key, (old, k) -> {
+      TreeSet<ResourceKey> keys = old instanceof ResourceKey one ? new TreeSet<>(List.of(one)) : keySet(old);
+      keys.add(key);
+      return keys;
+    });
+  }
+
+  private void removeKey(ResourceKey key) {
+    Name n = Name.of(key);
+    Object old = keysByName.get(n);
+    if (old instanceof TreeSet<?> && keySet(old).remove(key) && keySet(old).size() == 1) keysByName.put(n, keySet(old).first());
+    else if (old instanceof ResourceKey) keysByName.remove(n);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static TreeSet<ResourceKey> keySet(Object o) {
+    return (TreeSet<ResourceKey>) o;
+  }
+
+  private List<ResourceKey> keys(Name n) {
+    Object o = keysByName.get(n);
+    return o == null ? List.of() : o instanceof ResourceKey k ? List.of(k) : List.copyOf(keySet(o));
+  }
 
   ConfigApplier(SnapshotHolder holder, ServerCertificates certificates, String ingressClass) {
     this.holder = holder;
     this.certificates = certificates;
-    this.options = new IngressTranslator.Options(ingressClass, false);
+    this.translator = new IngressTranslator(new IngressTranslator.Options(ingressClass, false));
   }
 
   boolean applied() {
@@ -46,43 +101,65 @@ final class ConfigApplier implements Consumer<ResourceSet> {
   @Override
   public synchronized void accept(ResourceSet set) {
     long t0 = System.nanoTime();
-    Snapshot first = IngressTranslator.translate(set, options);
-    Set<String> rejected = new HashSet<>();
+    List<ResourceSet.Change> changes = set.changesSince(previous);
+    for (ResourceSet.Change c : changes) {
+      if (c.before() == null) addKey(c.key());
+      else if (c.after() == null) removeKey(c.key());
+    }
+    previous = set;
+
+    Snapshot first = translator.update(set);
+    Set<Name> rejected = new HashSet<>();
     for (Problem p : first.problems()) {
-      if (p.severity() == Problem.Severity.ERROR && !p.object().isEmpty()) rejected.add(p.object());
+      if (p.severity() != Problem.Severity.ERROR || p.object().isEmpty()) continue;
+      Name n = Name.parse(p.object());
+      if (n != null) rejected.add(n);
     }
     Snapshot snapshot = first;
-    List<Problem> extra = new ArrayList<>();
     if (!rejected.isEmpty()) {
-      List<Resource> substituted = new ArrayList<>();
-      boolean changed = false;
-      for (Resource r : set.resources().values()) {
-        Resource good = rejected.contains(r.describe()) ? lastGood.get(r.describe()) : null;
-        if (good != null) {
-          substituted.add(good);
-          changed = true;
-          extra.add(new Problem(r.origin(), r.describe(), "", "still serving its last good version", Problem.Severity.WARNING));
-        } else {
-          substituted.add(r);
-        }
+      // each rejected object with a last good version is replaced by it, in key order
+      TreeMap<ResourceKey, Resource> substitutes = new TreeMap<>();
+      for (Name n : rejected) {
+        Resource good = lastGood.get(n);
+        if (good == null) continue;
+        for (ResourceKey key : keys(n)) substitutes.put(key, good);
       }
-      if (changed) {
-        Snapshot second = IngressTranslator.translate(ResourceSet.of(substituted, set.problems()), options);
+      if (!substitutes.isEmpty()) {
+        List<Problem> extra = new ArrayList<>();
+        TreeMap<ResourceKey, Resource> changed = new TreeMap<>();
+        for (Map.Entry<ResourceKey, Resource> e : substitutes.entrySet()) {
+          Resource r = set.resources().get(e.getKey());
+          extra.add(new Problem(r.origin(), r.describe(), "", "still serving its last good version", Problem.Severity.WARNING));
+          if (!e.getValue().key().equals(e.getKey())) changed.put(e.getKey(), null); // named alike in another group
+        }
+        for (Resource good : substitutes.values()) changed.put(good.key(), good);
+        Snapshot second = translator.update(set.with(changed, set.problems()));
         // report the first pass's errors (what is wrong with the files) plus the fallback notes
         List<Problem> problems = new ArrayList<>(first.problems());
         problems.addAll(extra);
         snapshot = new Snapshot(0, second.created(), second.routes(), second.clusters(), second.tls(), problems);
       }
     }
-    Map<String, Resource> present = new HashMap<>();
-    for (Resource r : set.resources().values()) present.put(r.describe(), r);
-    lastGood.keySet().retainAll(present.keySet());
-    for (Resource r : present.values()) {
-      if (!rejected.contains(r.describe())) lastGood.put(r.describe(), r);
+    // last good versions: each present object that is not rejected now (of objects named alike, the one
+    // whose key sorts last); only names that changed or stopped being rejected need a look
+    Set<Name> touched = new LinkedHashSet<>();
+    for (ResourceSet.Change c : changes) touched.add(Name.of(c.key()));
+    for (Name n : rejectedBefore) {
+      if (!rejected.contains(n)) touched.add(n);
     }
+    for (Name n : touched) {
+      List<ResourceKey> keys = keys(n);
+      if (keys.isEmpty()) lastGood.remove(n);
+      else if (!rejected.contains(n)) lastGood.put(n, set.resources().get(keys.get(keys.size() - 1)));
+    }
+    rejectedBefore = rejected;
 
     List<Problem> problems = new ArrayList<>(snapshot.problems());
-    for (String err : certificates.prepare(snapshot.tls())) {
+    if (snapshot.tls() != preparedTls) { // the translator keeps the same TlsConfig while TLS is unchanged
+      tlsErrors = certificates.prepare(snapshot.tls());
+      preparedTls = snapshot.tls();
+    }
+    for (String err : tlsErrors) {
       problems.add(new Problem("", "", "", err, Problem.Severity.ERROR));
     }
     snapshot = new Snapshot(0, Instant.now(), snapshot.routes(), snapshot.clusters(), snapshot.tls(), problems);
@@ -98,6 +175,7 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     long micros = (System.nanoTime() - t0) / 1000;
     int routes = published.routes().virtualHosts().stream().mapToInt(v -> v.routes().size()).sum();
     LOG.log(System.Logger.Level.INFO, "config version " + published.version() + " applied in " + micros / 1000.0
-        + " ms: " + routes + " routes, " + published.clusters().size() + " clusters, " + problems.size() + " problems");
+        + " ms: " + routes + " routes, " + published.clusters().size() + " clusters, " + problems.size() + " problems"
+        + " (" + changes.size() + " objects changed)");
   }
 }

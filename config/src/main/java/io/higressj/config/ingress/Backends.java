@@ -8,6 +8,7 @@ import io.higressj.config.model.ClusterConfig;
 import io.higressj.config.model.Endpoint;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.resource.Resource;
+import io.higressj.config.resource.ResourceKey;
 import io.higressj.config.resource.ResourceSet;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -39,33 +41,94 @@ final class Backends {
   /** What resolving a backend found wrong; {@code field} is relative to the backend's field. */
   record Issue(String field, String message) {}
 
-  record Resolved(ClusterConfig cluster, List<Issue> issues) {}
-
-  private final ResourceSet resources;
-  private final Collection<Problem> problems;
-  private final Map<String, Service> services = new HashMap<>();
-  private final Set<String> invalidServices = new HashSet<>();
-  private final Map<String, List<Resource>> slicesByService = new HashMap<>();
-  private final Map<String, Resolved> cache = new HashMap<>();
-
-  /** Checks every Service (invalid ones are reported and treated as unusable) and indexes slices. */
-  Backends(ResourceSet resources, Collection<Problem> problems) {
-    this.resources = resources;
-    this.problems = problems;
-    for (Resource r : resources.ofKind("Service")) {
-      if (!r.key().group().isEmpty()) continue;
-      Service s = checkService(r);
-      if (s != null) services.put(r.namespace() + "/" + r.name(), s);
-      else invalidServices.add(r.namespace() + "/" + r.name());
-    }
-    for (Resource r : resources.ofKind("EndpointSlice")) {
-      if (!r.key().group().equals("discovery.k8s.io")) continue;
-      String svc = r.label(SERVICE_NAME_LABEL);
-      if (svc != null) slicesByService.computeIfAbsent(r.namespace() + "/" + svc, k -> new ArrayList<>()).add(r);
+  /**
+   * @param issues what is wrong with the backend, reported on the Ingress field that names it
+   * @param found problems of the Endpoints and EndpointSlice objects met while resolving it
+   */
+  record Resolved(ClusterConfig cluster, List<Issue> issues, List<Problem> found) {
+    Resolved(ClusterConfig cluster, List<Issue> issues) {
+      this(cluster, issues, List.of());
     }
   }
 
-  private Service checkService(Resource r) {
+  private ResourceSet resources = ResourceSet.empty();
+  private final Map<String, Service> services = new HashMap<>();
+  private final Set<String> invalidServices = new HashSet<>();
+  /** by "namespace/service": the slices labelled with that service, in key order */
+  private final Map<String, TreeMap<ResourceKey, Resource>> slicesByService = new HashMap<>();
+  /** by "namespace/service", then by backend */
+  private final Map<String, Map<String, Resolved>> cache = new HashMap<>();
+
+  /** Empty: objects arrive through {@link #updateService} and {@link #updateSlice}. */
+  Backends() {}
+
+  /** All the Services and EndpointSlices of {@code resources}; their problems go to {@code problems}. */
+  Backends(ResourceSet resources, Collection<Problem> problems) {
+    use(resources);
+    for (Resource r : resources.ofKind("Service")) {
+      if (r.key().group().isEmpty()) problems.addAll(updateService(r.key(), r));
+    }
+    for (Resource r : resources.ofKind("EndpointSlice")) updateSlice(r.key(), null, r);
+  }
+
+  /** The set that Endpoints are looked up in from now on. */
+  void use(ResourceSet resources) {
+    this.resources = resources;
+  }
+
+  /** "namespace/name" of the Service a backend of an object in {@code namespace} names. */
+  static String serviceRef(String namespace, BackendRef backend) {
+    return namespace + "/" + backend.service();
+  }
+
+  /**
+   * Checks a Service (group ""), or forgets it when {@code r} is null. Returns its problems (an invalid
+   * Service is unusable). The caller invalidates the backends of that Service.
+   */
+  List<Problem> updateService(ResourceKey key, Resource r) {
+    String ref = key.namespace() + "/" + key.name();
+    services.remove(ref);
+    invalidServices.remove(ref);
+    if (r == null) return List.of();
+    List<Problem> problems = new ArrayList<>();
+    Service s = checkService(r, problems);
+    if (s != null) services.put(ref, s);
+    else invalidServices.add(ref);
+    return problems;
+  }
+
+  /**
+   * Replaces EndpointSlice {@code before} by {@code after} (either may be null; other groups are
+   * ignored). Returns the Services whose backends this may change.
+   */
+  List<String> updateSlice(ResourceKey key, Resource before, Resource after) {
+    if (!key.group().equals("discovery.k8s.io")) return List.of();
+    List<String> refs = new ArrayList<>(2);
+    String old = before == null ? null : before.label(SERVICE_NAME_LABEL);
+    if (old != null) {
+      String ref = before.namespace() + "/" + old;
+      refs.add(ref);
+      TreeMap<ResourceKey, Resource> slices = slicesByService.get(ref);
+      if (slices != null) {
+        slices.remove(key);
+        if (slices.isEmpty()) slicesByService.remove(ref);
+      }
+    }
+    String now = after == null ? null : after.label(SERVICE_NAME_LABEL);
+    if (now != null) {
+      String ref = after.namespace() + "/" + now;
+      if (!refs.contains(ref)) refs.add(ref);
+      slicesByService.computeIfAbsent(ref, k -> new TreeMap<>()).put(key, after);
+    }
+    return refs;
+  }
+
+  /** Forgets what was resolved for the backends of Service {@code ref} ("namespace/name"). */
+  void invalidate(String ref) {
+    cache.remove(ref);
+  }
+
+  private Service checkService(Resource r, List<Problem> problems) {
     int before = problems.size();
     JsonNode spec = r.spec();
     String externalName = null;
@@ -86,7 +149,7 @@ final class Backends {
       for (int i = 0; i < ps.size(); i++) {
         String f = "spec.ports[" + i + "]";
         JsonNode p = ps.get(i);
-        int port = portNumber(r, p.get("port"), f + ".port");
+        int port = portNumber(r, p.get("port"), f + ".port", problems);
         String name = p.path("name").isTextual() ? p.path("name").asText() : "";
         JsonNode t = p.get("targetPort");
         int targetNumber = 0;
@@ -97,7 +160,8 @@ final class Backends {
           targetName = t.asText();
         } else {
           // "8080" written as a string is still a number for the API server (IntOrString)
-          targetNumber = t.isTextual() ? portNumber(r, t.asText(), f + ".targetPort") : portNumber(r, t, f + ".targetPort");
+          targetNumber = t.isTextual() ? portNumber(r, t.asText(), f + ".targetPort", problems)
+              : portNumber(r, t, f + ".targetPort", problems);
         }
         if (port > 0 && (targetNumber > 0 || targetName != null)) {
           ports.add(new ServicePort(name, port, targetNumber, targetName));
@@ -107,7 +171,7 @@ final class Backends {
     return problems.size() == before ? new Service(r, ports, externalName) : null;
   }
 
-  private int portNumber(Resource r, JsonNode n, String field) {
+  private static int portNumber(Resource r, JsonNode n, String field, List<Problem> problems) {
     if (n == null || n.isNull()) {
       problems.add(Problem.error(r, field, "missing (expected: 1..65535)"));
       return 0;
@@ -123,7 +187,7 @@ final class Backends {
     return n.asInt();
   }
 
-  private int portNumber(Resource r, String digits, String field) {
+  private static int portNumber(Resource r, String digits, String field, List<Problem> problems) {
     int v;
     try {
       v = Integer.parseInt(digits);
@@ -139,8 +203,9 @@ final class Backends {
 
   /** The cluster for {@code backend} of an object in {@code namespace}; the same answer for the same backend. */
   Resolved resolve(String namespace, BackendRef backend) {
-    String cacheKey = namespace + "/" + backend.service() + ":" + backend.portNumber() + ":" + backend.portName();
-    return cache.computeIfAbsent(cacheKey, k -> doResolve(namespace, backend));
+    String cacheKey = backend.service() + ":" + backend.portNumber() + ":" + backend.portName();
+    return cache.computeIfAbsent(serviceRef(namespace, backend), k -> new HashMap<>())
+        .computeIfAbsent(cacheKey, k -> doResolve(namespace, backend));
   }
 
   private Resolved doResolve(String namespace, BackendRef b) {
@@ -172,14 +237,18 @@ final class Backends {
     if (sp == null) {
       return unresolved(namespace, b, new Issue(portField, "Service " + ref + " has no port " + portText));
     }
+    List<Problem> found = new ArrayList<>();
     TreeSet<Endpoint> endpoints = new TreeSet<>(ENDPOINT_ORDER);
     Resource eps = resources.get("", "Endpoints", namespace, b.service());
-    if (eps != null) fromEndpoints(eps, sp, endpoints);
-    for (Resource slice : slicesByService.getOrDefault(ref, List.of())) fromSlice(slice, sp, endpoints);
+    if (eps != null) fromEndpoints(eps, sp, endpoints, found);
+    TreeMap<ResourceKey, Resource> slices = slicesByService.get(ref);
+    if (slices != null) {
+      for (Resource slice : slices.values()) fromSlice(slice, sp, endpoints, found);
+    }
     List<Issue> issues = endpoints.isEmpty()
         ? List.of(new Issue(".service.name", "Service " + ref + " has no ready endpoints for port " + sp.port()))
         : List.of();
-    return new Resolved(cluster(namespace, b.service(), sp.port(), new ArrayList<>(endpoints)), issues);
+    return new Resolved(cluster(namespace, b.service(), sp.port(), new ArrayList<>(endpoints)), issues, List.copyOf(found));
   }
 
   private static Resolved unresolved(String namespace, BackendRef b, Issue issue) {
@@ -195,11 +264,11 @@ final class Backends {
   }
 
   /** {@code subsets[].addresses[]} (not notReadyAddresses) with the port matching the Service port. */
-  private void fromEndpoints(Resource eps, ServicePort sp, TreeSet<Endpoint> out) {
+  private static void fromEndpoints(Resource eps, ServicePort sp, TreeSet<Endpoint> out, List<Problem> problems) {
     JsonNode subsets = eps.body().path("subsets");
     for (int i = 0; i < subsets.size(); i++) {
       JsonNode subset = subsets.get(i);
-      int port = endpointPort(eps, subset.path("ports"), "subsets[" + i + "].ports", sp);
+      int port = endpointPort(eps, subset.path("ports"), "subsets[" + i + "].ports", sp, problems);
       if (port == 0) continue;
       JsonNode addresses = subset.path("addresses");
       for (int j = 0; j < addresses.size(); j++) {
@@ -211,8 +280,8 @@ final class Backends {
   }
 
   /** {@code endpoints[]} whose {@code conditions.ready} is not false, with the matching port. */
-  private void fromSlice(Resource slice, ServicePort sp, TreeSet<Endpoint> out) {
-    int port = endpointPort(slice, slice.body().path("ports"), "ports", sp);
+  private static void fromSlice(Resource slice, ServicePort sp, TreeSet<Endpoint> out, List<Problem> problems) {
+    int port = endpointPort(slice, slice.body().path("ports"), "ports", sp, problems);
     if (port == 0) return;
     JsonNode endpoints = slice.body().path("endpoints");
     for (int i = 0; i < endpoints.size(); i++) {
@@ -230,7 +299,7 @@ final class Backends {
    * The endpoint port serving {@code sp}: the one with the same name (unnamed matches unnamed, or the
    * only port when the Service port is unnamed); failing that, a numeric targetPort; else 0.
    */
-  private int endpointPort(Resource r, JsonNode ports, String field, ServicePort sp) {
+  private static int endpointPort(Resource r, JsonNode ports, String field, ServicePort sp, List<Problem> problems) {
     JsonNode only = ports.size() == 1 ? ports.get(0) : null;
     JsonNode found = null;
     for (int k = 0; k < ports.size(); k++) {

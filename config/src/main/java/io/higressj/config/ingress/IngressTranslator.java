@@ -17,9 +17,11 @@ import io.higressj.config.model.TlsConfig;
 import io.higressj.config.model.VirtualHost;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.resource.Resource;
+import io.higressj.config.resource.ResourceKey;
 import io.higressj.config.resource.ResourceSet;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Compiles Kubernetes {@code networking.k8s.io/v1} Ingress objects (with their Services, Endpoints,
@@ -73,13 +76,20 @@ import java.util.TreeMap;
  * first Ingress in route order wins (WARNING). The first entry without hosts gives the default
  * certificate; without one, the certificate of the alphabetically first TLS host is the default, so
  * clients without SNI still complete a handshake.
+  *
+ * <p><b>Incremental.</b> An instance remembers what it computed for each object, and translating a set
+ * compares it with the previous one by reference ({@link ResourceSet#changedSince}): only the objects
+ * that changed are checked again, and only the virtual hosts they touch (through their rules, default
+ * backend or Services) are built again. The result is always exactly what a fresh translation of the
+ * same set gives; {@link #translate(ResourceSet, Options)} is that fresh translation. An instance is
+ * used by one thread at a time.
  */
+
 public final class IngressTranslator {
   public static final String DEFAULT_INGRESS_CLASS = "higress";
   static final String CLASS_ANNOTATION = "kubernetes.io/ingress.class";
   static final String CATCH_ALL = "*";
-
-  private IngressTranslator() {}
+  private static final PathMatch ROOT = PathMatch.prefix("/");
 
   /**
    * @param ingressClass the class this gateway serves
@@ -106,42 +116,314 @@ public final class IngressTranslator {
     }
   }
 
+  /** What one Ingress object gave: its problems, and the Ingress if it is served and valid. */
+  private record Checked(ValidIngress valid, List<Problem> problems) {}
+
+  /**
+   * A built virtual host.
+   *
+   * @param problems in the order a fresh translation meets them (shadowing, Endpoints, backend issues)
+   * @param clusters the cluster of each route, in route order
+   * @param services "namespace/name" of the Services its backends name
+   */
+  private record Host(VirtualHost vh, List<Problem> problems, List<ClusterConfig> clusters, Set<String> services) {}
+
+  private final Options options;
+  private ResourceSet previous = ResourceSet.empty();
+  private final Backends backends = new Backends();
+  private final TlsSecrets secrets = new TlsSecrets();
+  private final Map<ResourceKey, Checked> ingresses = new HashMap<>();
+  /** problems of Services and Ingresses, by object, only the non-empty lists; key order is report order */
+  private final TreeMap<ResourceKey, List<Problem>> serviceProblems = new TreeMap<>();
+  private final TreeMap<ResourceKey, List<Problem>> ingressProblems = new TreeMap<>();
+  /** the valid Ingresses that contribute routes (or a default backend) to a host */
+  private final Map<String, Set<ResourceKey>> hostMembers = new HashMap<>();
+  private final TreeMap<String, Host> hosts = new TreeMap<>(HOST_ORDER);
+  private final Map<String, Set<String>> hostsByService = new HashMap<>();
+  private final Map<String, ClusterConfig> clusters = new HashMap<>();
+  private final Map<String, Integer> clusterUsers = new HashMap<>();
+  private final TreeSet<ValidIngress> tlsIngresses = new TreeSet<>(INGRESS_ORDER);
+  private TlsConfig tls = TlsConfig.empty();
+  private List<Problem> tlsProblems = List.of();
+  /** the sorted problems of the last translation (without the resource set's own), while no unit changes */
+  private List<Problem> ownProblems = List.of();
+  private Map<String, ClusterConfig> clusterView = Map.of();
+  /** whether {@link #clusters} differs from {@link #clusterView} */
+  private boolean clustersChanged;
+
+  /** An incremental translator; see the class comment. */
+  public IngressTranslator(Options options) {
+    this.options = requireNonNull(options, "options");
+  }
+
+  public Options options() {
+    return options;
+  }
+
   public static Snapshot translate(ResourceSet resources) {
     return translate(resources, Options.defaults());
   }
 
+  /** A fresh translation: pure, the same resources and options always give the same snapshot. */
   public static Snapshot translate(ResourceSet resources, Options options) {
+    return new IngressTranslator(options).update(resources);
+  }
+
+  /**
+   * Translates {@code resources}, reusing what did not change since the previous call on this instance.
+   * Gives exactly what {@link #translate(ResourceSet, Options)} gives.
+   */
+  public Snapshot update(ResourceSet resources) {
     requireNonNull(resources, "resources");
-    requireNonNull(options, "options");
-    // a set: the same backend problem met from two virtual hosts is one problem
-    Set<Problem> problems = new LinkedHashSet<>();
-    Backends backends = new Backends(resources, problems);
-
-    List<ValidIngress> ingresses = new ArrayList<>();
-    for (Resource r : resources.ofKind("Ingress")) {
-      String group = r.key().group();
-      if (!group.equals("networking.k8s.io") && !group.equals("extensions")) continue; // someone else's kind
-      if (!accepted(r, options, problems)) continue;
-      if (!r.apiVersion().equals("networking.k8s.io/v1")) {
-        problems.add(Problem.error(r, "apiVersion", "\"" + r.apiVersion() + "\" (expected: networking.k8s.io/v1)"));
-        continue;
+    List<ResourceSet.Change> changed = resources.changesSince(previous);
+    backends.use(resources);
+    Set<String> dirtyHosts = new HashSet<>();
+    Set<String> dirtyServices = new HashSet<>();
+    boolean problemsChanged = false;
+    boolean tlsChanged = false;
+    for (ResourceSet.Change change : changed) {
+      ResourceKey key = change.key();
+      Resource before = change.before();
+      Resource after = change.after();
+      switch (key.kind()) {
+        case "Ingress" -> {
+          problemsChanged |= updateIngress(key, after, dirtyHosts);
+          tlsChanged = true;
+        }
+        case "Service" -> {
+          if (key.group().isEmpty()) {
+            List<Problem> found = backends.updateService(key, after);
+            problemsChanged |= !found.equals(serviceProblems.getOrDefault(key, List.of()));
+            if (found.isEmpty()) serviceProblems.remove(key);
+            else serviceProblems.put(key, found);
+            dirtyServices.add(key.namespace() + "/" + key.name());
+          }
+        }
+        case "Endpoints" -> {
+          if (key.group().isEmpty()) dirtyServices.add(key.namespace() + "/" + key.name());
+        }
+        case "EndpointSlice" -> dirtyServices.addAll(backends.updateSlice(key, before, after));
+        case "Secret" -> tlsChanged |= key.group().isEmpty();
+        default -> { } // not ours
       }
-      List<Problem> found = new ArrayList<>();
-      ValidIngress v = IngressValidator.validate(r, found);
-      problems.addAll(found);
-      if (v != null) ingresses.add(v);
     }
-    ingresses.sort(INGRESS_ORDER);
+    for (String ref : dirtyServices) {
+      backends.invalidate(ref);
+      dirtyHosts.addAll(hostsByService.getOrDefault(ref, Set.of()));
+    }
+    for (String host : dirtyHosts) problemsChanged |= rebuild(host);
+    if (tlsChanged) problemsChanged |= rebuildTls(resources);
+    previous = resources;
 
-    Map<String, ClusterConfig> clusters = new HashMap<>();
-    List<VirtualHost> virtualHosts = routes(ingresses, backends, clusters, problems);
-    TlsConfig tls = tls(ingresses, new TlsSecrets(resources), problems);
+    if (problemsChanged) ownProblems = ownProblems();
+    if (clustersChanged) {
+      clusterView = Map.copyOf(clusters);
+      clustersChanged = false;
+    }
+    List<Problem> all = new ArrayList<>(resources.problems().size() + ownProblems.size());
+    all.addAll(resources.problems());
+    all.addAll(ownProblems);
+    List<VirtualHost> vhs = new ArrayList<>(hosts.size());
+    for (Host h : hosts.values()) vhs.add(h.vh());
+    return new Snapshot(0, options.created(), new RouteTable(vhs), clusterView, tls, all);
+  }
 
-    List<Problem> all = new ArrayList<>(resources.problems());
-    List<Problem> own = new ArrayList<>(problems);
-    own.sort(PROBLEM_ORDER);
-    all.addAll(own);
-    return new Snapshot(0, options.created(), new RouteTable(virtualHosts), clusters, tls, all);
+  /** Checks Ingress {@code key} again ({@code r} null: it is gone); returns whether its problems changed. */
+  private boolean updateIngress(ResourceKey key, Resource r, Set<String> dirtyHosts) {
+    Checked old = ingresses.remove(key);
+    if (old != null && old.valid() != null) leave(old.valid(), dirtyHosts);
+    Checked now = r == null ? null : check(r);
+    if (now != null) {
+      ingresses.put(key, now);
+      if (now.valid() != null) join(now.valid(), dirtyHosts);
+    }
+    List<Problem> before = old == null ? List.of() : old.problems();
+    List<Problem> after = now == null ? List.of() : now.problems();
+    if (after.isEmpty()) ingressProblems.remove(key);
+    else ingressProblems.put(key, after);
+    return !before.equals(after);
+  }
+
+  private Checked check(Resource r) {
+    String group = r.key().group();
+    if (!group.equals("networking.k8s.io") && !group.equals("extensions")) return new Checked(null, List.of()); // someone else's kind
+    List<Problem> problems = new ArrayList<>();
+    if (!accepted(r, options, problems)) return new Checked(null, List.copyOf(problems));
+    if (!r.apiVersion().equals("networking.k8s.io/v1")) {
+      problems.add(Problem.error(r, "apiVersion", "\"" + r.apiVersion() + "\" (expected: networking.k8s.io/v1)"));
+      return new Checked(null, List.copyOf(problems));
+    }
+    ValidIngress v = IngressValidator.validate(r, problems);
+    return new Checked(v, List.copyOf(problems));
+  }
+
+  /** The hosts an Ingress puts candidates in: those of its paths, and with a default backend {@code *} and its hosts. */
+  private static Set<String> hostsOf(ValidIngress v) {
+    Set<String> out = new LinkedHashSet<>();
+    for (PathRule p : v.paths()) out.add(p.host());
+    if (v.defaultBackend() != null) {
+      out.add(CATCH_ALL);
+      out.addAll(v.hosts());
+    }
+    return out;
+  }
+
+  private void join(ValidIngress v, Set<String> dirtyHosts) {
+    ResourceKey key = v.resource().key();
+    for (String h : hostsOf(v)) {
+      hostMembers.computeIfAbsent(h, k -> new HashSet<>()).add(key);
+      dirtyHosts.add(h);
+    }
+    if (!v.tls().isEmpty()) tlsIngresses.add(v);
+  }
+
+  private void leave(ValidIngress v, Set<String> dirtyHosts) {
+    ResourceKey key = v.resource().key();
+    for (String h : hostsOf(v)) {
+      Set<ResourceKey> members = hostMembers.get(h);
+      if (members != null) {
+        members.remove(key);
+        if (members.isEmpty()) hostMembers.remove(h);
+      }
+      dirtyHosts.add(h);
+    }
+    tlsIngresses.remove(v);
+  }
+
+  /** Older first (missing creationTimestamp: newest), then namespace/name. */
+  private static final Comparator<ValidIngress> INGRESS_ORDER = Comparator
+      .comparing((ValidIngress i) -> i.created() == null ? Instant.MAX : i.created())
+      .thenComparing(i -> i.resource().namespace())
+      .thenComparing(i -> i.resource().name());
+
+  /**
+   * A route before its cluster is known.
+   *
+   * @param field the Ingress field it comes from, for problems
+   */
+  private record Candidate(ValidIngress ingress, PathMatch match, BackendRef backend, String name,
+      boolean defaultBackend, int rule, int path, String field) {}
+
+  /**
+   * Served Ingresses differ in namespace/name (only group networking.k8s.io is valid), so comparing
+   * them by {@link #INGRESS_ORDER} is comparing their positions in that order.
+   */
+  private static final Comparator<Candidate> ROUTE_ORDER = Comparator
+      .comparing(Candidate::defaultBackend) // false first: default backends go last
+      .thenComparing(c -> c.match().type()) // EXACT before PREFIX
+      .thenComparingInt(c -> -c.match().value().length())
+      .thenComparing(Candidate::ingress, INGRESS_ORDER)
+      .thenComparingInt(Candidate::rule)
+      .thenComparingInt(Candidate::path);
+
+  /** Builds the virtual host of {@code host} again; returns whether its problems changed. */
+  private boolean rebuild(String host) {
+    Host old = hosts.remove(host);
+    Host now = build(host);
+    if (now != null) { // before releasing the old ones, so that a cluster kept is never dropped and added again
+      for (ClusterConfig c : now.clusters()) use(c);
+    }
+    if (old != null) {
+      for (ClusterConfig c : old.clusters()) release(c);
+      for (String ref : old.services()) {
+        Set<String> hs = hostsByService.get(ref);
+        if (hs != null) {
+          hs.remove(host);
+          if (hs.isEmpty()) hostsByService.remove(ref);
+        }
+      }
+    }
+    if (now != null) {
+      hosts.put(host, now);
+      for (String ref : now.services()) hostsByService.computeIfAbsent(ref, k -> new HashSet<>()).add(host);
+    }
+    List<Problem> before = old == null ? List.of() : old.problems();
+    List<Problem> after = now == null ? List.of() : now.problems();
+    return !before.equals(after);
+  }
+
+  private void use(ClusterConfig c) {
+    clusterUsers.merge(c.name(), 1, Integer::sum);
+    ClusterConfig old = clusters.put(c.name(), c);
+    if (old != c && !c.equals(old)) clustersChanged = true;
+    else if (old != c) clusters.put(c.name(), old); // equal: keep the instance the published map has
+  }
+
+  private void release(ClusterConfig c) {
+    if (clusterUsers.merge(c.name(), -1, Integer::sum) == 0) {
+      clusterUsers.remove(c.name());
+      clusters.remove(c.name());
+      clustersChanged = true;
+    }
+  }
+
+  private Host build(String host) {
+    Set<ResourceKey> members = hostMembers.get(host);
+    if (members == null) return null;
+    List<Candidate> list = new ArrayList<>();
+    boolean hasRoot = false;
+    for (ResourceKey key : members) {
+      ValidIngress ing = ingresses.get(key).valid();
+      String base = ing.resource().namespace() + "/" + ing.resource().name();
+      for (PathRule p : ing.paths()) {
+        if (!p.host().equals(host)) continue;
+        list.add(new Candidate(ing, p.match(), p.backend(), base + "/rule" + p.rule() + "/path" + p.path(), false,
+            p.rule(), p.path(), p.field()));
+        hasRoot |= p.match().equals(ROOT);
+      }
+    }
+    if (!hasRoot) {
+      for (ResourceKey key : members) {
+        ValidIngress ing = ingresses.get(key).valid();
+        if (ing.defaultBackend() == null || !(host.equals(CATCH_ALL) || ing.hosts().contains(host))) continue;
+        list.add(new Candidate(ing, ROOT, ing.defaultBackend(),
+            ing.resource().namespace() + "/" + ing.resource().name() + "/default-backend", true, -1, -1,
+            "spec.defaultBackend"));
+      }
+    }
+    if (list.isEmpty()) return null;
+    list.sort(ROUTE_ORDER);
+    Map<PathMatch, Candidate> first = new HashMap<>();
+    List<Route> routes = new ArrayList<>(list.size());
+    List<ClusterConfig> used = new ArrayList<>(list.size());
+    Set<String> services = new HashSet<>();
+    Set<Problem> problems = new LinkedHashSet<>();
+    for (Candidate c : list) {
+      Candidate winner = first.putIfAbsent(c.match(), c);
+      if (winner != null) {
+        problems.add(Problem.warning(c.ingress().resource(), c.field(), "shadowed by " + winner.name() + " (both match "
+            + c.match() + " on host " + host + "); this route never matches"));
+      }
+      Resource r = c.ingress().resource();
+      Backends.Resolved resolved = backends.resolve(r.namespace(), c.backend());
+      services.add(Backends.serviceRef(r.namespace(), c.backend()));
+      problems.addAll(resolved.found());
+      for (Backends.Issue issue : resolved.issues()) {
+        problems.add(Problem.warning(r, c.backend().field() + issue.field(), issue.message()));
+      }
+      used.add(resolved.cluster());
+      routes.add(new Route(c.name(), c.match(), resolved.cluster().name(), r.describe()));
+    }
+    return new Host(new VirtualHost(host, routes), List.copyOf(problems), used, services);
+  }
+
+  /** Exact hosts alphabetically, then wildcards longest first, then {@code *}. */
+  static final Comparator<String> HOST_ORDER = Comparator
+      .comparingInt((String h) -> h.equals(CATCH_ALL) ? 2 : h.startsWith("*.") ? 1 : 0)
+      .thenComparingInt(h -> h.startsWith("*.") ? -h.length() : 0)
+      .thenComparing(Comparator.naturalOrder());
+
+  /** Every problem a fresh translation reports (besides the set's own), deduplicated, in report order. */
+  private List<Problem> ownProblems() {
+    // the order a fresh translation meets them: Services, Ingresses, hosts, TLS; then a stable sort
+    Set<Problem> own = new LinkedHashSet<>();
+    for (List<Problem> ps : serviceProblems.values()) own.addAll(ps);
+    for (List<Problem> ps : ingressProblems.values()) own.addAll(ps);
+    for (Host h : hosts.values()) own.addAll(h.problems());
+    own.addAll(tlsProblems);
+    List<Problem> sorted = new ArrayList<>(own);
+    sorted.sort(PROBLEM_ORDER);
+    return List.copyOf(sorted);
   }
 
   /** By object, then field with indexes compared as numbers (paths[2] before paths[10]); stable otherwise. */
@@ -160,10 +442,13 @@ public final class IngressTranslator {
         int ej = j;
         while (ei < a.length() && Character.isDigit(a.charAt(ei))) ei++;
         while (ej < b.length() && Character.isDigit(b.charAt(ej))) ej++;
-        // indexes are short; compare by length first so that no number parsing can overflow
-        String ni = a.substring(i, ei).replaceFirst("^0+(?=.)", "");
-        String nj = b.substring(j, ej).replaceFirst("^0+(?=.)", "");
-        int c = ni.length() != nj.length() ? Integer.compare(ni.length(), nj.length()) : ni.compareTo(nj);
+        // indexes are short; compare without leading zeros, by length first, so that nothing can overflow
+        int si = i;
+        int sj = j;
+        while (si < ei - 1 && a.charAt(si) == '0') si++;
+        while (sj < ej - 1 && b.charAt(sj) == '0') sj++;
+        int c = Integer.compare(ei - si, ej - sj);
+        for (int k = 0; c == 0 && k < ei - si; k++) c = Character.compare(a.charAt(si + k), b.charAt(sj + k));
         if (c != 0) return c;
         i = ei;
         j = ej;
@@ -176,7 +461,7 @@ public final class IngressTranslator {
     return Integer.compare(a.length() - i, b.length() - j);
   }
 
-  private static boolean accepted(Resource r, Options o, Set<Problem> problems) {
+  private static boolean accepted(Resource r, Options o, Collection<Problem> problems) {
     String annotation = r.annotation(CLASS_ANNOTATION);
     JsonNode n = r.spec().get("ingressClassName");
     String className = n != null && n.isTextual() && !n.asText().isEmpty() ? n.asText() : null;
@@ -190,99 +475,18 @@ public final class IngressTranslator {
     return accepted;
   }
 
-  /** Older first (missing creationTimestamp: newest), then namespace/name. */
-  private static final Comparator<ValidIngress> INGRESS_ORDER = Comparator
-      .comparing((ValidIngress i) -> i.created() == null ? Instant.MAX : i.created())
-      .thenComparing(i -> i.resource().namespace())
-      .thenComparing(i -> i.resource().name());
-
-  /**
-   * A route before its cluster is known.
-   *
-   * @param order position of its Ingress in {@link #INGRESS_ORDER}
-   * @param field the Ingress field it comes from, for problems
-   */
-  private record Candidate(ValidIngress ingress, int order, PathMatch match, BackendRef backend, String name,
-      boolean defaultBackend, int rule, int path, String field) {}
-
-  private static final Comparator<Candidate> ROUTE_ORDER = Comparator
-      .comparing(Candidate::defaultBackend) // false first: default backends go last
-      .thenComparing(c -> c.match().type()) // EXACT before PREFIX
-      .thenComparing(c -> -c.match().value().length())
-      .thenComparingInt(Candidate::order)
-      .thenComparingInt(Candidate::rule)
-      .thenComparingInt(Candidate::path);
-
-  private static List<VirtualHost> routes(List<ValidIngress> ingresses, Backends backends,
-      Map<String, ClusterConfig> clusters, Set<Problem> problems) {
-    Map<String, List<Candidate>> byHost = new HashMap<>();
-    for (int order = 0; order < ingresses.size(); order++) {
-      ValidIngress ing = ingresses.get(order);
-      String base = ing.resource().namespace() + "/" + ing.resource().name();
-      for (PathRule p : ing.paths()) {
-        byHost.computeIfAbsent(p.host(), h -> new ArrayList<>()).add(new Candidate(ing, order, p.match(), p.backend(),
-            base + "/rule" + p.rule() + "/path" + p.path(), false, p.rule(), p.path(), p.field()));
-      }
-    }
-    PathMatch root = PathMatch.prefix("/");
-    // the explicit "/" routes are all known now, so this does not depend on the order of Ingresses
-    Set<String> hasRoot = new HashSet<>();
-    byHost.forEach((host, list) -> {
-      if (list.stream().anyMatch(c -> c.match().equals(root))) hasRoot.add(host);
-    });
-    for (int order = 0; order < ingresses.size(); order++) {
-      ValidIngress ing = ingresses.get(order);
-      if (ing.defaultBackend() == null) continue;
-      List<String> hosts = new ArrayList<>();
-      hosts.add(CATCH_ALL);
-      hosts.addAll(ing.hosts());
-      for (String host : hosts) {
-        if (hasRoot.contains(host)) continue;
-        byHost.computeIfAbsent(host, h -> new ArrayList<>()).add(new Candidate(ing, order, root, ing.defaultBackend(),
-            ing.resource().namespace() + "/" + ing.resource().name() + "/default-backend", true, -1, -1,
-            "spec.defaultBackend"));
-      }
-    }
-
-    List<String> hosts = new ArrayList<>(byHost.keySet());
-    hosts.sort(HOST_ORDER);
-    List<VirtualHost> out = new ArrayList<>();
-    for (String host : hosts) {
-      List<Candidate> list = byHost.get(host);
-      list.sort(ROUTE_ORDER);
-      Map<PathMatch, Candidate> first = new HashMap<>();
-      List<Route> routes = new ArrayList<>();
-      for (Candidate c : list) {
-        Candidate winner = first.putIfAbsent(c.match(), c);
-        if (winner != null) {
-          problems.add(Problem.warning(c.ingress().resource(), c.field(), "shadowed by " + winner.name() + " (both match "
-              + c.match() + " on host " + host + "); this route never matches"));
-        }
-        ClusterConfig cluster = cluster(c, backends, problems);
-        clusters.putIfAbsent(cluster.name(), cluster);
-        routes.add(new Route(c.name(), c.match(), cluster.name(), c.ingress().resource().describe()));
-      }
-      out.add(new VirtualHost(host, routes));
-    }
-    return out;
+  /** Recomputes the certificates from the Ingresses with TLS entries; returns whether its problems changed. */
+  private boolean rebuildTls(ResourceSet resources) {
+    secrets.use(resources);
+    Set<Problem> problems = new LinkedHashSet<>();
+    tls = tls(tlsIngresses, secrets, problems);
+    List<Problem> now = List.copyOf(problems);
+    boolean changed = !now.equals(tlsProblems);
+    tlsProblems = now;
+    return changed;
   }
 
-  private static ClusterConfig cluster(Candidate c, Backends backends, Set<Problem> problems) {
-    Resource r = c.ingress().resource();
-    Backends.Resolved resolved = backends.resolve(r.namespace(), c.backend());
-    for (Backends.Issue issue : resolved.issues()) {
-      problems.add(Problem.warning(r, c.backend().field() + issue.field(), issue.message()));
-    }
-    return resolved.cluster();
-  }
-
-  /** Exact hosts alphabetically, then wildcards longest first, then {@code *}. */
-  static final Comparator<String> HOST_ORDER = Comparator
-      .comparingInt((String h) -> h.equals(CATCH_ALL) ? 2 : h.startsWith("*.") ? 1 : 0)
-      .thenComparing(h -> h.startsWith("*.") ? -h.length() : 0)
-      .thenComparing(Comparator.naturalOrder());
-
-  private static TlsConfig tls(List<ValidIngress> ingresses, TlsSecrets secrets, Set<Problem> problems) {
+  private static TlsConfig tls(Collection<ValidIngress> ingresses, TlsSecrets secrets, Set<Problem> problems) {
     TreeMap<String, CertificateConfig> byHost = new TreeMap<>();
     Map<String, String> hostOwner = new HashMap<>();
     CertificateConfig defaultCert = null;

@@ -21,15 +21,35 @@ final class TlsSecrets {
   /** Either a certificate or why there is none. */
   record Loaded(CertificateConfig certificate, String problem) {}
 
-  private final ResourceSet resources;
-  private final Map<String, Loaded> cache = new HashMap<>();
+  private record Memo(Resource secret, Loaded loaded) {}
+
+  private ResourceSet resources = ResourceSet.empty();
+  /** what each Secret gave, by "namespace/name", remembered while the Secret object stays the same */
+  private Map<String, Memo> cache = new HashMap<>();
+  private Map<String, Memo> used = new HashMap<>();
+
+  TlsSecrets() {}
 
   TlsSecrets(ResourceSet resources) {
+    use(resources);
+  }
+
+  /** Starts a pass over {@code resources}: what the previous pass did not load is forgotten. */
+  void use(ResourceSet resources) {
     this.resources = resources;
+    if (!used.isEmpty()) cache = used;
+    used = new HashMap<>();
   }
 
   Loaded load(String namespace, String name) {
-    return cache.computeIfAbsent(namespace + "/" + name, ref -> read(ref, resources.get("", "Secret", namespace, name)));
+    String ref = namespace + "/" + name;
+    Memo m = used.get(ref);
+    if (m != null) return m.loaded();
+    Resource secret = resources.get("", "Secret", namespace, name);
+    m = cache.get(ref);
+    if (m == null || m.secret() != secret) m = new Memo(secret, read(ref, secret));
+    used.put(ref, m);
+    return m.loaded();
   }
 
   private static Loaded read(String ref, Resource secret) {

@@ -1,7 +1,6 @@
 package io.higressj.config.model;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,21 +13,27 @@ import java.util.Map;
  */
 public final class RouteTable {
   private final List<VirtualHost> virtualHosts;
-  private final Map<String, VirtualHost> exact = new HashMap<>();
-  /** wildcard virtual hosts keyed by suffix including the dot (".foo.com"), longest first */
-  private final List<Map.Entry<String, VirtualHost>> wildcards = new ArrayList<>();
+  private final Map<String, VirtualHost> exact;
+  /** wildcard virtual hosts by suffix including the dot (".foo.com") */
+  private final StringTable wildcardSuffixes;
+  private final VirtualHost[] wildcards;
   private final VirtualHost catchAll;
 
   public RouteTable(List<VirtualHost> virtualHosts) {
     this.virtualHosts = List.copyOf(virtualHosts);
+    this.exact = new HashMap<>(Math.max(16, this.virtualHosts.size() * 4 / 3 + 1));
+    List<VirtualHost> wild = new ArrayList<>();
     VirtualHost any = null;
     for (VirtualHost vh : this.virtualHosts) {
       String d = vh.domain();
       if (d.equals("*")) any = vh;
-      else if (d.startsWith("*.")) wildcards.add(Map.entry(d.substring(1), vh));
+      else if (d.startsWith("*.")) wild.add(vh);
       else exact.put(d, vh);
     }
-    wildcards.sort(Comparator.comparingInt((Map.Entry<String, VirtualHost> e) -> e.getKey().length()).reversed());
+    StringTable.Builder b = StringTable.builder(wild.size());
+    for (int i = 0; i < wild.size(); i++) b.putIfAbsent(wild.get(i).domain().substring(1), i); // the first one given wins
+    this.wildcardSuffixes = b.build();
+    this.wildcards = wild.toArray(new VirtualHost[0]);
     this.catchAll = any;
   }
 
@@ -43,16 +48,27 @@ public final class RouteTable {
 
   /**
    * @param host the request's host, already lower case, without port and trailing dot
-   * @return the virtual host serving it, or null
+   * @return the virtual host serving it: exact, else the longest wildcard suffix, else {@code *}; or null
    */
   public VirtualHost select(String host) {
     VirtualHost vh = exact.get(host);
     if (vh != null) return vh;
-    for (int i = 0, n = wildcards.size(); i < n; i++) {
-      Map.Entry<String, VirtualHost> e = wildcards.get(i);
-      String suffix = e.getKey();
-      // "*.foo.com" matches "a.foo.com" and "a.b.foo.com", not "foo.com"
-      if (host.length() > suffix.length() && host.endsWith(suffix)) return e.getValue();
+    if (wildcards.length > 0) {
+      // "*.foo.com" matches "a.foo.com" and "a.b.foo.com", not "foo.com": the suffix starts at a dot
+      // that has at least one character before it. Scanning from the right, the last hit is the longest.
+      int found = StringTable.MISSING;
+      int hash = 0;
+      int power = 1;
+      for (int i = host.length() - 1; i >= 1; i--) {
+        char c = host.charAt(i);
+        hash += c * power;
+        power *= 31;
+        if (c == '.') {
+          int at = wildcardSuffixes.getSuffix(host, i, hash);
+          if (at != StringTable.MISSING) found = at;
+        }
+      }
+      if (found != StringTable.MISSING) return wildcards[found];
     }
     return catchAll;
   }

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -48,8 +49,11 @@ import java.util.function.Consumer;
  *       file whose path sorts last wins, and a WARNING names both.
  *   <li>Changes are debounced: events are collected until 20 ms pass without one, but never longer
  *       than 200 ms after the first, so a stream of writes is still applied. Only the changed files are
- *       read again; the listener receives the complete set on the watcher's own (virtual) thread, and
- *       is not called when a change leaves the set as it was.
+ *       read again (many files are read and parsed on several threads); the merged set is kept up to
+ *       date from what changed, so a change costs in proportion to it plus one copy of the set's
+ *       arrays; objects read again with the same content keep their identity. The listener receives
+ *       the complete set on the watcher's own (virtual) thread, and is not called when a change leaves
+ *       the set as it was.
  *   <li>A file that does not parse keeps the objects it last held (a bad edit never takes the running
  *       configuration away) and its problem is reported; a deleted file takes its objects with it. A
  *       file caught half-written is simply read again on the next event.
@@ -59,12 +63,22 @@ public final class DirectoryConfigSource implements ConfigSource {
   private static final System.Logger LOG = System.getLogger(DirectoryConfigSource.class.getName());
   private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /** below this many files, reading on several threads is not worth starting them */
+  private static final int PARALLEL_READ_THRESHOLD = 64;
   static final String EXAMPLE_FILE = "ingresses/example.yaml";
 
   private final Path root;
   /** What each file holds, by path; a TreeMap so that "sorts last wins" is iteration order. */
   private final TreeMap<Path, FileState> files = new TreeMap<>();
   private final Map<WatchKey, Path> watchedDirs = new HashMap<>();
+  /** files whose last read reported problems */
+  private final TreeSet<Path> troubled = new TreeSet<>();
+  /** the objects as of the last merge (every file's objects, the last definition of each key winning) */
+  private ResourceSet merged = ResourceSet.empty();
+  /** what changed in {@link #merged} since: a null value is a removal */
+  private final TreeMap<ResourceKey, Resource> pending = new TreeMap<>();
+  /** every file that defines a key, for the keys that more than one file defines */
+  private final Map<ResourceKey, TreeMap<Path, Resource>> conflicts = new HashMap<>();
   private WatchService watcher;
   private volatile Thread thread;
   private Consumer<ResourceSet> listener;
@@ -102,8 +116,10 @@ public final class DirectoryConfigSource implements ConfigSource {
     if (!Files.exists(root)) writeExample();
     watcher = root.getFileSystem().newWatchService();
     // register before the first read so that no change slips between reading and watching
+    long t0 = System.nanoTime();
     rescan();
-    LOG.log(Level.INFO, "config directory {0}: {1} files, watching for changes", root, files.size());
+    LOG.log(Level.INFO, "config directory {0}: {1} files read in {2} ms, watching for changes", root, files.size(),
+        (System.nanoTime() - t0) / 1_000_000);
     emit();
     thread = Thread.ofVirtual().name("config-dir-watch").start(this::watchLoop);
   }
@@ -193,27 +209,58 @@ public final class DirectoryConfigSource implements ConfigSource {
 
   /** Reads what changed: new directories are walked (and watched), files read, vanished paths dropped. */
   private void apply(Map<Path, Boolean> dirty) {
+    java.util.LinkedHashSet<Path> read = new java.util.LinkedHashSet<>(); // read last, together: in parallel when many
     for (Map.Entry<Path, Boolean> e : dirty.entrySet()) {
       Path p = e.getKey();
       if (Files.isDirectory(p)) {
         // a modified directory says nothing about its files; a created (or moved-in) one is new to us
         if (e.getValue()) {
           forgetUnder(p);
-          for (Path f : walk(p)) readFile(f);
+          read.addAll(walk(p));
         }
       } else if (Files.exists(p)) {
-        if (isYaml(p.getFileName().toString())) readFile(p);
+        if (isYaml(p.getFileName().toString())) read.add(p);
       } else {
         forgetUnder(p);
       }
     }
+    readFiles(new ArrayList<>(read));
   }
 
   /** Walks the whole tree again: at start, and when the watch service lost events. */
   private void rescan() {
     List<Path> found = Files.isDirectory(root) ? walk(root) : List.of();
-    files.keySet().retainAll(new HashSet<>(found));
-    for (Path f : found) readFile(f);
+    Set<Path> present = new HashSet<>(found);
+    for (Path f : new ArrayList<>(files.keySet())) {
+      if (!present.contains(f)) setFile(f, null);
+    }
+    readFiles(found);
+  }
+
+  /**
+   * Reads and parses {@code paths} (on several threads when there are many: parsing is most of the time
+   * a large directory takes), then applies the results in order.
+   */
+  private void readFiles(List<Path> paths) {
+    if (paths.size() < PARALLEL_READ_THRESHOLD) {
+      for (Path f : paths) readFile(f, parse(f));
+      return;
+    }
+    Object[] results = new Object[paths.size()];
+    int chunks = Math.max(2, Runtime.getRuntime().availableProcessors()) * 4;
+    int per = (paths.size() + chunks - 1) / chunks;
+    try (var pool = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+        Thread.ofPlatform().daemon().name("config-dir-read-", 0).factory())) {
+      for (int c = 0; c < chunks; c++) {
+        int from = c * per;
+        int to = Math.min(paths.size(), from + per);
+        if (from >= to) break;
+        pool.execute(() -> {
+          for (int i = from; i < to; i++) results[i] = parse(paths.get(i));
+        });
+      }
+    } // close() waits for every task
+    for (int i = 0; i < results.length; i++) readFile(paths.get(i), results[i]);
   }
 
   /** The YAML files below {@code dir}, registering every directory with the watcher (if any). */
@@ -254,20 +301,37 @@ public final class DirectoryConfigSource implements ConfigSource {
     return found;
   }
 
+  /** The parsed file, or a NoSuchFileException / IOException: what {@link #readFile} makes of it. */
+  private static Object parse(Path f) {
+    try {
+      return YamlResources.read(f);
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
   private void readFile(Path f) {
+    readFile(f, parse(f));
+  }
+
+  private void readFile(Path f, Object result) {
     FileState previous = files.get(f);
     YamlResources.Parsed parsed;
-    try {
-      parsed = YamlResources.read(f);
-    } catch (NoSuchFileException e) {
-      files.remove(f);
+    if (result instanceof NoSuchFileException) {
+      setFile(f, null);
       return;
-    } catch (IOException e) { // no permission, not UTF-8...: like a syntax error, keep what we had
+    } else if (result instanceof IOException e) { // no permission, not UTF-8...: like a syntax error, keep what we had
       parsed = new YamlResources.Parsed(List.of(), List.of(new Problem(f.toString(), "", "",
           "cannot read: " + e, Problem.Severity.ERROR)), true);
+    } else {
+      parsed = (YamlResources.Parsed) result;
     }
     if (!parsed.syntaxError()) {
-      files.put(f, new FileState(parsed.resources(), parsed.problems()));
+      if (previous != null && previous.objects().equals(parsed.resources())
+          && previous.problems().equals(parsed.problems())) {
+        return; // the same content: keep the objects we have, so that they keep their identity
+      }
+      setFile(f, new FileState(parsed.resources(), parsed.problems()));
       return;
     }
     List<Resource> kept = previous == null ? List.of() : previous.objects();
@@ -276,12 +340,64 @@ public final class DirectoryConfigSource implements ConfigSource {
       problems.add(kept.isEmpty() ? p : new Problem(p.origin(), p.object(), p.field(), p.message() + "; the "
           + kept.size() + " object(s) last read from this file stay in effect", p.severity()));
     }
-    files.put(f, new FileState(kept, problems));
+    setFile(f, new FileState(kept, problems));
+  }
+
+  /** Replaces what file {@code f} holds ({@code state} null: the file is gone), updating the merged objects. */
+  private void setFile(Path f, FileState state) {
+    FileState old = state == null ? files.remove(f) : files.put(f, state);
+    if (old != null) {
+      for (Resource r : old.objects()) undefine(f, r.key());
+    }
+    if (state != null) {
+      for (Resource r : state.objects()) define(f, r);
+    }
+    if (state != null && !state.problems().isEmpty()) troubled.add(f);
+    else troubled.remove(f);
+  }
+
+  private Resource current(ResourceKey k) {
+    return pending.containsKey(k) ? pending.get(k) : merged.resources().get(k);
+  }
+
+  private void define(Path f, Resource r) {
+    ResourceKey k = r.key();
+    TreeMap<Path, Resource> defs = conflicts.get(k);
+    if (defs == null) {
+      Resource other = current(k);
+      if (other == null) {
+        pending.put(k, r);
+        return;
+      }
+      defs = new TreeMap<>();
+      defs.put(Path.of(other.origin()), other);
+      conflicts.put(k, defs);
+    }
+    defs.put(f, r);
+    pending.put(k, defs.lastEntry().getValue()); // the file that sorts last wins
+  }
+
+  private void undefine(Path f, ResourceKey k) {
+    TreeMap<Path, Resource> defs = conflicts.get(k);
+    if (defs == null) {
+      pending.put(k, null);
+      return;
+    }
+    defs.remove(f);
+    if (defs.size() <= 1) conflicts.remove(k);
+    pending.put(k, defs.isEmpty() ? null : defs.lastEntry().getValue());
   }
 
   /** Drops the file {@code p}, or every file below the directory {@code p}, and stops watching there. */
   private void forgetUnder(Path p) {
-    files.keySet().removeIf(f -> f.startsWith(p));
+    // the paths below p all start with p's text, and such paths sort together
+    String prefix = p.toString();
+    List<Path> gone = new ArrayList<>();
+    for (Path f : files.tailMap(p, true).keySet()) {
+      if (!f.toString().startsWith(prefix)) break;
+      if (f.startsWith(p)) gone.add(f);
+    }
+    for (Path f : gone) setFile(f, null);
     for (Iterator<Map.Entry<WatchKey, Path>> it = watchedDirs.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<WatchKey, Path> e = it.next();
       if (e.getValue().startsWith(p) && !e.getValue().equals(root)) {
@@ -291,25 +407,51 @@ public final class DirectoryConfigSource implements ConfigSource {
     }
   }
 
+  /**
+   * The merged objects with what changed since the last merge, and the problems of every file. Costs a
+   * copy of the object arrays plus work in proportion to the change and to the files with problems.
+   */
   private ResourceSet merge() {
-    TreeMap<ResourceKey, Resource> objects = new TreeMap<>();
+    TreeMap<ResourceKey, Resource> changes = new TreeMap<>();
+    for (Map.Entry<ResourceKey, Resource> e : pending.entrySet()) {
+      Resource before = merged.resources().get(e.getKey());
+      Resource after = e.getValue();
+      if (before == after) continue;
+      changes.put(e.getKey(), after);
+    }
+    pending.clear();
+    List<Problem> problems = problems();
+    if (!changes.isEmpty() || !problems.equals(merged.problems())) merged = merged.with(changes, problems);
+    return merged;
+  }
+
+  /**
+   * In file order: each file's problems, then a warning for each of its objects that an earlier file
+   * defines too (the earlier one is ignored).
+   */
+  private List<Problem> problems() {
+    if (troubled.isEmpty() && conflicts.isEmpty()) return List.of();
+    TreeSet<Path> involved = new TreeSet<>(troubled);
+    for (TreeMap<Path, Resource> defs : conflicts.values()) involved.addAll(defs.tailMap(defs.firstKey(), false).keySet());
     List<Problem> problems = new ArrayList<>();
-    for (FileState state : files.values()) {
+    for (Path f : involved) {
+      FileState state = files.get(f);
       problems.addAll(state.problems());
       for (Resource r : state.objects()) {
-        Resource loser = objects.put(r.key(), r);
+        TreeMap<Path, Resource> defs = conflicts.get(r.key());
+        Map.Entry<Path, Resource> loser = defs == null ? null : defs.lowerEntry(f);
         if (loser != null) {
-          problems.add(new Problem(loser.origin(), r.describe(), "", "ignored: also defined in " + r.origin()
+          problems.add(new Problem(loser.getValue().origin(), r.describe(), "", "ignored: also defined in " + r.origin()
               + ", which sorts later and wins", Problem.Severity.WARNING));
         }
       }
     }
-    return new ResourceSet(objects, problems);
+    return problems;
   }
 
   private void emit() {
     ResourceSet set = merge();
-    if (set.equals(last)) return; // touched or rewritten identically
+    if (set == last) return; // touched or rewritten identically
     Set<Problem> known = last == null ? Set.of() : new HashSet<>(last.problems());
     for (Problem p : set.problems()) {
       if (!known.contains(p)) LOG.log(p.severity() == Problem.Severity.ERROR ? Level.ERROR : Level.WARNING, p.toString());

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Scale check: generates N Ingresses (each with its Service and Endpoints; default 20,000), starts the
+# gateway (bin/higress) on them in front of a small upstream, and prints the time to the first routed
+# response, the time to apply a rewrite of every Ingress, the time from one changed file to its route
+# answering (median of --changes rounds) and the heap the configuration takes.
+# Options: --ingresses N, --changes N, --layout split|bundle, --dir DIR (must be empty), --keep.
+# JAVA_OPTS is passed to the gateway's JVM.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$HERE/bin/find-java.sh"
+(cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true install -pl bench -am)
+touch "$HERE/server/target/higressj-server.jar" # built just now: bin/higress need not build again
+exec "$JAVA" -Xmx2g -XX:+UseParallelGC -Dhigressj.home="$HERE" -cp "$HERE/bench/target/higressj-bench.jar" \
+  io.higressj.bench.ScaleCheck "$@"

@@ -1,0 +1,120 @@
+package io.higressj.bench;
+
+import io.higressj.config.ingress.IngressTranslator;
+import io.higressj.config.model.PathMatch;
+import io.higressj.config.model.Route;
+import io.higressj.config.model.RouteTable;
+import io.higressj.config.model.Snapshot;
+import io.higressj.config.model.VirtualHost;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the data plane does per request to find its route: {@code select(host)} then {@code
+ * match(path)}, on a table compiled by the Ingress translator from {@link GenerateIngresses} objects.
+ *
+ * <ul>
+ *   <li>{@code routes}: 10 (one host with 10 paths) or 20,000;
+ *   <li>{@code shape}: {@code hosts} spreads the routes as the generator does (10 paths per host, some
+ *       wildcard hosts, catch-all paths); {@code flat} puts every route in the catch-all host, the worst
+ *       case for a per-host matcher;
+ *   <li>{@code hits}: requests that find their route; {@code misses}: known hosts with unknown paths and
+ *       unknown hosts (404).
+ * </ul>
+ *
+ * {@code linearScan} is the same lookup as a scan of the host's ordered routes, for comparison.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+public class RouteMatchBenchmark {
+  @Param({"10", "20000"})
+  public int routes;
+
+  @Param({"hosts", "flat"})
+  public String shape;
+
+  @Param({"hits", "misses"})
+  public String requests;
+
+  private static final int MASK = 1023;
+  private RouteTable table;
+  private String[] hosts;
+  private String[] paths;
+  private int next;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    int n = routes;
+    GenerateIngresses.Spec spec = n <= 10
+        ? new GenerateIngresses.Spec(n, 10, 0, shape.equals("flat") ? n : 0, 1, "127.0.0.1", 9001, GenerateIngresses.Layout.SPLIT)
+        : shape.equals("flat")
+            ? new GenerateIngresses.Spec(n, 10, 0, n, 20, "127.0.0.1", 9001, GenerateIngresses.Layout.SPLIT)
+            : GenerateIngresses.Spec.defaults(n, 9001);
+    GenerateIngresses gen = new GenerateIngresses(spec);
+    Snapshot s = IngressTranslator.translate(InMemoryConfig.resources(gen, "v1"), IngressTranslator.Options.defaults());
+    int total = s.routes().virtualHosts().stream().mapToInt(v -> v.routes().size()).sum();
+    if (total != n) throw new IllegalStateException("expected " + n + " routes, got " + total);
+    table = s.routes();
+    hosts = new String[MASK + 1];
+    paths = new String[MASK + 1];
+    Random rnd = new Random(42);
+    boolean hits = requests.equals("hits");
+    for (int k = 0; k <= MASK; k++) {
+      GenerateIngresses.Item it = gen.item(rnd.nextInt(n));
+      // fresh strings, as a request brings them: no cached hash codes
+      if (hits) {
+        hosts[k] = new String(it.requestHost().toCharArray());
+        paths[k] = new String(it.requestPath("v1").toCharArray());
+      } else {
+        hosts[k] = k % 2 == 0 ? new String(it.requestHost().toCharArray()) : "nowhere" + k + ".example.net";
+        paths[k] = new String(("/v1/missing/" + k + it.requestPath("v1")).toCharArray());
+      }
+      VirtualHost vh = table.select(hosts[k]);
+      Route r = vh == null ? null : vh.match(paths[k]);
+      if (hits != (r != null)) throw new IllegalStateException(hosts[k] + paths[k] + " -> " + r);
+      if (r != scan(vh, paths[k])) throw new IllegalStateException("compiled and scan differ for " + hosts[k] + paths[k]);
+    }
+  }
+
+  @Benchmark
+  public Route compiled() {
+    int k = next++ & MASK;
+    VirtualHost vh = table.select(hosts[k]);
+    return vh == null ? null : vh.match(paths[k]);
+  }
+
+  @Benchmark
+  public Route linearScan() {
+    int k = next++ & MASK;
+    return scan(table.select(hosts[k]), paths[k]);
+  }
+
+  private static Route scan(VirtualHost vh, String path) {
+    if (vh == null) return null;
+    List<Route> rs = vh.routes();
+    for (int i = 0, n = rs.size(); i < n; i++) {
+      Route r = rs.get(i);
+      PathMatch m = r.path();
+      if (m.matches(path)) return r;
+    }
+    return null;
+  }
+
+}

@@ -1,0 +1,355 @@
+package io.higressj.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.higressj.config.ingress.IngressTranslator;
+import io.higressj.config.model.Snapshot;
+import io.higressj.config.resource.ResourceSet;
+import io.higressj.config.source.DirectoryConfigSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Starts the real gateway ({@code bin/higress}, a separate JVM) on a generated directory of N Ingresses
+ * (each with its Service and Endpoints, pointing at a small upstream started here) and measures:
+ *
+ * <ol>
+ *   <li>start: from launching the JVM to the first routed response (a route of the last Ingress);
+ *   <li>rewrite: every Ingress file rewritten with new paths, from the last write until the new routes
+ *       answer (and the old ones are gone);
+ *   <li>change: one Ingress changed among them, from the file write (temporary file + rename) until its
+ *       new route answers; median and spread of {@code --changes} rounds;
+ *   <li>heap: live heap of the gateway with the configuration (after a full GC, {@code jcmd
+ *       GC.class_histogram}) against the same gateway with an empty directory, and the retained size of
+ *       the Snapshot alone, measured in this JVM by GC.
+ * </ol>
+ *
+ * <pre>
+ * bench/scale.sh [--ingresses 20000] [--changes 20] [--layout split|bundle] [--dir DIR] [--keep]
+ * </pre>
+ */
+public final class ScaleCheck {
+  private static final Pattern READY = Pattern.compile("higress-j ready: http=(\\d+)");
+  private static final Pattern APPLIED = Pattern.compile("config version (\\d+) applied in ([0-9.]+) ms: (\\d+) routes.*?(\\((\\d+) objects changed\\))?$");
+
+  private final Path home;
+  private final int ingresses;
+  private final int changes;
+  private final GenerateIngresses.Layout layout;
+  private final Path dir;
+  private final boolean keep;
+  private final String javaOpts;
+
+  private ScaleCheck(Path home, int ingresses, int changes, GenerateIngresses.Layout layout, Path dir, boolean keep,
+      String javaOpts) {
+    this.home = home;
+    this.ingresses = ingresses;
+    this.changes = changes;
+    this.layout = layout;
+    this.dir = dir;
+    this.keep = keep;
+    this.javaOpts = javaOpts;
+  }
+
+  /** A gateway process and what it printed. */
+  private static final class Gateway implements AutoCloseable {
+    final Process process;
+    final long startedNanos;
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    final List<Long> lineNanos = new CopyOnWriteArrayList<>();
+    volatile int port = -1;
+    volatile long readyNanos;
+
+    Gateway(Process process, long startedNanos) {
+      this.process = process;
+      this.startedNanos = startedNanos;
+      Thread.ofPlatform().daemon().start(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+          for (String l = r.readLine(); l != null; l = r.readLine()) {
+            long now = System.nanoTime();
+            lines.add(l);
+            lineNanos.add(now);
+            Matcher m = READY.matcher(l);
+            if (m.find()) {
+              readyNanos = now;
+              port = Integer.parseInt(m.group(1));
+            }
+          }
+        } catch (IOException e) {
+          // the process ended
+        }
+      });
+    }
+
+    int awaitPort(long timeoutMillis) throws InterruptedException {
+      long end = System.currentTimeMillis() + timeoutMillis;
+      while (port < 0) {
+        if (!process.isAlive()) throw new IllegalStateException("gateway exited: " + String.join("\n", lines));
+        if (System.currentTimeMillis() > end) throw new IllegalStateException("gateway not ready: " + String.join("\n", lines));
+        Thread.sleep(1);
+      }
+      return port;
+    }
+
+    /** The apply times it logged ("config version N applied in X ms ...") since line {@code from}. */
+    List<String> appliedSince(int from) {
+      List<String> out = new ArrayList<>();
+      for (int i = from; i < lines.size(); i++) {
+        Matcher m = APPLIED.matcher(lines.get(i));
+        if (m.find()) out.add(m.group(0));
+      }
+      return out;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+    }
+  }
+
+  private Gateway startGateway(Path configDir) throws IOException {
+    List<String> cmd = List.of(home.resolve("bin/higress").toString(), "--config-dir", configDir.toString(),
+        "--http-port", "0", "--https-port", "-1", "--admin-port", "-1", "--access-log", "off");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    if (javaOpts != null) pb.environment().put("JAVA_OPTS", javaOpts);
+    long t0 = System.nanoTime();
+    return new Gateway(pb.start(), t0);
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  private void run() throws Exception {
+    HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+    upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    byte[] ok = "ok\n".getBytes(StandardCharsets.US_ASCII);
+    upstream.createContext("/", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(200, ok.length);
+      ex.getResponseBody().write(ok);
+      ex.close();
+    });
+    upstream.start();
+    Path empty = Files.createTempDirectory("higressj-empty-");
+    try {
+      GenerateIngresses.Spec spec = GenerateIngresses.Spec.defaults(ingresses, upstream.getAddress().getPort()).withLayout(layout);
+      GenerateIngresses gen = new GenerateIngresses(spec);
+      long t0 = System.nanoTime();
+      int files = gen.writeAll(dir, "v1");
+      System.out.printf(Locale.ROOT, "generated %d Ingresses (%d exact hosts x %d paths, %d wildcard hosts, %d catch-all paths)"
+          + " in %d files (layout %s) in %.1f s: %s%n", ingresses, spec.exactHosts(), spec.pathsPerHost(), spec.wildcardHosts(),
+          spec.catchAll(), files, layout.name().toLowerCase(Locale.ROOT), (System.nanoTime() - t0) / 1e9, dir);
+      int last = ingresses - 1;
+      GenerateIngresses.Item probe = gen.item(last);
+
+      // 1. start
+      Gateway gw = startGateway(dir);
+      try {
+        int port = gw.awaitPort(120_000);
+        try (HttpProbe http = new HttpProbe("127.0.0.1", port)) {
+          long first = poll(http, probe.requestHost(), probe.requestPath("v1"), 200, 60_000);
+          System.out.printf(Locale.ROOT, "start: JVM launch to first routed response %.0f ms (ready line at %.0f ms)%n",
+              ms(first - gw.startedNanos), ms(gw.readyNanos - gw.startedNanos));
+          for (String l : gw.appliedSince(0)) System.out.println("  gateway: " + l);
+          checkSample(http, gen, "v1", 200);
+
+          // 2. rewrite every Ingress
+          int from = gw.lines.size();
+          long w0 = System.nanoTime();
+          gen.rewriteIngresses(dir, "v2");
+          long w1 = System.nanoTime();
+          long seen = poll(http, probe.requestHost(), probe.requestPath("v2"), 200, 60_000);
+          int stale = checkSample(http, gen, "v2", 200);
+          long all = System.nanoTime();
+          System.out.printf(Locale.ROOT, "rewrite: %d Ingress files written in %.0f ms; last one answering %.0f ms after the last"
+              + " write; sample of 200 checked by %.0f ms%s%n", ingresses, ms(w1 - w0), ms(seen - w1), ms(all - w1),
+              stale == 0 ? "" : " (" + stale + " not yet)");
+          Thread.sleep(500); // let late batches land before counting them
+          List<String> applied = gw.appliedSince(from);
+          System.out.println("  gateway applied " + applied.size() + " versions for the rewrite; the last: "
+              + (applied.isEmpty() ? "-" : applied.get(applied.size() - 1)));
+
+          // 3. one change at a time
+          Random rnd = new Random(7);
+          List<Double> latencies = new ArrayList<>();
+          List<String> appliedTimes = new ArrayList<>();
+          for (int k = 0; k < changes; k++) {
+            int i = rnd.nextInt(ingresses);
+            GenerateIngresses.Item it = gen.item(i);
+            String tag = "c" + k;
+            Thread.sleep(250); // separate rounds: each is its own debounce window
+            int before = gw.lines.size();
+            long c0 = System.nanoTime();
+            gen.writeIngress(dir, i, tag);
+            long c1 = poll(http, it.requestHost(), it.requestPath(tag), 200, 10_000);
+            latencies.add(ms(c1 - c0));
+            Thread.sleep(20);
+            for (String l : gw.appliedSince(before)) {
+              Matcher m = APPLIED.matcher(l);
+              if (m.find()) appliedTimes.add(m.group(2));
+            }
+            if (http.status(it.requestHost(), it.requestPath("v2")) != 404 && !it.requestPath("v2").equals(it.requestPath(tag))) {
+              System.out.println("  warning: the old route of " + it.name() + " still answers");
+            }
+          }
+          List<Double> sorted = latencies.stream().sorted().toList();
+          System.out.printf(Locale.ROOT, "change: one Ingress rewritten to its route answering: median %.1f ms, min %.1f, p90 %.1f,"
+              + " max %.1f (%d rounds)%n", median(sorted), sorted.get(0), sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1),
+              sorted.get(sorted.size() - 1), sorted.size());
+          System.out.println("  gateway apply times (translate + publish), ms: " + appliedTimes);
+        }
+        // 4. heap
+        long configured = liveHeap(gw.process.pid());
+        Gateway bare = startGateway(empty);
+        long baseline;
+        try {
+          bare.awaitPort(60_000);
+          baseline = liveHeap(bare.process.pid());
+        } finally {
+          bare.close();
+        }
+        System.out.printf(Locale.ROOT, "heap: gateway live heap %.1f MB with the %d Ingresses, %.1f MB with an empty directory:"
+            + " %.1f MB for the configuration (objects as read, translator state, snapshot)%n",
+            configured / 1e6, ingresses, baseline / 1e6, (configured - baseline) / 1e6);
+      } finally {
+        gw.close();
+      }
+      snapshotHeap();
+    } finally {
+      upstream.stop(0);
+      if (!keep) deleteTree(dir);
+      deleteTree(empty);
+    }
+  }
+
+  /** Polls until {@code GET path} answers {@code status}; returns System.nanoTime() then. */
+  private static long poll(HttpProbe http, String host, String path, int status, long timeoutMillis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (true) {
+      int s = http.status(host, path);
+      long now = System.nanoTime();
+      if (s == status) return now;
+      if (now > end) throw new IllegalStateException(host + path + ": still " + s + " after " + timeoutMillis + " ms");
+      if (s < 0) Thread.sleep(1);
+    }
+  }
+
+  /** Checks 200 random Ingresses answer on their {@code tag} paths; returns how many do not yet (after waiting a little). */
+  private int checkSample(HttpProbe http, GenerateIngresses gen, String tag, int status) throws InterruptedException {
+    Random rnd = new Random(11);
+    int missing = 0;
+    for (int k = 0; k < 200; k++) {
+      GenerateIngresses.Item it = gen.item(rnd.nextInt(ingresses));
+      try {
+        poll(http, it.requestHost(), it.requestPath(tag), status, 3000);
+      } catch (IllegalStateException e) {
+        missing++;
+      }
+    }
+    return missing;
+  }
+
+  private static double median(List<Double> sorted) {
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** Live heap of process {@code pid} after a full GC: the total of {@code jcmd PID GC.class_histogram}. */
+  private static long liveHeap(long pid) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    Matcher m = Pattern.compile("Total\\s+(\\d+)\\s+(\\d+)").matcher(out);
+    if (!m.find()) throw new IllegalStateException("jcmd gave no histogram: " + out);
+    return Long.parseLong(m.group(2));
+  }
+
+  /**
+   * In this JVM, by heap used after full GCs: the objects as read from the directory, the Snapshot
+   * translated from them (what it adds while both live, and what it keeps alone, with the strings it
+   * shares with the objects).
+   */
+  private void snapshotHeap() throws InterruptedException {
+    long none = usedAfterGc();
+    ResourceSet set = DirectoryConfigSource.readOnce(dir);
+    long withSet = usedAfterGc();
+    Snapshot snapshot = IngressTranslator.translate(set, IngressTranslator.Options.defaults());
+    long withBoth = usedAfterGc();
+    int objects = set.resources().size();
+    set = null; // only the snapshot stays reachable
+    long snapshotOnly = usedAfterGc();
+    int routes = snapshot.routes().virtualHosts().stream().mapToInt(v -> v.routes().size()).sum();
+    int hosts = snapshot.routes().virtualHosts().size();
+    int clusters = snapshot.clusters().size();
+    java.lang.ref.Reference.reachabilityFence(snapshot);
+    System.out.printf(Locale.ROOT, "heap: the %d objects as read: %.1f MB; their Snapshot (%d routes, %d virtual hosts, %d clusters):"
+        + " %.1f MB beside them (%.0f bytes per route), %.1f MB alone (with the strings it shares with them)%n",
+        objects, (withSet - none) / 1e6, routes, hosts, clusters, (withBoth - withSet) / 1e6,
+        (withBoth - withSet) / (double) routes, (snapshotOnly - none) / 1e6);
+  }
+
+  private static long usedAfterGc() throws InterruptedException {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      Thread.sleep(50);
+      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) return;
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int n = 20_000;
+    int changes = 20;
+    GenerateIngresses.Layout layout = GenerateIngresses.Layout.SPLIT;
+    Path dir = null;
+    boolean keep = false;
+    Path home = Path.of(System.getProperty("higressj.home", ".")).toAbsolutePath().normalize();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--ingresses" -> n = Integer.parseInt(args[++i]);
+        case "--changes" -> changes = Integer.parseInt(args[++i]);
+        case "--layout" -> layout = GenerateIngresses.Layout.valueOf(args[++i].toUpperCase(Locale.ROOT));
+        case "--dir" -> dir = Path.of(args[++i]);
+        case "--keep" -> keep = true;
+        case "--home" -> home = Path.of(args[++i]).toAbsolutePath().normalize();
+        case "-h", "--help" -> {
+          System.out.println("usage: ScaleCheck [--ingresses 20000] [--changes 20] [--layout split|bundle] [--dir DIR] [--keep]"
+              + " [--home PROJECT_DIR]");
+          return;
+        }
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (!Files.isExecutable(home.resolve("bin/higress"))) throw new IllegalArgumentException(home + "/bin/higress not found (--home)");
+    if (dir == null) dir = Files.createTempDirectory("higressj-scale-");
+    else if (Files.exists(dir) && Files.list(dir).findAny().isPresent()) throw new IllegalArgumentException(dir + " is not empty");
+    new ScaleCheck(home, n, changes, layout, dir, keep, System.getenv("JAVA_OPTS")).run();
+  }
+}

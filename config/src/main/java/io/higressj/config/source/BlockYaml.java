@@ -1,0 +1,350 @@
+package io.higressj.config.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A fast reader for the plain block style that tools and people write Kubernetes objects in: block
+ * mappings and sequences, single-line scalars, comments, {@code ---} between documents. It gives the
+ * same trees as Jackson's YAML reader (which is several times slower, as it goes through SnakeYAML's
+ * general machinery), and declines ({@code null}) whatever it is not sure to read the same way: flow
+ * collections, block scalars, anchors, tags, multi-line or typed-ambiguous plain scalars (yes, no, on,
+ * null, numbers other than small decimal integers...), escapes, tabs, empty documents or values,
+ * duplicate keys. The caller then uses Jackson, so the result never depends on which reader ran.
+ */
+final class BlockYaml {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** plain words that YAML 1.1 reads as booleans or null (in any case); only "true" and "false" are kept */
+  private static final Set<String> TYPED_WORDS = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null", "~");
+
+  private final String text;
+  /** line starts and ends (exclusive, without the newline) */
+  private final int[] starts;
+  private final int[] ends;
+  private final int lines;
+  private int line;
+
+  /** Thrown to decline; the caller falls back to the general reader. */
+  private static final class Decline extends RuntimeException {
+    static final Decline INSTANCE = new Decline();
+
+    private Decline() {
+      super(null, null, false, false);
+    }
+  }
+
+  private BlockYaml(String text) {
+    int n = 1;
+    for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '\n') n++;
+    starts = new int[n];
+    ends = new int[n];
+    int s = 0;
+    int k = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        starts[k] = s;
+        ends[k] = i;
+        k++;
+        s = i + 1;
+      }
+    }
+    this.text = text;
+    this.lines = k;
+  }
+
+  /** The documents of {@code yaml} (each a mapping), or null when this reader declines the text. */
+  static List<JsonNode> read(String yaml) {
+    for (int i = 0; i < yaml.length(); i++) {
+      char c = yaml.charAt(i);
+      if (c == '\t' || c == '\r' || c == '\uFEFF') return null;
+    }
+    try {
+      return new BlockYaml(yaml).documents();
+    } catch (Decline e) {
+      return null;
+    }
+  }
+
+  private List<JsonNode> documents() {
+    List<JsonNode> docs = new ArrayList<>();
+    boolean opened = false; // a "---" was read and its document not yet
+    line = 0;
+    while (true) {
+      int l = nextContent(line);
+      if (l >= lines) {
+        if (opened) throw Decline.INSTANCE; // an empty document at the end: left to the general reader
+        return docs;
+      }
+      if (isSeparator(l)) {
+        if (opened) throw Decline.INSTANCE; // an empty document
+        opened = true;
+        line = l + 1;
+        continue;
+      }
+      if (indent(l) != 0) throw Decline.INSTANCE;
+      line = l;
+      docs.add(mapping(0));
+      opened = false;
+      int next = nextContent(line);
+      if (next < lines && !isSeparator(next)) throw Decline.INSTANCE;
+    }
+  }
+
+  private boolean isSeparator(int l) {
+    int s = starts[l];
+    int e = ends[l];
+    if (e - s >= 3 && text.startsWith("---", s)) {
+      if (e - s == 3) return true;
+      throw Decline.INSTANCE; // "--- value" or "----"
+    }
+    if (e - s >= 3 && text.startsWith("...", s)) throw Decline.INSTANCE;
+    if (e > s && text.charAt(s) == '%') throw Decline.INSTANCE; // a directive
+    return false;
+  }
+
+  /** The first line at or after {@code l} with content (not blank, not only a comment). */
+  private int nextContent(int l) {
+    for (; l < lines; l++) {
+      int s = starts[l];
+      int e = ends[l];
+      int i = s;
+      while (i < e && text.charAt(i) == ' ') i++;
+      if (i < e && text.charAt(i) != '#') return l;
+    }
+    return lines;
+  }
+
+  private int indent(int l) {
+    int i = starts[l];
+    int e = ends[l];
+    while (i < e && text.charAt(i) == ' ') i++;
+    return i - starts[l];
+  }
+
+  /** A block mapping whose keys are at column {@code col}, starting at {@link #line}. */
+  private ObjectNode mapping(int col) {
+    ObjectNode obj = NODES.objectNode();
+    boolean first = true;
+    while (true) {
+      int l = nextContent(line);
+      if (l >= lines) break;
+      int ind = indent(l);
+      if (ind < col) break;
+      if (ind > col) throw Decline.INSTANCE;
+      if (isSeparator(l)) break;
+      if (text.charAt(starts[l] + col) == '-' && isSequenceMark(starts[l] + col, ends[l])) break; // the parent's indentless sequence
+      line = l;
+      entry(obj, starts[l] + col, ends[l], col);
+      first = false;
+    }
+    if (first) throw Decline.INSTANCE;
+    return obj;
+  }
+
+  /** One "key: value" starting at text position {@code p} of line {@link #line}; the mapping is at {@code col}. */
+  private void entry(ObjectNode obj, int p, int e, int col) {
+    int keyEnd;
+    String key;
+    char c = text.charAt(p);
+    if (c == '"' || c == '\'') {
+      int close = text.indexOf(c, p + 1);
+      if (close < 0 || close >= e) throw Decline.INSTANCE;
+      key = quotedContent(p + 1, close, c);
+      keyEnd = close + 1;
+      if (keyEnd >= e || text.charAt(keyEnd) != ':') throw Decline.INSTANCE;
+    } else {
+      int i = p;
+      while (i < e && isKeyChar(text.charAt(i))) i++;
+      if (i == p || i >= e || text.charAt(i) != ':') throw Decline.INSTANCE;
+      key = text.substring(p, i);
+      keyEnd = i;
+    }
+    int v = keyEnd + 1; // after ':'
+    if (v < e && text.charAt(v) != ' ') throw Decline.INSTANCE;
+    while (v < e && text.charAt(v) == ' ') v++;
+    JsonNode value;
+    if (v >= e || text.charAt(v) == '#') {
+      line++;
+      value = nested(col);
+    } else {
+      value = scalar(v, e);
+      line++;
+    }
+    if (obj.has(key)) throw Decline.INSTANCE; // duplicate: Jackson's error message is the one to show
+    obj.set(key, value);
+  }
+
+  /** The block value below a key at column {@code col} that has nothing after its colon. */
+  private JsonNode nested(int col) {
+    int l = nextContent(line);
+    if (l >= lines || isSeparator(l)) throw Decline.INSTANCE; // an empty value: null
+    int ind = indent(l);
+    int p = starts[l] + ind;
+    boolean seq = text.charAt(p) == '-' && isSequenceMark(p, ends[l]);
+    if (seq && ind >= col) { // a sequence may sit at the key's own column
+      line = l;
+      return sequence(ind);
+    }
+    if (ind <= col) throw Decline.INSTANCE; // an empty value: null
+    line = l;
+    return mapping(ind);
+  }
+
+  private boolean isSequenceMark(int p, int e) {
+    return p + 1 < e && text.charAt(p + 1) == ' ' || p + 1 == e;
+  }
+
+  /** A block sequence whose dashes are at column {@code col}. */
+  private ArrayNode sequence(int col) {
+    ArrayNode arr = NODES.arrayNode();
+    while (true) {
+      int l = nextContent(line);
+      if (l >= lines) break;
+      int ind = indent(l);
+      if (ind < col) break;
+      if (ind > col) throw Decline.INSTANCE;
+      if (isSeparator(l)) break;
+      int p = starts[l] + col;
+      int e = ends[l];
+      if (text.charAt(p) != '-' || !isSequenceMark(p, e)) break; // a key of the parent mapping
+      int q = p + 1;
+      while (q < e && text.charAt(q) == ' ') q++;
+      if (q >= e || text.charAt(q) == '#') throw Decline.INSTANCE; // "-" alone: an item on the next lines
+      char c = text.charAt(q);
+      if (c == '-' && isSequenceMark(q, e)) throw Decline.INSTANCE; // "- - x"
+      line = l;
+      if (looksLikeEntry(q, e)) {
+        // a mapping that starts on the dash's line; its keys are at the first key's column
+        int keyCol = q - starts[l];
+        ObjectNode obj = NODES.objectNode();
+        entry(obj, q, e, keyCol);
+        ObjectNode rest = mappingContinuation(keyCol, obj);
+        arr.add(rest);
+      } else {
+        arr.add(scalar(q, e));
+        line++;
+      }
+    }
+    return arr;
+  }
+
+  /** The remaining keys, at column {@code col}, of a mapping whose first entry is in {@code obj}. */
+  private ObjectNode mappingContinuation(int col, ObjectNode obj) {
+    while (true) {
+      int l = nextContent(line);
+      if (l >= lines) break;
+      int ind = indent(l);
+      if (ind < col) break;
+      if (ind > col) throw Decline.INSTANCE;
+      if (isSeparator(l)) break;
+      if (text.charAt(starts[l] + col) == '-' && isSequenceMark(starts[l] + col, ends[l])) throw Decline.INSTANCE;
+      line = l;
+      entry(obj, starts[l] + col, ends[l], col);
+    }
+    return obj;
+  }
+
+  /** Whether text at {@code p} is "key:" followed by a space or the end of the line. */
+  private boolean looksLikeEntry(int p, int e) {
+    char c = text.charAt(p);
+    if (c == '"' || c == '\'') {
+      int close = text.indexOf(c, p + 1);
+      return close > 0 && close + 1 < e && text.charAt(close + 1) == ':'
+          && (close + 2 == e || text.charAt(close + 2) == ' ');
+    }
+    int i = p;
+    while (i < e && isKeyChar(text.charAt(i))) i++;
+    if (i < e && text.charAt(i) == ':' && (i + 1 == e || text.charAt(i + 1) == ' ')) return i > p;
+    // not a key: it must then read as a scalar, which scalar() checks (a ": " inside is declined there)
+    return false;
+  }
+
+  private static boolean isKeyChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '/'
+        || c == '-';
+  }
+
+  private static boolean isPlainChar(char c) {
+    return isKeyChar(c) || c == ':';
+  }
+
+  /** A scalar on one line from {@code p}, followed by nothing or a comment. */
+  private JsonNode scalar(int p, int e) {
+    char c = text.charAt(p);
+    if (c == '"' || c == '\'') {
+      int close = text.indexOf(c, p + 1);
+      if (close < 0 || close >= e) throw Decline.INSTANCE;
+      String s = quotedContent(p + 1, close, c);
+      int after = close + 1;
+      while (after < e && text.charAt(after) == ' ') after++;
+      if (after < e && (text.charAt(after) != '#' || text.charAt(after - 1) != ' ')) throw Decline.INSTANCE;
+      return NODES.textNode(s);
+    }
+    int end = p;
+    while (end < e && isPlainChar(text.charAt(end))) end++;
+    int after = end;
+    while (after < e && text.charAt(after) == ' ') after++;
+    if (after < e && (text.charAt(after) != '#' || after == end)) throw Decline.INSTANCE;
+    if (end == p) throw Decline.INSTANCE;
+    String s = text.substring(p, end);
+    if (s.indexOf(':') >= 0 && (s.endsWith(":") || s.indexOf(": ") >= 0)) throw Decline.INSTANCE;
+    if (c >= '0' && c <= '9') {
+      if (allDigits(s)) {
+        if (s.length() == 1 || c != '0' && s.length() <= 9) return NODES.numberNode(Integer.parseInt(s));
+        throw Decline.INSTANCE; // octal (0...), or beyond int
+      }
+      if (isIpv4(s)) return NODES.textNode(s);
+      throw Decline.INSTANCE; // floats, times, dates, sexagesimal...
+    }
+    if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '_')) throw Decline.INSTANCE;
+    if (s.length() <= 5 && TYPED_WORDS.contains(s.toLowerCase(java.util.Locale.ROOT))) {
+      if (s.equals("true")) return NODES.booleanNode(true);
+      if (s.equals("false")) return NODES.booleanNode(false);
+      throw Decline.INSTANCE;
+    }
+    return NODES.textNode(s);
+  }
+
+  private String quotedContent(int from, int to, char quote) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c == '\\' && quote == '"') throw Decline.INSTANCE; // escapes
+      if (c < 0x20 || c >= 0x7f && c <= 0x9f || Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {
+        throw Decline.INSTANCE;
+      }
+    }
+    if (quote == '\'' && to + 1 < text.length() && text.charAt(to + 1) == '\'') throw Decline.INSTANCE; // '' escape
+    return text.substring(from, to);
+  }
+
+  private static boolean allDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
+  }
+
+  private static boolean isIpv4(String s) {
+    int parts = 0;
+    int digits = 0;
+    for (int i = 0; i <= s.length(); i++) {
+      char c = i == s.length() ? '.' : s.charAt(i);
+      if (c == '.') {
+        if (digits == 0 || digits > 3) return false;
+        parts++;
+        digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        digits++;
+      } else {
+        return false;
+      }
+    }
+    return parts == 4;
+  }
+}
