@@ -31,6 +31,7 @@ import java.util.Locale;
  * @param internalHeaders request headers the gateway owns and removes from downstream requests: lower-case names,
  *     a trailing {@code *} makes a prefix
  * @param internalHeaderExceptions lower-case names kept although {@link #internalHeaders} matches them
+ * @param http2 downstream HTTP/2 settings and flood budgets (the header list limit is {@link #maxHeaderSize})
  */
 public record ProxyOptions(
     Duration upstreamConnectTimeout,
@@ -48,7 +49,8 @@ public record ProxyOptions(
     boolean mergeSlashes,
     EscapedSlashes escapedSlashes,
     List<String> internalHeaders,
-    List<String> internalHeaderExceptions) {
+    List<String> internalHeaderExceptions,
+    Http2Options http2) {
 
   /** Request header names with an underscore (Envoy's {@code headers_with_underscores_action}). */
   public enum HeadersWithUnderscores {
@@ -78,6 +80,7 @@ public record ProxyOptions(
     requireNonNull(escapedSlashes, "escapedSlashes");
     requireNonNull(internalHeaders, "internalHeaders");
     requireNonNull(internalHeaderExceptions, "internalHeaderExceptions");
+    requireNonNull(http2, "http2");
     positive("upstreamConnectTimeout", upstreamConnectTimeout);
     positive("upstreamResponseTimeout", upstreamResponseTimeout);
     positive("upstreamIdleTimeout", upstreamIdleTimeout);
@@ -143,7 +146,20 @@ public record ProxyOptions(
         false,
         EscapedSlashes.KEEP,
         List.of("x-envoy-*", "x-higress-*", "x-mse-consumer"),
-        List.of("x-higress-nonce")); // read by the replay-protection plugin from clients
+        List.of("x-higress-nonce"), // read by the replay-protection plugin from clients
+        Http2Options.defaults());
+  }
+
+  /** The settings without {@link #http2}, which gets {@link Http2Options#defaults()} (the record's shape before it had them). */
+  public ProxyOptions(Duration upstreamConnectTimeout, Duration upstreamResponseTimeout, Duration upstreamIdleTimeout,
+      int maxIdleConnectionsPerEndpoint, int maxInitialLineLength, int maxHeaderSize, int maxHeadersCount,
+      Duration requestHeadersTimeout, Duration idleTimeout, int maxRequestsPerConnection,
+      HeadersWithUnderscores headersWithUnderscores, int xffNumTrustedHops, boolean mergeSlashes,
+      EscapedSlashes escapedSlashes, List<String> internalHeaders, List<String> internalHeaderExceptions) {
+    this(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout, maxIdleConnectionsPerEndpoint,
+        maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout, idleTimeout,
+        maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes, escapedSlashes,
+        internalHeaders, internalHeaderExceptions, Http2Options.defaults());
   }
 
   public Builder toBuilder() {
@@ -172,6 +188,7 @@ public record ProxyOptions(
     private EscapedSlashes escapedSlashes;
     private List<String> internalHeaders;
     private List<String> internalHeaderExceptions;
+    private Http2Options http2;
 
     private Builder(ProxyOptions o) {
       upstreamConnectTimeout = o.upstreamConnectTimeout;
@@ -190,6 +207,7 @@ public record ProxyOptions(
       escapedSlashes = o.escapedSlashes;
       internalHeaders = o.internalHeaders;
       internalHeaderExceptions = o.internalHeaderExceptions;
+      http2 = o.http2;
     }
 
     public Builder upstreamConnectTimeout(Duration v) { upstreamConnectTimeout = v; return this; }
@@ -208,12 +226,13 @@ public record ProxyOptions(
     public Builder escapedSlashes(EscapedSlashes v) { escapedSlashes = v; return this; }
     public Builder internalHeaders(List<String> v) { internalHeaders = v; return this; }
     public Builder internalHeaderExceptions(List<String> v) { internalHeaderExceptions = v; return this; }
+    public Builder http2(Http2Options v) { http2 = v; return this; }
 
     public ProxyOptions build() {
       return new ProxyOptions(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout,
           maxIdleConnectionsPerEndpoint, maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout,
           idleTimeout, maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes,
-          escapedSlashes, internalHeaders, internalHeaderExceptions);
+          escapedSlashes, internalHeaders, internalHeaderExceptions, http2);
     }
   }
 }

@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  * valid and becomes invalid is reported and its last good version keeps serving, so a bad edit never
  * takes working routes away. Problems are logged once, when they first appear.
  *
+ * <p>This holds for every kind the translator reports ERRORs for, the {@code higress-config} and
+ * {@code higress-https} ConfigMaps included: a ConfigMap with an invalid field keeps its last good settings.
+ *
  * <p>Work is in proportion to what changed since the previous set: the translator is incremental,
  * and the last good versions are kept up to date from the objects that changed, by reference.
  */
@@ -137,7 +140,8 @@ final class ConfigApplier implements Consumer<ResourceSet> {
         // report the first pass's errors (what is wrong with the files) plus the fallback notes
         List<Problem> problems = new ArrayList<>(first.problems());
         problems.addAll(extra);
-        snapshot = new Snapshot(0, second.created(), second.routes(), second.clusters(), second.tls(), problems);
+        snapshot = new Snapshot(0, second.created(), second.routes(), second.clusters(), second.tls(), problems,
+            second.settings());
       }
     }
     // last good versions: each present object that is not rejected now (of objects named alike, the one
@@ -162,7 +166,8 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     for (String err : tlsErrors) {
       problems.add(new Problem("", "", "", err, Problem.Severity.ERROR));
     }
-    snapshot = new Snapshot(0, Instant.now(), snapshot.routes(), snapshot.clusters(), snapshot.tls(), problems);
+    snapshot = new Snapshot(0, Instant.now(), snapshot.routes(), snapshot.clusters(), snapshot.tls(), problems,
+        snapshot.settings());
     Snapshot published = holder.publish(snapshot);
     applied = true;
 

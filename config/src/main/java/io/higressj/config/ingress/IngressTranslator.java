@@ -11,6 +11,8 @@ import io.higressj.config.model.CertificateConfig;
 import io.higressj.config.model.ClusterConfig;
 import io.higressj.config.model.PathMatch;
 import io.higressj.config.model.Route;
+import io.higressj.config.model.RouteConditions;
+import io.higressj.config.model.RoutePolicy;
 import io.higressj.config.model.RouteTable;
 import io.higressj.config.model.Snapshot;
 import io.higressj.config.model.TlsConfig;
@@ -19,6 +21,9 @@ import io.higressj.config.resource.Problem;
 import io.higressj.config.resource.Resource;
 import io.higressj.config.resource.ResourceKey;
 import io.higressj.config.resource.ResourceSet;
+import io.higressj.config.settings.GatewaySettings;
+import io.higressj.config.settings.HttpsSettings;
+import io.higressj.config.settings.SettingsTranslator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -75,7 +80,13 @@ import java.util.TreeSet;
  * <p><b>TLS.</b> Each {@code spec.tls[].hosts} entry maps to the Secret's certificate; on conflicts the
  * first Ingress in route order wins (WARNING). The first entry without hosts gives the default
  * certificate; without one, the certificate of the alphabetically first TLS host is the default, so
- * clients without SNI still complete a handshake.
+ * clients without SNI still complete a handshake. A host of an entry without {@code secretName} gets the
+ * Secret that the {@code credentialConfig} of ConfigMap {@code higress-system/higress-https} gives its
+ * domain; so does a host of an entry whose Secret is missing or unusable, when that ConfigMap sets
+ * {@code fallbackForInvalidSecret}.
+ *
+ * <p><b>Settings.</b> The {@code higress-config} and {@code higress-https} ConfigMaps become the snapshot's
+ * {@link GatewaySettings} ({@link SettingsTranslator}); a change to either one re-evaluates the certificates.
   *
  * <p><b>Incremental.</b> An instance remembers what it computed for each object, and translating a set
  * compares it with the previous one by reference ({@link ResourceSet#changedSince}): only the objects
@@ -117,7 +128,7 @@ public final class IngressTranslator {
   }
 
   /** What one Ingress object gave: its problems, and the Ingress if it is served and valid. */
-  private record Checked(ValidIngress valid, List<Problem> problems) {}
+  private record Checked(ValidIngress valid, IngressAnnotations.Parsed ann, List<Problem> problems) {}
 
   /**
    * A built virtual host.
@@ -144,6 +155,10 @@ public final class IngressTranslator {
   private final Map<String, Integer> clusterUsers = new HashMap<>();
   private final TreeSet<ValidIngress> tlsIngresses = new TreeSet<>(INGRESS_ORDER);
   private TlsConfig tls = TlsConfig.empty();
+  /** the higress-config and higress-https ConfigMaps, read again when one of them changes */
+  private final SettingsTranslator settingsTranslator = new SettingsTranslator();
+  private GatewaySettings settings = GatewaySettings.DEFAULT;
+  private List<Problem> settingsProblems = List.of();
   private List<Problem> tlsProblems = List.of();
   /** the sorted problems of the last translation (without the resource set's own), while no unit changes */
   private List<Problem> ownProblems = List.of();
@@ -181,6 +196,7 @@ public final class IngressTranslator {
     Set<String> dirtyServices = new HashSet<>();
     boolean problemsChanged = false;
     boolean tlsChanged = false;
+    boolean settingsChanged = false;
     for (ResourceSet.Change change : changed) {
       ResourceKey key = change.key();
       Resource before = change.before();
@@ -204,6 +220,7 @@ public final class IngressTranslator {
         }
         case "EndpointSlice" -> dirtyServices.addAll(backends.updateSlice(key, before, after));
         case "Secret" -> tlsChanged |= key.group().isEmpty();
+        case "ConfigMap" -> settingsChanged |= SettingsTranslator.isSettingsObject(key);
         default -> { } // not ours
       }
     }
@@ -212,6 +229,13 @@ public final class IngressTranslator {
       dirtyHosts.addAll(hostsByService.getOrDefault(ref, Set.of()));
     }
     for (String host : dirtyHosts) problemsChanged |= rebuild(host);
+    if (settingsChanged) {
+      SettingsTranslator.Result s = settingsTranslator.update(resources);
+      problemsChanged |= !s.problems().equals(settingsProblems);
+      tlsChanged |= !s.settings().https().equals(settings.https()); // fallback certificates
+      settingsProblems = s.problems();
+      settings = s.settings();
+    }
     if (tlsChanged) problemsChanged |= rebuildTls(resources);
     previous = resources;
 
@@ -225,7 +249,7 @@ public final class IngressTranslator {
     all.addAll(ownProblems);
     List<VirtualHost> vhs = new ArrayList<>(hosts.size());
     for (Host h : hosts.values()) vhs.add(h.vh());
-    return new Snapshot(0, options.created(), new RouteTable(vhs), clusterView, tls, all);
+    return new Snapshot(0, options.created(), new RouteTable(vhs), clusterView, tls, all, settings);
   }
 
   /** Checks Ingress {@code key} again ({@code r} null: it is gone); returns whether its problems changed. */
@@ -246,15 +270,16 @@ public final class IngressTranslator {
 
   private Checked check(Resource r) {
     String group = r.key().group();
-    if (!group.equals("networking.k8s.io") && !group.equals("extensions")) return new Checked(null, List.of()); // someone else's kind
+    if (!group.equals("networking.k8s.io") && !group.equals("extensions")) return new Checked(null, null, List.of()); // someone else's kind
     List<Problem> problems = new ArrayList<>();
-    if (!accepted(r, options, problems)) return new Checked(null, List.copyOf(problems));
+    if (!accepted(r, options, problems)) return new Checked(null, null, List.copyOf(problems));
     if (!r.apiVersion().equals("networking.k8s.io/v1")) {
       problems.add(Problem.error(r, "apiVersion", "\"" + r.apiVersion() + "\" (expected: networking.k8s.io/v1)"));
-      return new Checked(null, List.copyOf(problems));
+      return new Checked(null, null, List.copyOf(problems));
     }
     ValidIngress v = IngressValidator.validate(r, problems);
-    return new Checked(v, List.copyOf(problems));
+    IngressAnnotations.Parsed ann = v == null ? null : IngressAnnotations.parse(r, problems);
+    return new Checked(v, ann, List.copyOf(problems));
   }
 
   /** The hosts an Ingress puts candidates in: those of its paths, and with a default backend {@code *} and its hosts. */
@@ -299,22 +324,67 @@ public final class IngressTranslator {
   /**
    * A route before its cluster is known.
    *
+   * @param match the path match as routed (regex and case from the annotations applied)
    * @param field the Ingress field it comes from, for problems
    */
-  private record Candidate(ValidIngress ingress, PathMatch match, BackendRef backend, String name,
-      boolean defaultBackend, int rule, int path, String field) {}
+  private record Candidate(ValidIngress ingress, IngressAnnotations.Parsed ann, PathMatch match, String rawPath,
+      BackendRef backend, String name, boolean defaultBackend, int rule, int path, String field) {
+    boolean canary() {
+      return ann.canary() != null;
+    }
+
+    /** What a canary pairs on besides the host: the path as written and the match annotations. */
+    String pairKey() {
+      return match + "\n" + ann.matchKey();
+    }
+  }
 
   /**
-   * Served Ingresses differ in namespace/name (only group networking.k8s.io is valid), so comparing
-   * them by {@link #INGRESS_ORDER} is comparing their positions in that order.
+   * Higress's order: longer path (or expression) first; at equal length Exact first; then older Ingress,
+   * namespace/name, rule and path index. Default backends last. Served Ingresses differ in namespace/name
+   * (only group networking.k8s.io is valid), so comparing them by {@link #INGRESS_ORDER} is comparing
+   * their positions in that order.
    */
   private static final Comparator<Candidate> ROUTE_ORDER = Comparator
       .comparing(Candidate::defaultBackend) // false first: default backends go last
-      .thenComparing(c -> c.match().type()) // EXACT before PREFIX
-      .thenComparingInt(c -> -c.match().value().length())
+      .thenComparingInt(c -> -c.match().length())
+      .thenComparing(c -> c.match().type() != PathMatch.Type.EXACT)
       .thenComparing(Candidate::ingress, INGRESS_ORDER)
       .thenComparingInt(Candidate::rule)
       .thenComparingInt(Candidate::path);
+
+  /** The path match a rule gets once the Ingress's annotations are applied (regex paths, ignore-path-case). */
+  private static PathMatch routedMatch(PathRule p, IngressAnnotations.Parsed ann, List<Problem> problems, Resource r) {
+    PathMatch m = p.match();
+    if (ann.needsRegex(p.rawPath())) {
+      String expr = "full".equals(ann.regex()) ? p.rawPath() + "$" : p.rawPath() + ".*";
+      try {
+        m = PathMatch.regex(expr);
+      } catch (IllegalArgumentException e) {
+        problems.add(Problem.error(r, p.field() + ".path", e.getMessage() + " (the Ingress uses regex paths)"));
+        return null;
+      }
+    }
+    return ann.ignoreCase() ? m.ignoringCase() : m;
+  }
+
+  /** The policy of a route of Ingress annotations {@code ann} whose path match is {@code m}. */
+  private static RoutePolicy policy(IngressAnnotations.Parsed ann, PathMatch m) {
+    RoutePolicy p = ann.policy();
+    RoutePolicy.Rewrite rw = null;
+    if (ann.rewritePath() != null) {
+      String to = ann.rewritePath();
+      if (m.type() == PathMatch.Type.PREFIX && !to.endsWith("/")) to = to + "/";
+      rw = new RoutePolicy.Rewrite(null, null, to, ann.upstreamVhost());
+    } else if (ann.rewriteTarget() != null && m.type() == PathMatch.Type.REGEX) {
+      rw = new RoutePolicy.Rewrite(com.google.re2j.Pattern.compile(m.value()), ann.rewriteTarget(), null, ann.upstreamVhost());
+    } else if (ann.upstreamVhost() != null) {
+      rw = new RoutePolicy.Rewrite(null, null, null, ann.upstreamVhost());
+    }
+    if (rw == null) return p;
+    return new RoutePolicy(p.weightedClusters(), p.redirect(), rw, p.requestHeaders(), p.responseHeaders(), p.timeout(),
+        p.cors(), p.rateLimit(), p.ipAccess(), p.retry());
+  }
 
   /** Builds the virtual host of {@code host} again; returns whether its problems changed. */
   private boolean rebuild(String host) {
@@ -361,50 +431,131 @@ public final class IngressTranslator {
     Set<ResourceKey> members = hostMembers.get(host);
     if (members == null) return null;
     List<Candidate> list = new ArrayList<>();
+    List<Candidate> canaries = new ArrayList<>();
+    Set<Problem> problems = new LinkedHashSet<>();
+    List<Problem> found = new ArrayList<>();
     boolean hasRoot = false;
+    ValidIngress appRootOwner = null;
+    String appRoot = null;
     for (ResourceKey key : members) {
-      ValidIngress ing = ingresses.get(key).valid();
+      Checked checked = ingresses.get(key);
+      ValidIngress ing = checked.valid();
+      IngressAnnotations.Parsed ann = checked.ann();
       String base = ing.resource().namespace() + "/" + ing.resource().name();
       for (PathRule p : ing.paths()) {
         if (!p.host().equals(host)) continue;
-        list.add(new Candidate(ing, p.match(), p.backend(), base + "/rule" + p.rule() + "/path" + p.path(), false,
-            p.rule(), p.path(), p.field()));
-        hasRoot |= p.match().equals(ROOT);
+        PathMatch m = routedMatch(p, ann, found, ing.resource());
+        if (m == null) continue;
+        Candidate c = new Candidate(ing, ann, m, p.rawPath(), p.backend(), base + "/rule" + p.rule() + "/path" + p.path(),
+            false, p.rule(), p.path(), p.field());
+        if (c.canary()) {
+          canaries.add(c);
+        } else {
+          list.add(c);
+          hasRoot |= m.equals(ROOT);
+        }
+      }
+      if (ann.appRoot() != null && !(ann.canary() != null)
+          && (appRootOwner == null || INGRESS_ORDER.compare(ing, appRootOwner) > 0)) { // the newest wins
+        appRootOwner = ing;
+        appRoot = ann.appRoot();
       }
     }
+    problems.addAll(found);
     if (!hasRoot) {
       for (ResourceKey key : members) {
-        ValidIngress ing = ingresses.get(key).valid();
-        if (ing.defaultBackend() == null || !(host.equals(CATCH_ALL) || ing.hosts().contains(host))) continue;
-        list.add(new Candidate(ing, ROOT, ing.defaultBackend(),
+        Checked checked = ingresses.get(key);
+        ValidIngress ing = checked.valid();
+        if (ing.defaultBackend() == null || checked.ann().canary() != null
+            || !(host.equals(CATCH_ALL) || ing.hosts().contains(host))) continue;
+        list.add(new Candidate(ing, checked.ann(), ROOT, "/", ing.defaultBackend(),
             ing.resource().namespace() + "/" + ing.resource().name() + "/default-backend", true, -1, -1,
             "spec.defaultBackend"));
       }
     }
-    if (list.isEmpty()) return null;
+    if (list.isEmpty()) {
+      for (Candidate c : canaries) unpaired(c, host, problems);
+      return null;
+    }
     list.sort(ROUTE_ORDER);
-    Map<PathMatch, Candidate> first = new HashMap<>();
-    List<Route> routes = new ArrayList<>(list.size());
+    canaries.sort(ROUTE_ORDER);
+    Map<String, Candidate> first = new HashMap<>();
+    List<Route> routes = new ArrayList<>(list.size() + canaries.size() + 1);
     List<ClusterConfig> used = new ArrayList<>(list.size());
     Set<String> services = new HashSet<>();
-    Set<Problem> problems = new LinkedHashSet<>();
+    if (appRoot != null) {
+      routes.add(new Route(appRootOwner.resource().namespace() + "/" + appRootOwner.resource().name() + "/app-root",
+          PathMatch.exact("/"), "", appRootOwner.resource().describe(), RouteConditions.NONE,
+          RoutePolicy.NONE.withRedirect(new RoutePolicy.Redirect(302, null, null, -1, appRoot, false))));
+    }
+    // canaries by base route: header canaries go just before it, weight canaries into its clusters
+    Map<Candidate, List<Candidate>> canariesOf = new HashMap<>();
+    Map<String, Candidate> basesByKey = new HashMap<>();
+    for (Candidate c : list) basesByKey.putIfAbsent(c.pairKey(), c);
+    for (Candidate c : canaries) {
+      Candidate base = basesByKey.get(c.pairKey());
+      if (base == null) unpaired(c, host, problems);
+      else canariesOf.computeIfAbsent(base, k -> new ArrayList<>()).add(c);
+    }
     for (Candidate c : list) {
-      Candidate winner = first.putIfAbsent(c.match(), c);
+      String shadowKey = c.match() + "\n" + c.ann().conditions();
+      Candidate winner = first.putIfAbsent(shadowKey, c);
       if (winner != null) {
         problems.add(Problem.warning(c.ingress().resource(), c.field(), "shadowed by " + winner.name() + " (both match "
-            + c.match() + " on host " + host + "); this route never matches"));
+            + c.match() + (c.ann().conditions().isEmpty() ? "" : " with " + c.ann().conditions()) + " on host " + host
+            + "); this route never matches"));
       }
       Resource r = c.ingress().resource();
-      Backends.Resolved resolved = backends.resolve(r.namespace(), c.backend());
-      services.add(Backends.serviceRef(r.namespace(), c.backend()));
-      problems.addAll(resolved.found());
-      for (Backends.Issue issue : resolved.issues()) {
-        problems.add(Problem.warning(r, c.backend().field() + issue.field(), issue.message()));
+      ClusterConfig cluster = resolve(c, services, used, problems);
+      RoutePolicy policy = policy(c.ann(), c.match());
+      List<Candidate> mine = canariesOf.getOrDefault(c, List.of());
+      List<RoutePolicy.WeightedCluster> weighted = new ArrayList<>();
+      int canaryWeight = 0;
+      int weightTotal = 0;
+      for (Candidate k : mine) {
+        ClusterConfig kc = resolve(k, services, used, problems);
+        Resource kr = k.ingress().resource();
+        if (k.ann().canary().byHeader()) {
+          // inherits the base route's conditions and policy; only the destination is its own
+          routes.add(new Route(k.name(), c.match(), kc.name(), kr.describe(),
+              c.ann().conditions().and(k.ann().canary().condition()), policy));
+        } else {
+          weighted.add(new RoutePolicy.WeightedCluster(kc.name(), k.ann().canary().weight()));
+          canaryWeight += k.ann().canary().weight();
+          if (weightTotal == 0) weightTotal = k.ann().canary().weightTotal();
+        }
       }
-      used.add(resolved.cluster());
-      routes.add(new Route(c.name(), c.match(), resolved.cluster().name(), r.describe()));
+      if (!weighted.isEmpty()) {
+        int baseWeight = Math.max(0, weightTotal - canaryWeight);
+        if (canaryWeight > weightTotal) {
+          problems.add(Problem.warning(mine.get(0).ingress().resource(), "metadata.annotations",
+              "canary weights add up to " + canaryWeight + ", more than the weight total " + weightTotal
+                  + "; the base route gets no traffic"));
+        }
+        weighted.add(0, new RoutePolicy.WeightedCluster(cluster.name(), baseWeight));
+        policy = policy.withWeightedClusters(weighted);
+      }
+      routes.add(new Route(c.name(), c.match(), cluster.name(), r.describe(), c.ann().conditions(), policy));
     }
     return new Host(new VirtualHost(host, routes), List.copyOf(problems), used, services);
+  }
+
+  private ClusterConfig resolve(Candidate c, Set<String> services, List<ClusterConfig> used, Set<Problem> problems) {
+    Resource r = c.ingress().resource();
+    Backends.Resolved resolved = backends.resolve(r.namespace(), c.backend());
+    services.add(Backends.serviceRef(r.namespace(), c.backend()));
+    problems.addAll(resolved.found());
+    for (Backends.Issue issue : resolved.issues()) {
+      problems.add(Problem.warning(r, c.backend().field() + issue.field(), issue.message()));
+    }
+    used.add(resolved.cluster());
+    return resolved.cluster();
+  }
+
+  private static void unpaired(Candidate c, String host, Set<Problem> problems) {
+    problems.add(Problem.warning(c.ingress().resource(), c.field(), "canary without a non-canary route for host " + host
+        + " and " + c.match() + (c.ann().matchKey().isEmpty() ? "" : " with the same match annotations")
+        + "; ignored"));
   }
 
   /** Exact hosts alphabetically, then wildcards longest first, then {@code *}. */
@@ -421,6 +572,7 @@ public final class IngressTranslator {
     for (List<Problem> ps : ingressProblems.values()) own.addAll(ps);
     for (Host h : hosts.values()) own.addAll(h.problems());
     own.addAll(tlsProblems);
+    own.addAll(settingsProblems);
     List<Problem> sorted = new ArrayList<>(own);
     sorted.sort(PROBLEM_ORDER);
     return List.copyOf(sorted);
@@ -479,14 +631,15 @@ public final class IngressTranslator {
   private boolean rebuildTls(ResourceSet resources) {
     secrets.use(resources);
     Set<Problem> problems = new LinkedHashSet<>();
-    tls = tls(tlsIngresses, secrets, problems);
+    tls = tls(tlsIngresses, secrets, settings.https(), problems);
     List<Problem> now = List.copyOf(problems);
     boolean changed = !now.equals(tlsProblems);
     tlsProblems = now;
     return changed;
   }
 
-  private static TlsConfig tls(Collection<ValidIngress> ingresses, TlsSecrets secrets, Set<Problem> problems) {
+  private static TlsConfig tls(Collection<ValidIngress> ingresses, TlsSecrets secrets, HttpsSettings https,
+      Set<Problem> problems) {
     TreeMap<String, CertificateConfig> byHost = new TreeMap<>();
     Map<String, String> hostOwner = new HashMap<>();
     CertificateConfig defaultCert = null;
@@ -495,17 +648,16 @@ public final class IngressTranslator {
       Resource r = ing.resource();
       for (TlsEntry t : ing.tls()) {
         String field = "spec.tls[" + t.index() + "]";
-        if (t.secretName() == null) {
-          problems.add(Problem.warning(r, field + ".secretName",
-              "missing (expected: the name of a kubernetes.io/tls Secret); entry ignored"));
+        TlsSecrets.Loaded loaded = t.secretName() == null ? null : secrets.load(r.namespace(), t.secretName());
+        CertificateConfig cert = loaded == null ? null : loaded.certificate();
+        // as Higress: the hosts of an entry naming no Secret get theirs from higress-https's credentialConfig;
+        // those of an entry naming a missing (here also an unusable) one only with fallbackForInvalidSecret
+        boolean fallback = cert == null && !t.hosts().isEmpty() && (loaded == null || https.fallbackForInvalidSecret());
+        if (cert == null && !fallback) {
+          problems.add(Problem.warning(r, field + ".secretName", loaded == null
+              ? "missing (expected: the name of a kubernetes.io/tls Secret); entry ignored" : loaded.problem()));
           continue;
         }
-        TlsSecrets.Loaded loaded = secrets.load(r.namespace(), t.secretName());
-        if (loaded.certificate() == null) {
-          problems.add(Problem.warning(r, field + ".secretName", loaded.problem()));
-          continue;
-        }
-        CertificateConfig cert = loaded.certificate();
         if (t.hosts().isEmpty()) {
           if (defaultCert == null) {
             defaultCert = cert;
@@ -518,11 +670,13 @@ public final class IngressTranslator {
         }
         for (int j = 0; j < t.hosts().size(); j++) {
           String host = t.hosts().get(j);
+          CertificateConfig c = fallback ? secrets.fallback(https, host, loaded, r, field, problems) : cert;
+          if (c == null) continue;
           CertificateConfig existing = byHost.get(host);
           if (existing == null) {
-            byHost.put(host, cert);
+            byHost.put(host, c);
             hostOwner.put(host, r.describe());
-          } else if (!existing.secret().equals(cert.secret())) {
+          } else if (!existing.secret().equals(c.secret())) {
             problems.add(Problem.warning(r, field + ".hosts[" + j + "]", "host " + host + " already uses Secret "
                 + existing.secret() + " from " + hostOwner.get(host) + "; this entry is ignored for it"));
           }

@@ -36,7 +36,7 @@ final class IngressValidator {
   record BackendRef(String service, int portNumber, String portName, String field) {}
 
   /** One {@code spec.rules[rule].http.paths[path]}; host is lower case, {@code *} when the rule has none. */
-  record PathRule(String host, PathMatch match, BackendRef backend, int rule, int path) {
+  record PathRule(String host, PathMatch match, BackendRef backend, int rule, int path, String rawPath) {
     String field() {
       return "spec.rules[" + rule + "].http.paths[" + path + "]";
     }
@@ -139,7 +139,11 @@ final class IngressValidator {
       BackendRef backend = null;
       if (b == null || b.isNull()) c.error(pf + ".backend", "missing (expected: a backend with a service)");
       else backend = c.backend(b, pf + ".backend");
-      if (match != null && backend != null) out.add(new PathRule(host, match, backend, i, j));
+      if (match != null && backend != null) {
+        JsonNode raw = p.get("path");
+        String rawPath = raw != null && raw.isTextual() && !raw.asText().isEmpty() ? raw.asText() : "/";
+        out.add(new PathRule(host, match, backend, i, j, rawPath));
+      }
     }
   }
 

@@ -2,10 +2,14 @@ package io.higressj.config.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.higressj.config.model.CertificateConfig;
+import io.higressj.config.resource.Problem;
 import io.higressj.config.resource.Resource;
 import io.higressj.config.resource.ResourceSet;
+import io.higressj.config.settings.HttpsSettings;
+import io.higressj.config.settings.SettingsTranslator;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -51,6 +55,38 @@ final class TlsSecrets {
     used.put(ref, m);
     return m.loaded();
   }
+
+  /**
+   * The certificate that ConfigMap {@code higress-system/higress-https} gives {@code host} of a TLS entry
+   * without a usable Secret, through the first {@code credentialConfig} domain covering it; null when there
+   * is none. Either way a WARNING on {@code field.secretName} says what happened.
+   *
+   * @param loaded what the entry's {@code secretName} gave; null when it names no Secret
+   */
+  CertificateConfig fallback(HttpsSettings https, String host, Loaded loaded, Resource r, String field,
+      Collection<Problem> problems) {
+    String own = loaded == null ? "missing" : loaded.problem();
+    HttpsSettings.SecretRef ref = https.secretFor(host);
+    if (ref == null) {
+      problems.add(Problem.warning(r, field + ".secretName", own + " (expected: a kubernetes.io/tls Secret, or a"
+          + " credentialConfig domain of " + HTTPS_CONFIGMAP + " covering " + host + "); " + host + " gets no certificate"));
+      return null;
+    }
+    Loaded fb = load(ref.namespace(), ref.name());
+    if (fb.certificate() == null) {
+      problems.add(Problem.warning(r, field + ".secretName", own + "; the credentialConfig of " + HTTPS_CONFIGMAP
+          + " gives " + host + " Secret " + ref + ", but: " + fb.problem() + "; " + host + " gets no certificate"));
+      return null;
+    }
+    if (loaded != null) {
+      problems.add(Problem.warning(r, field + ".secretName", own + "; " + host + " uses Secret " + ref
+          + " from the credentialConfig of " + HTTPS_CONFIGMAP + " (fallbackForInvalidSecret)"));
+    }
+    return fb.certificate();
+  }
+
+  private static final String HTTPS_CONFIGMAP =
+      "ConfigMap " + SettingsTranslator.NAMESPACE + "/" + SettingsTranslator.HIGRESS_HTTPS;
 
   private static Loaded read(String ref, Resource secret) {
     if (secret == null) return new Loaded(null, "Secret " + ref + " not found");

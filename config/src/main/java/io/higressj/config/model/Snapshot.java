@@ -3,6 +3,7 @@ package io.higressj.config.model;
 import static java.util.Objects.requireNonNull;
 
 import io.higressj.config.resource.Problem;
+import io.higressj.config.settings.GatewaySettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param clusters by cluster name
  * @param tls server certificates
  * @param problems what was rejected (ERROR) or applied with a defect (WARNING) while compiling
+ * @param settings the gateway-wide settings of the {@code higress-config} and {@code higress-https} ConfigMaps
  */
 public record Snapshot(
     long version,
@@ -24,13 +26,21 @@ public record Snapshot(
     RouteTable routes,
     Map<String, ClusterConfig> clusters,
     TlsConfig tls,
-    List<Problem> problems) {
+    List<Problem> problems,
+    GatewaySettings settings) {
   public Snapshot {
     requireNonNull(created, "created");
     requireNonNull(routes, "routes");
     clusters = Map.copyOf(clusters);
     requireNonNull(tls, "tls");
     problems = List.copyOf(problems);
+    requireNonNull(settings, "settings");
+  }
+
+  /** A snapshot with the default settings (as without the two ConfigMaps). */
+  public Snapshot(long version, Instant created, RouteTable routes, Map<String, ClusterConfig> clusters, TlsConfig tls,
+      List<Problem> problems) {
+    this(version, created, routes, clusters, tls, problems, GatewaySettings.DEFAULT);
   }
 
   public static Snapshot empty() {
@@ -38,6 +48,6 @@ public record Snapshot(
   }
 
   public Snapshot withVersion(long v) {
-    return new Snapshot(v, created, routes, clusters, tls, problems);
+    return new Snapshot(v, created, routes, clusters, tls, problems, settings);
   }
 }

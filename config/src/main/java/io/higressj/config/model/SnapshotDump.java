@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.higressj.config.resource.Problem;
+import io.higressj.config.settings.SettingsDump;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,7 +12,8 @@ import java.util.TreeMap;
 /**
  * A snapshot as a stable, readable JSON tree: what {@code /config_dump} serves and what the golden
  * files hold. Routes keep their match order; clusters and TLS hosts are sorted by name. Certificates
- * appear as the name of their Secret only: key material never leaves the process this way.
+ * appear as the name of their Secret only: key material never leaves the process this way. The
+ * ConfigMap settings come last ({@link SettingsDump}).
  */
 public final class SnapshotDump {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -32,8 +34,10 @@ public final class SnapshotDump {
         ObjectNode o = routes.addObject();
         o.put("name", r.name());
         o.put("match", r.path().toString());
-        o.put("cluster", r.cluster());
+        if (!r.conditions().isEmpty()) o.put("conditions", r.conditions().toString());
+        if (r.policy().redirect() == null) o.put("cluster", r.cluster());
         o.put("source", r.source());
+        if (!r.policy().isNone()) o.set("policy", policy(r.policy()));
       }
     }
 
@@ -58,7 +62,26 @@ public final class SnapshotDump {
 
     ArrayNode problems = root.putArray("problems");
     for (Problem p : s.problems()) problems.add(toJson(p));
+    root.set("settings", SettingsDump.toJson(s.settings()));
     return root;
+  }
+
+  private static ObjectNode policy(RoutePolicy p) {
+    ObjectNode o = JSON.objectNode();
+    if (!p.weightedClusters().isEmpty()) {
+      ArrayNode w = o.putArray("weightedClusters");
+      for (RoutePolicy.WeightedCluster c : p.weightedClusters()) w.addObject().put("cluster", c.cluster()).put("weight", c.weight());
+    }
+    if (p.redirect() != null) o.put("redirect", p.redirect().toString());
+    if (p.rewrite() != null) o.put("rewrite", p.rewrite().toString());
+    if (!p.requestHeaders().isEmpty()) o.put("requestHeaders", p.requestHeaders().toString());
+    if (!p.responseHeaders().isEmpty()) o.put("responseHeaders", p.responseHeaders().toString());
+    if (p.timeout() != null) o.put("timeout", p.timeout().toString());
+    if (p.cors() != null) o.put("cors", p.cors().toString());
+    if (p.rateLimit() != null) o.put("rateLimit", p.rateLimit().toString());
+    if (p.ipAccess() != null) o.put("ipAccess", p.ipAccess().toString());
+    if (p.retry() != null) o.put("retry", p.retry().toString());
+    return o;
   }
 
   public static ObjectNode toJson(Problem p) {

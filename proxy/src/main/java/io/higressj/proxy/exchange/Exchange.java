@@ -3,6 +3,7 @@ package io.higressj.proxy.exchange;
 import io.higressj.config.model.ClusterConfig;
 import io.higressj.config.model.Endpoint;
 import io.higressj.config.model.Route;
+import io.higressj.config.model.RoutePolicy;
 import io.higressj.config.model.RouteTable;
 import io.higressj.config.model.Snapshot;
 import io.higressj.config.model.VirtualHost;
@@ -189,12 +190,18 @@ final class Exchange implements UpstreamListener {
 
     Snapshot snapshot = dataPlane.snapshots().get();
     VirtualHost vh = snapshot.routes().select(RouteTable.normalizeHost(host));
-    route = vh == null ? null : vh.match(path);
+    route = vh == null ? null : vh.match(new RequestMatchInput(method, path, target, host, handler.tls(), h));
     if (route == null) {
       sendLocalReply(HttpResponseStatus.NOT_FOUND, "route not found", "NR");
       return;
     }
-    cluster = snapshot.clusters().get(route.cluster());
+    RoutePolicy policy = route.policy();
+    RoutePolicy.Redirect redirect = policy.redirect();
+    if (redirect != null && !(redirect.plainHttpOnly() && handler.tls())) {
+      sendRedirect(redirect.code(), RouteActions.location(redirect, handler.tls(), host, target));
+      return;
+    }
+    cluster = snapshot.clusters().get(RouteActions.pickCluster(route));
     if (cluster == null || cluster.endpoints().isEmpty()) {
       sendLocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", "UH");
       return;
@@ -202,12 +209,20 @@ final class Exchange implements UpstreamListener {
 
     boolean expectContinue = HttpUtil.is100ContinueExpected(request);
     prepareUpstreamHeaders(h, contentLength);
+    RoutePolicy.Rewrite rewrite = policy.rewrite();
+    if (rewrite != null) {
+      String newPath = RouteActions.rewritePath(rewrite, route.path(), path);
+      int qi = target.indexOf('?');
+      if (newPath != null) request.setUri(qi < 0 ? newPath : newPath + target.substring(qi));
+      if (rewrite.host() != null) h.set(HttpHeaderNames.HOST, rewrite.host());
+    }
+    RouteActions.apply(policy.requestHeaders(), h);
     if (expectContinue) {
       // we answer 100-continue ourselves (like Envoy): the upstream sees a plain request
       downstream.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
-    timeout = downstream.eventLoop().schedule(this::onTimeout,
-        dataPlane.options().upstreamResponseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    java.time.Duration limit = policy.timeout() != null ? policy.timeout() : dataPlane.options().upstreamResponseTimeout();
+    if (!limit.isZero()) timeout = downstream.eventLoop().schedule(this::onTimeout, limit.toNanos(), TimeUnit.NANOSECONDS);
     connect();
     handler.updateAutoRead();
   }
@@ -467,6 +482,7 @@ final class Exchange implements UpstreamListener {
     HttpHeaders h = res.headers();
     long contentLength = HttpUtil.getContentLength(res, -1L);
     HeaderRules.stripHopByHop(h, false);
+    RouteActions.apply(route.policy().responseHeaders(), h);
     boolean bodyless = request.method() == HttpMethod.HEAD || code == 204 || code == 304;
     if (handler.http2()) {
       res.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -626,6 +642,30 @@ final class Exchange implements UpstreamListener {
       finish();
     } else {
       maybeFinish(); // a body-less request: its end marker follows at once
+    }
+  }
+
+  /** Answers with a redirect (no body), as a route's redirect policy says. */
+  private void sendRedirect(int code, String location) {
+    localReply = true;
+    flags = "-";
+    status = code;
+    releasePending();
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER);
+    res.headers().set(HttpHeaderNames.LOCATION, location);
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    boolean abandonBody = !requestComplete && requestHasBody;
+    if (abandonBody) keepAliveDownstream = false;
+    if (!handler.http2() && !keepAliveDownstream) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    responseStarted = true;
+    responseComplete = true;
+    var f = downstream.writeAndFlush(res);
+    if (abandonBody) {
+      if (handler.http2()) f.addListener(ChannelFutureListener.CLOSE);
+      else handler.closeAfterResponse();
+      finish();
+    } else {
+      maybeFinish();
     }
   }
 

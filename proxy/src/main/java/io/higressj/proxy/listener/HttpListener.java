@@ -1,9 +1,11 @@
 package io.higressj.proxy.listener;
 
 import io.higressj.proxy.DataPlane;
+import io.higressj.proxy.compression.HttpCompressionHandler;
 import io.higressj.proxy.exchange.ProxyHandler;
 import io.higressj.proxy.http1.RequestFramingHandler;
 import io.higressj.proxy.http1.StrictDecoding;
+import io.higressj.proxy.http2.Http2Downstream;
 import io.higressj.proxy.tls.ServerCertificates;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -18,10 +20,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -95,14 +95,9 @@ public final class HttpListener implements AutoCloseable {
     return new RequestFramingHandler(dp.options().requestHeadersTimeout().toNanos());
   }
 
-  static Http2FrameCodec newFrameCodec() {
-    return Http2FrameCodecBuilder.forServer()
-        .initialSettings(Http2Settings.defaultSettings()
-            .maxConcurrentStreams(1000)
-            .initialWindowSize(1 << 20)
-            .maxHeaderListSize(64 * 1024))
-        .validateHeaders(true)
-        .build();
+  /** The HTTP/2 settings and budgets of {@link io.higressj.proxy.Http2Options}; see {@link Http2Downstream}. */
+  static Http2FrameCodec newFrameCodec(DataPlane dp) {
+    return Http2Downstream.frameCodec(dp.options());
   }
 
   static Http2MultiplexHandler newMultiplexHandler(DataPlane dp, boolean tls) {
@@ -110,6 +105,7 @@ public final class HttpListener implements AutoCloseable {
       @Override
       protected void initChannel(Http2StreamChannel ch) {
         ch.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
+        ch.pipeline().addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), true));
         ch.pipeline().addLast("proxy", new ProxyHandler(dp, true, tls));
       }
     });
@@ -117,25 +113,31 @@ public final class HttpListener implements AutoCloseable {
 
   private static void initCleartext(ChannelPipeline p, DataPlane dp) {
     HttpServerCodec codec = newServerCodec(dp);
-    HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
-        AsciiString.contentEquals("h2c", protocol)
-            ? new Http2ServerUpgradeCodec(newFrameCodec(), newMultiplexHandler(dp, false))
-            : null,
-        64 * 1024);
+    HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol -> {
+      if (!AsciiString.contentEquals("h2c", protocol)) return null;
+      Http2FrameCodec frames = newFrameCodec(dp);
+      return new Http2ServerUpgradeCodec(frames, Http2Downstream.guardOnUpgrade(frames, dp.options()),
+          newMultiplexHandler(dp, false), Http2Downstream.errorSink());
+    }, 64 * 1024);
     ChannelHandler priorKnowledge = new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
         // an initializer adds at the end, behind the HTTP/1.1 proxy handler: put HTTP/2 in its place
         ChannelPipeline pl = ch.pipeline();
         if (pl.get(RequestFramingHandler.NAME) != null) pl.remove(RequestFramingHandler.NAME); // HTTP/1.1 only
-        pl.addBefore("proxy", "h2-frames", newFrameCodec());
+        Http2FrameCodec frames = newFrameCodec(dp);
+        pl.addBefore("proxy", "h2-frames", frames);
         pl.addBefore("proxy", "h2-streams", newMultiplexHandler(dp, false));
+        pl.addBefore("proxy", "h2-errors", Http2Downstream.errorSink());
         pl.remove("proxy");
+        Http2Downstream.guard(pl, frames, dp.options());
+        pl.remove(HttpCompressionHandler.NAME); // HTTP/1.1 only: each stream gets its own
       }
     };
     p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
     // the h2c handler put the codec right behind itself: the framing checks go in between
     p.addAfter("h2c", RequestFramingHandler.NAME, newFramingHandler(dp));
+    p.addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), false));
     p.addLast("proxy", new ProxyHandler(dp, false, false));
   }
 
@@ -151,10 +153,14 @@ public final class HttpListener implements AutoCloseable {
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
       if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-        ctx.pipeline().addLast(newFrameCodec(), newMultiplexHandler(dp, true));
+        Http2FrameCodec frames = newFrameCodec(dp);
+        ctx.pipeline().addLast(frames, newMultiplexHandler(dp, true));
+        ctx.pipeline().addLast("h2-errors", Http2Downstream.errorSink());
+        Http2Downstream.guard(ctx.pipeline(), frames, dp.options());
       } else {
         ctx.pipeline().addLast(RequestFramingHandler.NAME, newFramingHandler(dp));
         ctx.pipeline().addLast("codec", newServerCodec(dp));
+        ctx.pipeline().addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), false));
         ctx.pipeline().addLast("proxy", new ProxyHandler(dp, false, true));
       }
     }
