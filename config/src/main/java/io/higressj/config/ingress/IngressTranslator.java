@@ -248,7 +248,9 @@ public final class IngressTranslator {
     all.addAll(resources.problems());
     all.addAll(ownProblems);
     List<VirtualHost> vhs = new ArrayList<>(hosts.size());
-    for (Host h : hosts.values()) vhs.add(h.vh());
+    for (Host h : hosts.values()) {
+      if (h.vh() != null) vhs.add(h.vh());
+    }
     return new Snapshot(0, options.created(), new RouteTable(vhs), clusterView, tls, all, settings);
   }
 
@@ -475,7 +477,8 @@ public final class IngressTranslator {
     }
     if (list.isEmpty()) {
       for (Candidate c : canaries) unpaired(c, host, problems);
-      return null;
+      // no routes: no virtual host (a wildcard or * keeps serving the name), but the problems are kept
+      return problems.isEmpty() ? null : new Host(null, List.copyOf(problems), List.of(), Set.of());
     }
     list.sort(ROUTE_ORDER);
     canaries.sort(ROUTE_ORDER);

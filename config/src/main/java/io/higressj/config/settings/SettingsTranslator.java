@@ -354,7 +354,7 @@ public final class SettingsTranslator {
         if (issuer != null) issuers.add(issuer);
       }
     }
-    if (automatic && (a == null || a.isEmpty())) {
+    if (automatic && (Fields.get(root, "acmeIssuer") == null || a != null && a.isEmpty())) {
       f.error(child(p, "acmeIssuer"), (a == null ? "missing" : "[]")
           + " (expected: at least one issuer, e.g. {name: letsencrypt, email: ...}, while automaticHttps is true)");
     }
