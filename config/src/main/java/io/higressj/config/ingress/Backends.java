@@ -5,6 +5,7 @@ import static io.higressj.config.ingress.IngressValidator.show;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.higressj.config.ingress.IngressValidator.BackendRef;
 import io.higressj.config.model.ClusterConfig;
+import io.higressj.config.model.UpstreamProtocol;
 import io.higressj.config.model.Endpoint;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.resource.Resource;
@@ -33,7 +34,19 @@ final class Backends {
       Comparator.comparing(Endpoint::address).thenComparingInt(Endpoint::port);
 
   /** A Service port; {@code name} is "" when unnamed; targetPort is a number (> 0) or a name. */
-  record ServicePort(String name, int port, int targetNumber, String targetName) {}
+  /** @param http2 the port speaks HTTP/2 in clear text (appProtocol or name says grpc, http2 or h2c), as Istio decides */
+  record ServicePort(String name, int port, int targetNumber, String targetName, boolean http2) {}
+
+  /** Istio's protocol selection: {@code appProtocol} first, else the port name's prefix before {@code -}. */
+  static boolean http2Port(String appProtocol, String name) {
+    String p = appProtocol != null && !appProtocol.isEmpty() ? appProtocol : name;
+    if (p == null) return false;
+    p = p.toLowerCase(java.util.Locale.ROOT);
+    if (p.equals("kubernetes.io/h2c")) return true;
+    int dash = p.indexOf('-');
+    String prefix = dash < 0 ? p : p.substring(0, dash);
+    return (prefix.equals("grpc") && !p.startsWith("grpc-web")) || prefix.equals("http2") || prefix.equals("h2c");
+  }
 
   /** A checked Service. */
   record Service(Resource resource, List<ServicePort> ports, String externalName) {}
@@ -164,7 +177,8 @@ final class Backends {
               : portNumber(r, t, f + ".targetPort", problems);
         }
         if (port > 0 && (targetNumber > 0 || targetName != null)) {
-          ports.add(new ServicePort(name, port, targetNumber, targetName));
+          String app = p.path("appProtocol").isTextual() ? p.path("appProtocol").asText() : null;
+          ports.add(new ServicePort(name, port, targetNumber, targetName, http2Port(app, name)));
         }
       }
     }
@@ -199,6 +213,15 @@ final class Backends {
       return 0;
     }
     return v;
+  }
+
+  /**
+   * The first port of Service {@code namespace/name} (the one ingress-nginx and Higress use for a default
+   * backend), or 0 when the Service is unknown, invalid or has no port.
+   */
+  int firstPort(String namespace, String name) {
+    Service svc = services.get(namespace + "/" + name);
+    return svc == null || svc.ports().isEmpty() ? 0 : svc.ports().get(0).port();
   }
 
   /** The cluster for {@code backend} of an object in {@code namespace}; the same answer for the same backend. */
@@ -248,7 +271,8 @@ final class Backends {
     List<Issue> issues = endpoints.isEmpty()
         ? List.of(new Issue(".service.name", "Service " + ref + " has no ready endpoints for port " + sp.port()))
         : List.of();
-    return new Resolved(cluster(namespace, b.service(), sp.port(), new ArrayList<>(endpoints)), issues, List.copyOf(found));
+    ClusterConfig c = cluster(namespace, b.service(), sp.port(), new ArrayList<>(endpoints));
+    return new Resolved(sp.http2() ? c.withProtocol(UpstreamProtocol.H2C) : c, issues, List.copyOf(found));
   }
 
   private static Resolved unresolved(String namespace, BackendRef b, Issue issue) {

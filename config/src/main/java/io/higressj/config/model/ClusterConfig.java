@@ -11,12 +11,23 @@ import java.util.List;
  * @param service "namespace/name" of the Kubernetes Service
  * @param port the Service port requests are addressed to
  * @param endpoints ready endpoints; empty means every request gets 503
+ * @param protocol how requests reach the endpoints (HTTP/1.1 unless the Service port or an annotation says otherwise)
  */
-public record ClusterConfig(String name, String service, int port, List<Endpoint> endpoints) {
+public record ClusterConfig(String name, String service, int port, List<Endpoint> endpoints, UpstreamProtocol protocol) {
   public ClusterConfig {
     requireNonNull(name, "name");
     requireNonNull(service, "service");
     endpoints = List.copyOf(endpoints);
+    requireNonNull(protocol, "protocol");
+  }
+
+  /** An HTTP/1.1 cluster. */
+  public ClusterConfig(String name, String service, int port, List<Endpoint> endpoints) {
+    this(name, service, port, endpoints, UpstreamProtocol.HTTP1);
+  }
+
+  public ClusterConfig withProtocol(UpstreamProtocol p) {
+    return p.equals(protocol) ? this : new ClusterConfig(name, service, port, endpoints, p);
   }
 
   public static String clusterName(String namespace, String service, int port) {

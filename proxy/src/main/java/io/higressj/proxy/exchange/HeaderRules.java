@@ -1,6 +1,7 @@
 package io.higressj.proxy.exchange;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.List;
@@ -41,7 +42,17 @@ final class HeaderRules {
     }
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     h.remove(PROXY_CONNECTION);
+    // TE: only "trailers" passes (gRPC needs it; RFC 9113 allows nothing else over HTTP/2)
+    boolean trailers = false;
+    for (String te : h.getAll(HttpHeaderNames.TE)) {
+      for (String token : te.split(",")) {
+        String t = token.trim();
+        int semi = t.indexOf(';');
+        if ((semi < 0 ? t : t.substring(0, semi).trim()).equalsIgnoreCase("trailers")) trailers = true;
+      }
+    }
     h.remove(HttpHeaderNames.TE);
+    if (trailers) h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
     h.remove(HttpHeaderNames.TRAILER);
     h.remove(HttpHeaderNames.TRANSFER_ENCODING);
     h.remove(HTTP2_SETTINGS);

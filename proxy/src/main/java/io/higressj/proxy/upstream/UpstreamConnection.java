@@ -14,15 +14,33 @@ import io.netty.util.ReferenceCountUtil;
  */
 public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   private final UpstreamPool pool;
+  private final UpstreamPool.Key key;
   private final Endpoint endpoint;
+  /** an HTTP/2 stream: one exchange, then gone; never pooled */
+  private final boolean stream;
   private Channel channel;
   private UpstreamListener owner;
   private int uses;
   private boolean idleInPool;
 
-  UpstreamConnection(UpstreamPool pool, Endpoint endpoint) {
+  UpstreamConnection(UpstreamPool pool, UpstreamPool.Key key) {
+    this(pool, key, false);
+  }
+
+  UpstreamConnection(UpstreamPool pool, UpstreamPool.Key key, boolean stream) {
     this.pool = pool;
-    this.endpoint = endpoint;
+    this.key = key;
+    this.endpoint = key.endpoint();
+    this.stream = stream;
+  }
+
+  UpstreamPool.Key key() {
+    return key;
+  }
+
+  /** Whether this is a stream of a multiplexed HTTP/2 connection (no upgrade, no reuse). */
+  public boolean isStream() {
+    return stream;
   }
 
   public Endpoint endpoint() {
@@ -59,6 +77,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   /** Returns the connection to the pool; call when request and response are both complete. */
   public void release() {
     owner = null;
+    if (stream) {
+      if (channel.isActive()) channel.close(); // both sides ended: closing frees the stream at once
+      return;
+    }
     pool.release(this);
   }
 
@@ -104,7 +126,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    pool.remove(this);
+    if (!stream) pool.remove(this);
     UpstreamListener o = owner;
     owner = null;
     if (o != null) o.onUpstreamClosed(this, null);

@@ -1,6 +1,7 @@
 package io.higressj.proxy.upstream;
 
 import io.higressj.config.model.Endpoint;
+import io.higressj.config.model.UpstreamProtocol;
 import io.higressj.proxy.ProxyOptions;
 import io.higressj.proxy.Transport;
 import io.higressj.proxy.http1.ResponseFramingHandler;
@@ -10,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -21,15 +23,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Keep-alive HTTP/1.1 connections of one event loop, by endpoint. Only its event loop touches it,
- * so there is no locking, and a downstream connection and the upstream connections serving it share
- * a thread. Pools are keyed by endpoint, not by snapshot: they survive configuration changes.
+ * Upstream connections of one event loop, by endpoint and protocol: keep-alive HTTP/1.1 connections
+ * (clear text or TLS) that serve one exchange at a time, and one multiplexed HTTP/2 connection (h2c or
+ * h2 over TLS) per endpoint on which every exchange opens a stream. Only its event loop touches it, so
+ * there is no locking, and a downstream connection and the upstream connections serving it share a
+ * thread. Pools are keyed by endpoint and protocol, not by snapshot: they survive configuration changes.
  */
 public final class UpstreamPool {
   private final EventLoop loop;
   private final ProxyOptions options;
   private final Bootstrap bootstrap;
-  private final Map<Endpoint, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+  private final Map<Key, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+  private final Map<Key, Http2Upstream> http2 = new HashMap<>();
+
+  /** What a connection is for: connections are shared only between requests with the same key. */
+  record Key(Endpoint endpoint, UpstreamProtocol protocol) {}
 
   public UpstreamPool(EventLoop loop, Transport transport, ProxyOptions options) {
     this.loop = loop;
@@ -46,12 +54,33 @@ public final class UpstreamPool {
     return loop;
   }
 
-  /**
-   * Hands {@code callback} an idle connection to {@code endpoint} or a new one (or the connect
-   * failure), on this pool's event loop. The connection is attached to {@code listener}.
-   */
+  ProxyOptions options() {
+    return options;
+  }
+
+  /** An HTTP/1.1 connection in clear text: {@link #acquire(Endpoint, UpstreamProtocol, UpstreamListener, BiConsumer)}. */
   public void acquire(Endpoint endpoint, UpstreamListener listener, BiConsumer<UpstreamConnection, Throwable> callback) {
-    ArrayDeque<UpstreamConnection> q = idle.get(endpoint);
+    acquire(endpoint, UpstreamProtocol.HTTP1, listener, callback);
+  }
+
+  /**
+   * Hands {@code callback} a connection to {@code endpoint} speaking {@code protocol} (the connect
+   * failure instead), on this pool's event loop, attached to {@code listener}: an idle HTTP/1.1
+   * connection or a new one, or a new stream of the endpoint's HTTP/2 connection.
+   */
+  public void acquire(Endpoint endpoint, UpstreamProtocol protocol, UpstreamListener listener,
+      BiConsumer<UpstreamConnection, Throwable> callback) {
+    Key key = new Key(endpoint, protocol);
+    if (protocol.http2()) {
+      Http2Upstream h = http2.get(key);
+      if (h == null || !h.usable()) {
+        h = new Http2Upstream(this, key);
+        http2.put(key, h);
+      }
+      h.openStream(listener, callback);
+      return;
+    }
+    ArrayDeque<UpstreamConnection> q = idle.get(key);
     if (q != null) {
       UpstreamConnection c;
       while ((c = q.pollLast()) != null) {
@@ -62,20 +91,19 @@ public final class UpstreamPool {
         }
       }
     }
-    UpstreamConnection conn = new UpstreamConnection(this, endpoint);
-    ChannelFuture f = bootstrap.clone()
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, options.upstreamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-            ch.pipeline().addLast(ResponseFramingHandler.NAME, new ResponseFramingHandler());
-            ch.pipeline().addLast("codec", new HttpClientCodec(
-                StrictDecoding.config(options.maxInitialLineLength(), options.maxHeaderSize()),
-                false, false));
-            ch.pipeline().addLast("upstream", conn);
-          }
-        })
-        .connect(address(endpoint));
+    UpstreamConnection conn = new UpstreamConnection(this, key);
+    ChannelFuture f = connect(key, new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (protocol.tls()) p.addLast("tls", UpstreamTls.handler(protocol, endpoint, ch));
+        p.addLast("idle", new IdleStateHandler(0, 0, options.upstreamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast(ResponseFramingHandler.NAME, new ResponseFramingHandler());
+        p.addLast("codec", new HttpClientCodec(
+            StrictDecoding.config(options.maxInitialLineLength(), options.maxHeaderSize()), false, false));
+        p.addLast("upstream", conn);
+      }
+    });
     conn.attach(listener);
     f.addListener((ChannelFuture done) -> {
       if (done.isSuccess()) callback.accept(conn, null);
@@ -83,14 +111,19 @@ public final class UpstreamPool {
     });
   }
 
-  private static InetSocketAddress address(Endpoint e) {
+  ChannelFuture connect(Key key, ChannelInitializer<Channel> init) {
+    Endpoint e = key.endpoint();
     // IP literals resolve without DNS; names (ExternalName services) use the JDK resolver
-    return new InetSocketAddress(e.address(), e.port());
+    return bootstrap.clone().handler(init).connect(new InetSocketAddress(e.address(), e.port()));
+  }
+
+  void forget(Http2Upstream h) {
+    http2.remove(h.key(), h);
   }
 
   void release(UpstreamConnection c) {
     if (!c.channel().isActive()) return;
-    ArrayDeque<UpstreamConnection> q = idle.computeIfAbsent(c.endpoint(), k -> new ArrayDeque<>());
+    ArrayDeque<UpstreamConnection> q = idle.computeIfAbsent(c.key(), k -> new ArrayDeque<>());
     if (q.size() >= options.maxIdleConnectionsPerEndpoint()) {
       c.channel().close();
       return;
@@ -102,17 +135,22 @@ public final class UpstreamPool {
 
   void remove(UpstreamConnection c) {
     if (!c.idleInPool()) return;
-    ArrayDeque<UpstreamConnection> q = idle.get(c.endpoint());
+    ArrayDeque<UpstreamConnection> q = idle.get(c.key());
     if (q != null) {
       q.remove(c);
-      if (q.isEmpty()) idle.remove(c.endpoint());
+      if (q.isEmpty()) idle.remove(c.key());
     }
   }
 
-  /** Idle connections held now (for the admin endpoint and tests). */
+  /** Idle HTTP/1.1 connections held now (for the admin endpoint and tests). */
   public int idleCount() {
     int n = 0;
     for (ArrayDeque<UpstreamConnection> q : idle.values()) n += q.size();
     return n;
+  }
+
+  /** HTTP/2 connections held now (for tests). */
+  public int http2Count() {
+    return http2.size();
   }
 }

@@ -1,0 +1,106 @@
+package io.higressj.server;
+
+import static io.higressj.server.GatewayFixture.ingress;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.higressj.testing.echo.EchoServer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Upstreams that speak HTTP/2 in clear text, chosen by the Service port as Istio chooses. */
+class UpstreamProtocolsEndToEndTest {
+  @TempDir Path dir;
+  GatewayFixture f;
+  EchoServer echo;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    f = new GatewayFixture(dir);
+    echo = f.echo("ns", "grpc");
+    f.start();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    f.close();
+  }
+
+  static String service(String portName, String appProtocol, int localPort) {
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: svc, namespace: ns}
+        spec:
+          ports: [{name: %s, port: 8080, targetPort: %d%s}]
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: svc, namespace: ns}
+        subsets:
+        - addresses: [{ip: 127.0.0.1}]
+          ports: [{name: %1$s, port: %2$d}]
+        """.formatted(portName, localPort, appProtocol == null ? "" : ", appProtocol: " + appProtocol);
+  }
+
+  @Test
+  void appProtocolH2cSendsHttp2AndMultiplexes() throws Exception {
+    f.write("services/svc.yaml", service("web", "kubernetes.io/h2c", echo.port()));
+    f.write("ingresses/i.yaml", ingress("ns", "i", "foo.com", "Prefix", "/", "svc"));
+    JsonNode j = f.json(f.await("foo.com", "/x", r -> r.statusCode() == 200));
+    assertThat(j.path("proto").asText()).isEqualTo("HTTP/2.0");
+    assertThat(j.path("path").asText()).isEqualTo("/x");
+    assertThat(j.path("host").asText()).isEqualTo("foo.com");
+
+    // many at once, with bodies larger than a stream window
+    byte[] body = new byte[100_000];
+    for (int i = 0; i < body.length; i++) body[i] = (byte) ('a' + i % 26);
+    List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      HttpRequest req = GatewayFixture.withHost(HttpRequest.newBuilder(URI.create(f.base() + "/post/" + i)), "foo.com")
+          .timeout(Duration.ofSeconds(20))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+      all.add(f.client().sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+    }
+    for (int i = 0; i < all.size(); i++) {
+      HttpResponse<String> r = all.get(i).get();
+      assertThat(r.statusCode()).isEqualTo(200);
+      JsonNode k = f.json(r);
+      assertThat(k.path("path").asText()).isEqualTo("/post/" + i);
+      assertThat(k.path("proto").asText()).isEqualTo("HTTP/2.0");
+    }
+  }
+
+  @Test
+  void portNamePrefixGrpcMeansHttp2AndPlainNamesStayHttp1() throws Exception {
+    f.write("services/svc.yaml", service("grpc-api", null, echo.port()));
+    f.write("ingresses/i.yaml", ingress("ns", "i", "foo.com", "Prefix", "/", "svc"));
+    assertThat(f.json(f.await("foo.com", "/", r -> r.statusCode() == 200)).path("proto").asText()).isEqualTo("HTTP/2.0");
+    f.write("services/svc.yaml", service("http-api", null, echo.port()));
+    f.await("foo.com", "/", r -> r.statusCode() == 200 && r.body().contains("\"HTTP/1.1\""));
+    JsonNode clusters = GatewayFixture.JSON.readTree(f.adminGet("/config_dump")).path("clusters");
+    assertThat(clusters.size()).isEqualTo(1);
+    assertThat(clusters.get(0).has("protocol")).isFalse();
+  }
+
+  @Test
+  void teTrailersReachesTheUpstreamOtherTeValuesDoNot() throws Exception {
+    f.write("services/svc.yaml", service("grpc", null, echo.port()));
+    f.write("ingresses/i.yaml", ingress("ns", "i", "foo.com", "Prefix", "/", "svc"));
+    f.await("foo.com", "/", r -> r.statusCode() == 200);
+    HttpResponse<String> r = f.client().send(GatewayFixture.withHost(HttpRequest.newBuilder(URI.create(f.base() + "/")), "foo.com")
+        .header("TE", "gzip, trailers").build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode h = f.json(r).path("headers");
+    assertThat(h.path("Te").get(0).asText()).isEqualTo("trailers");
+  }
+}
