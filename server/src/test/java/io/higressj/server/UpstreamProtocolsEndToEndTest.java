@@ -4,7 +4,15 @@ import static io.higressj.server.GatewayFixture.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.higressj.testing.echo.EchoServer;
+import io.higressj.testing.tls.CertificateGenerator;
+import io.higressj.testing.tls.GeneratedCertificate;
+import java.net.InetSocketAddress;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -91,6 +99,70 @@ class UpstreamProtocolsEndToEndTest {
     JsonNode clusters = GatewayFixture.JSON.readTree(f.adminGet("/config_dump")).path("clusters");
     assertThat(clusters.size()).isEqualTo(1);
     assertThat(clusters.get(0).has("protocol")).isFalse();
+  }
+
+  static String annotated(String protocol) {
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: i
+          namespace: ns
+          annotations: {nginx.ingress.kubernetes.io/backend-protocol: "%s"}
+        spec:
+          rules:
+          - host: foo.com
+            http:
+              paths:
+              - {path: /, pathType: Prefix, backend: {service: {name: svc, port: {number: 8080}}}}
+        """.formatted(protocol);
+  }
+
+  @Test
+  void backendProtocolAnnotationChoosesHttp2ForTheService() throws Exception {
+    f.write("services/svc.yaml", service("web", null, echo.port()));
+    f.write("ingresses/i.yaml", annotated("GRPC"));
+    assertThat(f.json(f.await("foo.com", "/", r -> r.statusCode() == 200)).path("proto").asText()).isEqualTo("HTTP/2.0");
+    f.write("ingresses/i.yaml", annotated("HTTP"));
+    f.await("foo.com", "/", r -> r.statusCode() == 200 && r.body().contains("\"HTTP/1.1\""));
+  }
+
+  @Test
+  void backendProtocolHttpsOriginatesTls() throws Exception {
+    GeneratedCertificate cert = CertificateGenerator.selfSigned(List.of("localhost"));
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("k", cert.key(), new char[0], new java.security.cert.Certificate[] {cert.cert()});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, new char[0]);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(kmf.getKeyManagers(), null, null);
+    HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    https.setHttpsConfigurator(new HttpsConfigurator(ssl));
+    https.createContext("/", ex -> {
+      byte[] b = ("tls " + ex.getRequestURI() + " host=" + ex.getRequestHeaders().getFirst("Host")).getBytes();
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    https.start();
+    try {
+      f.write("services/svc.yaml", service("web", null, https.getAddress().getPort()));
+      f.write("ingresses/i.yaml", annotated("HTTPS"));
+      HttpResponse<String> r = f.await("foo.com", "/secure?x=1", x -> x.statusCode() == 200);
+      assertThat(r.body()).isEqualTo("tls /secure?x=1 host=foo.com");
+      assertThat(f.adminGet("/config_dump")).contains("\"protocol\" : \"https\"");
+    } finally {
+      https.stop(0);
+    }
+  }
+
+  @Test
+  void invalidBackendProtocolIsReportedAndIgnored() throws Exception {
+    f.write("services/svc.yaml", service("web", null, echo.port()));
+    f.write("ingresses/i.yaml", annotated("AJP"));
+    assertThat(f.json(f.await("foo.com", "/", r -> r.statusCode() == 200)).path("proto").asText()).isEqualTo("HTTP/1.1");
+    assertThat(f.adminGet("/config_dump")).contains("AJP\\\" (expected: HTTP, HTTP2, HTTPS, GRPC or GRPCS)");
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.higressj.config.model.RoutePolicy;
 import io.higressj.config.model.RouteTable;
 import io.higressj.config.model.Snapshot;
 import io.higressj.config.model.TlsConfig;
+import io.higressj.config.model.UpstreamProtocol;
 import io.higressj.config.model.VirtualHost;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.resource.Resource;
@@ -128,7 +129,8 @@ public final class IngressTranslator {
   }
 
   /** What one Ingress object gave: its problems, and the Ingress if it is served and valid. */
-  private record Checked(ValidIngress valid, IngressAnnotations.Parsed ann, List<Problem> problems) {}
+  /** @param protocol the Ingress's backend-protocol, or null */
+  private record Checked(ValidIngress valid, IngressAnnotations.Parsed ann, UpstreamProtocol protocol, List<Problem> problems) {}
 
   /**
    * A built virtual host.
@@ -151,6 +153,8 @@ public final class IngressTranslator {
   private final Map<String, Set<ResourceKey>> hostMembers = new HashMap<>();
   private final TreeMap<String, Host> hosts = new TreeMap<>(HOST_ORDER);
   private final Map<String, Set<String>> hostsByService = new HashMap<>();
+  /** backend-protocol annotations by Service ("namespace/name"), by Ingress in order */
+  private final Map<String, TreeMap<ValidIngress, UpstreamProtocol>> protocolClaims = new HashMap<>();
   private final Map<String, ClusterConfig> clusters = new HashMap<>();
   private final Map<String, Integer> clusterUsers = new HashMap<>();
   private final TreeSet<ValidIngress> tlsIngresses = new TreeSet<>(INGRESS_ORDER);
@@ -257,11 +261,17 @@ public final class IngressTranslator {
   /** Checks Ingress {@code key} again ({@code r} null: it is gone); returns whether its problems changed. */
   private boolean updateIngress(ResourceKey key, Resource r, Set<String> dirtyHosts) {
     Checked old = ingresses.remove(key);
-    if (old != null && old.valid() != null) leave(old.valid(), dirtyHosts);
+    if (old != null && old.valid() != null) {
+      leave(old.valid(), dirtyHosts);
+      claimProtocol(old, false, dirtyHosts);
+    }
     Checked now = r == null ? null : check(r);
     if (now != null) {
       ingresses.put(key, now);
-      if (now.valid() != null) join(now.valid(), dirtyHosts);
+      if (now.valid() != null) {
+        join(now.valid(), dirtyHosts);
+        claimProtocol(now, true, dirtyHosts);
+      }
     }
     List<Problem> before = old == null ? List.of() : old.problems();
     List<Problem> after = now == null ? List.of() : now.problems();
@@ -270,18 +280,45 @@ public final class IngressTranslator {
     return !before.equals(after);
   }
 
+  /**
+   * Adds ({@code add}) or withdraws an Ingress's backend-protocol for the Services it names; where that
+   * changes a Service's protocol, the hosts routing to it are built again.
+   */
+  private void claimProtocol(Checked c, boolean add, Set<String> dirtyHosts) {
+    if (c.protocol() == null) return;
+    ValidIngress v = c.valid();
+    Set<String> refs = new HashSet<>();
+    for (PathRule p : v.paths()) refs.add(Backends.serviceRef(v.resource().namespace(), p.backend()));
+    if (v.defaultBackend() != null) refs.add(Backends.serviceRef(v.resource().namespace(), v.defaultBackend()));
+    for (String ref : refs) {
+      UpstreamProtocol before = protocolOf(ref);
+      TreeMap<ValidIngress, UpstreamProtocol> claims = protocolClaims.computeIfAbsent(ref, k -> new TreeMap<>(INGRESS_ORDER));
+      if (add) claims.put(v, c.protocol());
+      else claims.remove(v);
+      if (claims.isEmpty()) protocolClaims.remove(ref);
+      if (!java.util.Objects.equals(before, protocolOf(ref))) dirtyHosts.addAll(hostsByService.getOrDefault(ref, Set.of()));
+    }
+  }
+
+  /** The backend-protocol of Service {@code ref} ("namespace/name"): the oldest Ingress's that sets one; or null. */
+  private UpstreamProtocol protocolOf(String ref) {
+    TreeMap<ValidIngress, UpstreamProtocol> claims = protocolClaims.get(ref);
+    return claims == null ? null : claims.firstEntry().getValue();
+  }
+
   private Checked check(Resource r) {
     String group = r.key().group();
-    if (!group.equals("networking.k8s.io") && !group.equals("extensions")) return new Checked(null, null, List.of()); // someone else's kind
+    if (!group.equals("networking.k8s.io") && !group.equals("extensions")) return new Checked(null, null, null, List.of()); // someone else's kind
     List<Problem> problems = new ArrayList<>();
-    if (!accepted(r, options, problems)) return new Checked(null, null, List.copyOf(problems));
+    if (!accepted(r, options, problems)) return new Checked(null, null, null, List.copyOf(problems));
     if (!r.apiVersion().equals("networking.k8s.io/v1")) {
       problems.add(Problem.error(r, "apiVersion", "\"" + r.apiVersion() + "\" (expected: networking.k8s.io/v1)"));
-      return new Checked(null, null, List.copyOf(problems));
+      return new Checked(null, null, null, List.copyOf(problems));
     }
     ValidIngress v = IngressValidator.validate(r, problems);
     IngressAnnotations.Parsed ann = v == null ? null : IngressAnnotations.parse(r, problems);
-    return new Checked(v, ann, List.copyOf(problems));
+    UpstreamProtocol protocol = v == null ? null : UpstreamAnnotations.protocol(r, problems);
+    return new Checked(v, ann, protocol, List.copyOf(problems));
   }
 
   /** The hosts an Ingress puts candidates in: those of its paths, and with a default backend {@code *} and its hosts. */
@@ -384,8 +421,7 @@ public final class IngressTranslator {
       rw = new RoutePolicy.Rewrite(null, null, null, ann.upstreamVhost());
     }
     if (rw == null) return p;
-    return new RoutePolicy(p.weightedClusters(), p.redirect(), rw, p.requestHeaders(), p.responseHeaders(), p.timeout(),
-        p.cors(), p.rateLimit(), p.ipAccess(), p.retry());
+    return p.withRewrite(rw);
   }
 
   /** Builds the virtual host of {@code host} again; returns whether its problems changed. */
@@ -511,6 +547,7 @@ public final class IngressTranslator {
       Resource r = c.ingress().resource();
       ClusterConfig cluster = resolve(c, services, used, problems);
       RoutePolicy policy = policy(c.ann(), c.match());
+      policy = TrafficAnnotations.withFallback(policy, c.ann().traffic(), backends, r, c.name(), services, used, problems);
       List<Candidate> mine = canariesOf.getOrDefault(c, List.of());
       List<RoutePolicy.WeightedCluster> weighted = new ArrayList<>();
       int canaryWeight = 0;
@@ -551,8 +588,11 @@ public final class IngressTranslator {
     for (Backends.Issue issue : resolved.issues()) {
       problems.add(Problem.warning(r, c.backend().field() + issue.field(), issue.message()));
     }
-    used.add(resolved.cluster());
-    return resolved.cluster();
+    ClusterConfig cluster = resolved.cluster();
+    UpstreamProtocol protocol = protocolOf(Backends.serviceRef(r.namespace(), c.backend()));
+    if (protocol != null) cluster = cluster.withProtocol(protocol);
+    used.add(cluster);
+    return cluster;
   }
 
   private static void unpaired(Candidate c, String host, Set<Problem> problems) {
