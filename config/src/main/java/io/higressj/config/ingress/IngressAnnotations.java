@@ -63,7 +63,8 @@ final class IngressAnnotations {
       "backend-protocol", "proxy-ssl-secret", "proxy-ssl-verify", "proxy-ssl-name", "proxy-ssl-server-name",
       "ssl-cipher", "auth-tls-secret", "auth-tls-verify-client", "tls-min-protocol-version", "tls-max-protocol-version",
       "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout", "proxy-body-size", "limit-rps",
-      "limit-connections", "ingress.class", "rpc-destination-name", "mcpbridge", "auth-type", "auth-secret",
+      "limit-rpm", "limit-burst-multiplier", "limit-allowlist", "limit-whitelist", "limit-connections",
+      "ingress.class", "rpc-destination-name", "mcpbridge", "auth-type", "auth-secret",
       "auth-realm", "auth-secret-type", "ssl-passthrough", "service-upstream", "mcp-server",
       "mcp-server-match-rule-domains", "mcp-server-match-rule-type", "mcp-server-match-rule-value",
       "mcp-server-upstream-type", "mcp-server-enable-path-rewrite", "mcp-server-path-rewrite-prefix");
@@ -112,13 +113,14 @@ final class IngressAnnotations {
    * @param rewritePath Higress rewrite-path, or null
    * @param redirect permanent/temporal/ssl redirect for every route of the Ingress, or null
    * @param appRoot a path that {@code /} on the Ingress's hosts redirects to (302), or null
+   * @param traffic CORS, rate limit, access lists, default backend ({@link TrafficAnnotations})
    */
   record Parsed(Canary canary, RouteConditions conditions, String matchKey, String regex, boolean ignoreCase,
       String rewriteTarget, String rewritePath, String upstreamVhost, Redirect redirect, String appRoot,
-      HeaderOps requestHeaders, HeaderOps responseHeaders, Duration timeout) {
+      HeaderOps requestHeaders, HeaderOps responseHeaders, Duration timeout, TrafficAnnotations.Traffic traffic) {
 
     static final Parsed NONE = new Parsed(null, RouteConditions.NONE, "", null, false, null, null, null, null, null,
-        HeaderOps.NONE, HeaderOps.NONE, null);
+        HeaderOps.NONE, HeaderOps.NONE, null, TrafficAnnotations.Traffic.NONE);
 
     boolean needsRegex(String path) {
       if (regex != null) return true;
@@ -127,7 +129,8 @@ final class IngressAnnotations {
 
     /** The policy these annotations give a route (without the regex rewrite, which depends on its path). */
     RoutePolicy policy() {
-      return new RoutePolicy(List.of(), redirect, null, requestHeaders, responseHeaders, timeout, null, null, null, null);
+      return new RoutePolicy(List.of(), redirect, null, requestHeaders, responseHeaders, timeout, traffic.cors(),
+          traffic.routeRateLimit(), traffic.ipAccess(), traffic.retry(), null, traffic.limits());
     }
   }
 
@@ -231,7 +234,8 @@ final class IngressAnnotations {
       vhost = null;
     }
     return new Parsed(canary, match.conditions, match.key, regex, higressBool("ignore-path-case"), rewriteTarget,
-        rewritePath, vhost, redirect(), appRoot(), headerOps("request"), headerOps("response"), timeout());
+        rewritePath, vhost, redirect(), appRoot(), headerOps("request"), headerOps("response"), timeout(),
+        TrafficAnnotations.parse(r, all, problems));
   }
 
   private void reportUnknown() {

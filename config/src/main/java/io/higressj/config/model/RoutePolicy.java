@@ -22,6 +22,9 @@ import java.util.List;
  * @param rateLimit local rate limit per gateway instance
  * @param ipAccess client address allow or deny list
  * @param retry retries on failure
+ * @param fallback where requests go when the route's own backend has no endpoints, or answers with one of
+ *     the listed codes ({@code default-backend}, {@code custom-http-errors})
+ * @param limits per-route upstream timeouts and the request body limit (ingress-nginx {@code proxy-*})
  */
 public record RoutePolicy(
     List<WeightedCluster> weightedClusters,
@@ -33,10 +36,19 @@ public record RoutePolicy(
     Cors cors,
     RateLimit rateLimit,
     IpAccess ipAccess,
-    Retry retry) {
+    Retry retry,
+    Fallback fallback,
+    Limits limits) {
 
   public static final RoutePolicy NONE = new RoutePolicy(List.of(), null, null, HeaderOps.NONE, HeaderOps.NONE,
-      null, null, null, null, null);
+      null, null, null, null, null, null, null);
+
+  /** Without a fallback and limits. */
+  public RoutePolicy(List<WeightedCluster> weightedClusters, Redirect redirect, Rewrite rewrite, HeaderOps requestHeaders,
+      HeaderOps responseHeaders, Duration timeout, Cors cors, RateLimit rateLimit, IpAccess ipAccess, Retry retry) {
+    this(weightedClusters, redirect, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess, retry,
+        null, null);
+  }
 
   public RoutePolicy {
     weightedClusters = List.copyOf(weightedClusters);
@@ -49,11 +61,28 @@ public record RoutePolicy(
   }
 
   public RoutePolicy withWeightedClusters(List<WeightedCluster> w) {
-    return new RoutePolicy(w, redirect, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess, retry);
+    return new RoutePolicy(w, redirect, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess, retry,
+        fallback, limits);
   }
 
   public RoutePolicy withRedirect(Redirect r) {
-    return new RoutePolicy(weightedClusters, r, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess, retry);
+    return new RoutePolicy(weightedClusters, r, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess,
+        retry, fallback, limits);
+  }
+
+  public RoutePolicy withRewrite(Rewrite r) {
+    return new RoutePolicy(weightedClusters, redirect, r, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess,
+        retry, fallback, limits);
+  }
+
+  public RoutePolicy withRateLimit(RateLimit r) {
+    return new RoutePolicy(weightedClusters, redirect, rewrite, requestHeaders, responseHeaders, timeout, cors, r, ipAccess,
+        retry, fallback, limits);
+  }
+
+  public RoutePolicy withFallback(Fallback f) {
+    return new RoutePolicy(weightedClusters, redirect, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit,
+        ipAccess, retry, f, limits);
   }
 
   /** @param cluster cluster name; @param weight relative weight, >= 0 */
@@ -122,32 +151,127 @@ public record RoutePolicy(
   public record Header(String name, String value) {}
 
   /**
-   * CORS as Higress applies it (Envoy's CORS filter): preflight requests are answered by the gateway.
+   * CORS as Higress applies it (Envoy's CORS filter): a preflight ({@code OPTIONS} with {@code Origin} and
+   * {@code Access-Control-Request-Method}) from an allowed origin is answered by the gateway; other
+   * requests from an allowed origin get {@code Access-Control-Allow-Origin} (the request's origin),
+   * {@code -Allow-Credentials} and {@code -Expose-Headers} on the response. Header values are ready to
+   * send; null: the header is not sent.
    *
-   * @param allowOrigins exact origins or {@code *}
+   * @param maxAge seconds, as the {@code Access-Control-Max-Age} value
    */
-  public record Cors(List<String> allowOrigins, String allowMethods, String allowHeaders, String exposeHeaders,
-      boolean allowCredentials, long maxAgeSeconds) {}
+  public record Cors(CorsOrigins allowOrigins, String allowMethods, String allowHeaders, String exposeHeaders,
+      boolean allowCredentials, String maxAge) {
+    public Cors {
+      requireNonNull(allowOrigins, "allowOrigins");
+    }
+  }
 
   /**
-   * A token bucket per route and gateway instance.
+   * A local rate limit: a token bucket per route and gateway process, shared by the event loops
+   * (Higress {@code route-limit-*}). The bucket is created with the compiled route.
    *
-   * @param requestsPerSecond refill rate
-   * @param burst bucket size
    * @param perMinute whether the limit was given per minute (reported as such)
    */
-  public record RateLimit(double requestsPerSecond, int burst, boolean perMinute) {}
+  public record RateLimit(TokenBucket bucket, boolean perMinute) {
+    public RateLimit {
+      requireNonNull(bucket, "bucket");
+    }
+
+    /** A new (full) bucket of {@code rate} tokens per second or minute, holding {@code rate * burstMultiplier}. */
+    public static RateLimit of(long rate, long burstMultiplier, boolean perMinute) {
+      return new RateLimit(new TokenBucket(rate, rate * burstMultiplier, (perMinute ? 60L : 1L) * 1_000_000_000L), perMinute);
+    }
+
+    /** The same limit with a bucket of its own. */
+    public RateLimit fresh() {
+      return new RateLimit(new TokenBucket(bucket.tokensPerFill(), bucket.maxTokens(), bucket.fillIntervalNanos()), perMinute);
+    }
+
+    @Override
+    public String toString() {
+      return "RateLimit[" + bucket.tokensPerFill() + (perMinute ? " per minute" : " per second") + ", burst "
+          + bucket.maxTokens() + "]";
+    }
+  }
 
   /**
-   * @param allow true: only {@code cidrs} may pass (whitelist); false: {@code cidrs} are refused
-   * @param cidrs {@code a.b.c.d/n} or IPv6 ranges, as written
+   * Client address lists, as ingress-nginx evaluates them: an address in {@code deny} is refused; else,
+   * with an {@code allow} list, only addresses in it pass. Refused requests get 403.
+   *
+   * @param allow whitelist-source-range; null: every address not denied
+   * @param deny denylist-source-range; null: none
    */
-  public record IpAccess(boolean allow, List<String> cidrs) {}
+  public record IpAccess(IpRanges allow, IpRanges deny) {
+    /** Whether a client at {@code address} may use the route. */
+    public boolean permits(String address) {
+      if (deny != null && deny.contains(address)) return false;
+      return allow == null || allow.contains(address);
+    }
+  }
 
   /**
-   * @param attempts retries after the first try
-   * @param perTryTimeout null: none
-   * @param on Envoy retry-on conditions ("5xx", "connect-failure", "reset", "gateway-error" ...)
+   * Higress's fallback: the default backend's cluster is used when the route's own cluster has no
+   * endpoints; and when the upstream answers with one of {@code codes}, the request is sent once more,
+   * to the default backend, as Higress's internal redirect does (path {@code /}, the original Host, and
+   * the headers {@code x-envoy-route-name: <fallbackRoute>} and {@code x-envoy-fallback-service: <service>}).
+   *
+   * @param service "namespace/name" of the default backend Service
+   * @param fallbackRoute the route name the fallback request carries
+   * @param codes upstream statuses that send the request to the default backend; empty: none
    */
-  public record Retry(int attempts, Duration perTryTimeout, List<String> on) {}
+  public record Fallback(String cluster, String service, String fallbackRoute, List<Integer> codes) {
+    public Fallback {
+      requireNonNull(cluster, "cluster");
+      requireNonNull(service, "service");
+      requireNonNull(fallbackRoute, "fallbackRoute");
+      codes = List.copyOf(codes);
+    }
+
+    public boolean redirects(int status) {
+      for (int i = 0; i < codes.size(); i++) {
+        if (codes.get(i) == status) return true;
+      }
+      return false;
+    }
+  }
+
+  /**
+   * ingress-nginx's per-location proxy settings. Null durations: the gateway default.
+   *
+   * @param connectTimeout establishing the upstream connection ({@code proxy-connect-timeout})
+   * @param readTimeout between two reads of the upstream response, and until its first byte ({@code proxy-read-timeout})
+   * @param sendTimeout between two writes of the request to the upstream ({@code proxy-send-timeout})
+   * @param maxRequestBodyBytes a larger request body is refused with 413; -1: no limit ({@code proxy-body-size})
+   * @param clients per-client request rates and requests in progress ({@code limit-*}); null: none
+   */
+  public record Limits(Duration connectTimeout, Duration readTimeout, Duration sendTimeout, long maxRequestBodyBytes,
+      ClientLimits clients) {
+    public static final Limits NONE = new Limits(null, null, null, -1, null);
+  }
+
+  /**
+   * Retries as Higress configures Envoy's from {@code proxy-next-upstream*}: another try (with a short
+   * jittered back-off, on an endpoint the load balancer picks again) while the response has not started.
+   *
+   * @param attempts retries after the first try; 0: none at all
+   * @param perTryTimeout how long one try may wait for the response headers; null: no limit of its own
+   * @param serverErrors retry on a 5xx response, a failed connection, a reset or a per-try timeout
+   *     (Envoy {@code 5xx}; nginx {@code error}, {@code timeout}, {@code invalid_header})
+   * @param statuses retry on these response statuses (Envoy {@code retriable-status-codes}; nginx {@code http_NNN})
+   */
+  public record Retry(int attempts, Duration perTryTimeout, boolean serverErrors, List<Integer> statuses) {
+    public Retry {
+      if (attempts < 0) throw new IllegalArgumentException("attempts: " + attempts + " (expected: >= 0)");
+      statuses = List.copyOf(statuses);
+    }
+
+    /** Whether a response with {@code status} is tried again. */
+    public boolean retriesStatus(int status) {
+      if (serverErrors && status >= 500) return true;
+      for (int i = 0; i < statuses.size(); i++) {
+        if (statuses.get(i) == status) return true;
+      }
+      return false;
+    }
+  }
 }

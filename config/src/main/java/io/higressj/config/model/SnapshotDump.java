@@ -47,6 +47,7 @@ public final class SnapshotDump {
       o.put("name", c.name());
       o.put("service", c.service());
       o.put("port", c.port());
+      if (!c.protocol().equals(UpstreamProtocol.HTTP1)) o.put("protocol", c.protocol().toString());
       ArrayNode endpoints = o.putArray("endpoints");
       for (Endpoint e : c.endpoints()) endpoints.add(e.toString());
     }
@@ -81,6 +82,8 @@ public final class SnapshotDump {
     if (p.rateLimit() != null) o.put("rateLimit", p.rateLimit().toString());
     if (p.ipAccess() != null) o.put("ipAccess", p.ipAccess().toString());
     if (p.retry() != null) o.put("retry", p.retry().toString());
+    if (p.fallback() != null) o.put("fallback", p.fallback().toString());
+    if (p.limits() != null) o.put("limits", p.limits().toString());
     return o;
   }
 

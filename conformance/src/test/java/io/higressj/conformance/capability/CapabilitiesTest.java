@@ -51,8 +51,9 @@ class CapabilitiesTest {
   @Test
   void theBuiltinListLoadsAndSupportsPlainIngress() {
     Capabilities c = Capabilities.builtin();
-    assertThat(c.kinds()).contains("networking.k8s.io/Ingress", "Service", "Endpoints", "discovery.k8s.io/EndpointSlice", "Secret");
-    assertThat(c.kinds()).doesNotContain("ConfigMap", "extensions.higress.io/WasmPlugin", "gateway.networking.k8s.io/HTTPRoute");
+    assertThat(c.kinds()).contains("networking.k8s.io/Ingress", "Service", "Endpoints", "discovery.k8s.io/EndpointSlice", "Secret",
+        "ConfigMap");
+    assertThat(c.kinds()).doesNotContain("extensions.higress.io/WasmPlugin", "gateway.networking.k8s.io/HTTPRoute");
     assertThat(c.annotations()).isEmpty();
     assertThat(c.plugins()).isEmpty();
     assertThat(c.status()).isFalse();
@@ -76,7 +77,6 @@ class CapabilitiesTest {
         """, INGRESS);
     assertThat(Capabilities.builtin().missing(c)).containsExactly(
         "kind extensions.higress.io/WasmPlugin",
-        "kind ConfigMap",
         "annotation nginx.ingress.kubernetes.io/canary",
         "annotation higress.io/timeout",
         "plugin key-auth",

@@ -60,6 +60,10 @@ final class Exchange implements UpstreamListener {
   private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   private static final AsciiString HTTPS = AsciiString.cached("https");
   private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString X_ENVOY_RATELIMITED = AsciiString.cached("x-envoy-ratelimited");
+  private static final AsciiString TRUE = AsciiString.cached("true");
+  private static final AsciiString X_ENVOY_ROUTE_NAME = AsciiString.cached("x-envoy-route-name");
+  private static final AsciiString X_ENVOY_FALLBACK_SERVICE = AsciiString.cached("x-envoy-fallback-service");
 
   private final ProxyHandler handler;
   private final DataPlane dataPlane;
@@ -82,6 +86,27 @@ final class Exchange implements UpstreamListener {
   private String clientAddress;
   private String flags = "-";
   private int attempts;
+  /** the request's Origin when the route's CORS policy allows it: the response gets CORS headers */
+  private String corsOrigin;
+  /** the default backend's cluster, when the route sends some upstream statuses there (custom-http-errors) */
+  private ClusterConfig fallbackCluster;
+  /** the route's retries (proxy-next-upstream*); null: only the built-in retry of a connection that failed */
+  private RoutePolicy.Retry retry;
+  private int retries;
+  /** ingress-nginx proxy-* settings of the route, or null */
+  private RoutePolicy.Limits limits;
+  /** the per-client limits this request is counted in (limit-connections), to leave when it ends */
+  private io.higressj.config.model.ClientLimits clientLimits;
+  /** the body so far, for another try (retries, custom-http-errors); null: not kept */
+  private ReplayBuffer replay;
+  /** the current try: callbacks and timers of an earlier one are ignored */
+  private int trySeq;
+  private long tryStartNanos;
+  /** connect timeout, then per-try / read timeout until the response headers */
+  private ScheduledFuture<?> tryTimer;
+  /** proxy-read-timeout between reads of the response body, and proxy-send-timeout */
+  private ScheduledFuture<?> idleTimer;
+  private long lastReadNanos;
 
   private final boolean http10Request;
   private final boolean arrivedFull;
@@ -196,15 +221,55 @@ final class Exchange implements UpstreamListener {
       return;
     }
     RoutePolicy policy = route.policy();
+    if (policy.ipAccess() != null && !policy.ipAccess().permits(clientAddress)) {
+      sendLocalReply(HttpResponseStatus.FORBIDDEN, "RBAC: access denied", "RBAC");
+      return;
+    }
+    if (policy.cors() != null) {
+      corsOrigin = CorsRules.allowedOrigin(policy.cors(), h);
+      if (corsOrigin != null && CorsRules.isPreflight(request.method(), h)) {
+        sendPreflight(policy.cors());
+        return;
+      }
+    }
+    if (policy.rateLimit() != null && !policy.rateLimit().bucket().tryAcquire(System.nanoTime())) {
+      sendLocalReply(HttpResponseStatus.TOO_MANY_REQUESTS, "local_rate_limited", "RL", X_ENVOY_RATELIMITED, TRUE);
+      return;
+    }
+    io.higressj.config.model.ClientLimits perClient = policy.limits() == null ? null : policy.limits().clients();
+    if (perClient != null && !perClient.exempts(clientAddress)) {
+      // ingress-nginx limit-rps / limit-rpm / limit-connections: 503, its limit-req-status-code default
+      if (!perClient.tryAcquire(clientAddress, System.nanoTime()) || !perClient.enter(clientAddress)) {
+        sendLocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many requests from this client", "RL");
+        return;
+      }
+      clientLimits = perClient;
+    }
     RoutePolicy.Redirect redirect = policy.redirect();
     if (redirect != null && !(redirect.plainHttpOnly() && handler.tls())) {
       sendRedirect(redirect.code(), RouteActions.location(redirect, handler.tls(), host, target));
       return;
     }
     cluster = snapshot.clusters().get(RouteActions.pickCluster(route));
+    RoutePolicy.Fallback fallback = policy.fallback();
+    if (fallback != null) {
+      // Higress's fallback cluster: taken when the route's own has no endpoints
+      ClusterConfig fb = snapshot.clusters().get(fallback.cluster());
+      if (cluster == null || cluster.endpoints().isEmpty()) cluster = fb;
+      else if (!fallback.codes().isEmpty()) fallbackCluster = fb;
+    }
     if (cluster == null || cluster.endpoints().isEmpty()) {
       sendLocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", "UH");
       return;
+    }
+    limits = policy.limits();
+    if (limits != null && limits.maxRequestBodyBytes() >= 0 && contentLength > limits.maxRequestBodyBytes()) {
+      sendLocalReply(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large", "-");
+      return;
+    }
+    retry = policy.retry();
+    if (requestHasBody && (fallbackCluster != null || retry != null && retry.attempts() > 0)) {
+      replay = new ReplayBuffer(ReplayBuffer.DEFAULT_LIMIT);
     }
 
     boolean expectContinue = HttpUtil.is100ContinueExpected(request);
@@ -325,25 +390,56 @@ final class Exchange implements UpstreamListener {
     return new UUID(hi, lo).toString();
   }
 
-  private void connect() {
-    attempts++;
-    endpoint = dataPlane.pickEndpoint(downstream.eventLoop(), cluster);
-    dataPlane.pool(downstream.eventLoop()).acquire(endpoint, this, this::onConnected);
+  /** The cluster's protocol; a WebSocket handshake goes over HTTP/1.1 (same TLS settings) whatever it is. */
+  private io.higressj.config.model.UpstreamProtocol upstreamProtocol() {
+    io.higressj.config.model.UpstreamProtocol p = cluster.protocol();
+    if (webSocket && p.http2()) {
+      return new io.higressj.config.model.UpstreamProtocol(false, p.tls(), p.sni(), p.verify(), p.trustedCaPem(),
+          p.clientCertPem(), p.clientKeyPem());
+    }
+    return p;
   }
 
-  private void onConnected(UpstreamConnection conn, Throwable cause) {
-    if (done || localReply) {
+  private void connect() {
+    endpoint = dataPlane.pickEndpoint(downstream.eventLoop(), cluster);
+    acquire();
+  }
+
+  /** A try at {@link #endpoint}: a connection (or stream), then the request. */
+  private void acquire() {
+    attempts++;
+    int seq = ++trySeq;
+    tryStartNanos = System.nanoTime();
+    cancelTryTimer();
+    java.time.Duration first = limits != null && limits.connectTimeout() != null ? limits.connectTimeout() : perTryLimit();
+    if (first != null) {
+      tryTimer = downstream.eventLoop().schedule(() -> onTryTimeout(seq), first.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    dataPlane.pool(downstream.eventLoop()).acquire(endpoint, upstreamProtocol(), this, (c, t) -> onConnected(seq, c, t));
+  }
+
+  /** How long a try may wait for response headers: the per-try timeout or proxy-read-timeout; null: no limit. */
+  private java.time.Duration perTryLimit() {
+    java.time.Duration a = retry == null ? null : retry.perTryTimeout();
+    java.time.Duration b = limits == null ? null : limits.readTimeout();
+    if (a == null) return b;
+    return b == null || a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private void onConnected(int seq, UpstreamConnection conn, Throwable cause) {
+    if (done || localReply || seq != trySeq) {
       if (conn != null) conn.release();
       return;
     }
+    cancelTryTimer();
     if (conn == null) {
-      if (attempts < MAX_ATTEMPTS && cluster.endpoints().size() > 1) {
-        connect(); // nothing was sent: always safe to try another endpoint
-        return;
-      }
-      cancelTimeout();
-      sendLocalReply(HttpResponseStatus.BAD_GATEWAY, "upstream connect error", "UF");
+      onConnectFailed();
       return;
+    }
+    java.time.Duration perTry = perTryLimit();
+    if (perTry != null) {
+      long left = perTry.toNanos() - (System.nanoTime() - tryStartNanos);
+      tryTimer = downstream.eventLoop().schedule(() -> onTryTimeout(seq), Math.max(0, left), TimeUnit.NANOSECONDS);
     }
     upstream = conn;
     requestWrittenUpstream = true;
@@ -382,6 +478,12 @@ final class Exchange implements UpstreamListener {
       if (last) maybeFinish();
       return;
     }
+    if (limits != null && limits.maxRequestBodyBytes() >= 0 && bytesIn > limits.maxRequestBodyBytes()) {
+      c.release();
+      bodyTooLarge();
+      return;
+    }
+    if (replay != null) replay.add(c);
     if (upstream == null) {
       if (pendingBody == null) pendingBody = new ArrayDeque<>();
       pendingBody.add(c);
@@ -428,6 +530,14 @@ final class Exchange implements UpstreamListener {
   @Override
   public void onUpstreamWritabilityChanged(UpstreamConnection conn) {
     handler.updateAutoRead();
+    if (limits != null && limits.sendTimeout() != null && conn == upstream && !responseStarted) {
+      cancelIdleTimer();
+      if (!conn.channel().isWritable()) {
+        int seq = trySeq;
+        idleTimer = downstream.eventLoop().schedule(() -> onSendTimeout(seq), limits.sendTimeout().toNanos(),
+            TimeUnit.NANOSECONDS);
+      }
+    }
   }
 
   @Override
@@ -475,7 +585,19 @@ final class Exchange implements UpstreamListener {
       return;
     }
     skippingInterim = false;
+    if (retry != null && retry.retriesStatus(code) && retryLater(code)) return;
+    if (fallbackCluster != null && route.policy().fallback().redirects(code) && requestComplete && replayable()) {
+      sendToFallback(route.policy().fallback());
+      return;
+    }
     cancelTimeout();
+    cancelTryTimer();
+    cancelIdleTimer();
+    if (limits != null && limits.readTimeout() != null) {
+      lastReadNanos = System.nanoTime();
+      int seq = trySeq;
+      idleTimer = downstream.eventLoop().schedule(() -> onReadIdle(seq), limits.readTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
     responseStarted = true;
     status = code;
     upstreamKeepAlive = HttpUtil.isKeepAlive(res);
@@ -483,6 +605,7 @@ final class Exchange implements UpstreamListener {
     long contentLength = HttpUtil.getContentLength(res, -1L);
     HeaderRules.stripHopByHop(h, false);
     RouteActions.apply(route.policy().responseHeaders(), h);
+    if (corsOrigin != null) CorsRules.responseHeaders(route.policy().cors(), corsOrigin, h);
     boolean bodyless = request.method() == HttpMethod.HEAD || code == 204 || code == 304;
     if (handler.http2()) {
       res.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -527,6 +650,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     bytesOut += c.content().readableBytes();
+    if (idleTimer != null) lastReadNanos = System.nanoTime();
     boolean last = c instanceof LastHttpContent;
     if (last) {
       responseComplete = true;
@@ -559,10 +683,10 @@ final class Exchange implements UpstreamListener {
     if (!responseStarted) {
       if (conn.reused() && !requestHasBody && attempts < MAX_ATTEMPTS + 1) {
         // a kept-alive connection the upstream had just closed: the request never reached it
-        attempts++;
-        dataPlane.pool(downstream.eventLoop()).acquire(endpoint, this, this::onConnected);
+        acquire();
         return;
       }
+      if (retryLater(0)) return;
       cancelTimeout();
       sendLocalReply(HttpResponseStatus.BAD_GATEWAY, "upstream connection closed before response", "UC");
       return;
@@ -576,6 +700,7 @@ final class Exchange implements UpstreamListener {
     UpstreamConnection conn = upstream;
     upstream = null;
     if (conn != null) conn.discard();
+    if (!responseStarted && retryLater(0)) return;
     cancelTimeout();
     if (!responseStarted) {
       sendLocalReply(HttpResponseStatus.BAD_GATEWAY, "upstream protocol error", "UPE");
@@ -620,6 +745,11 @@ final class Exchange implements UpstreamListener {
   }
 
   private void sendLocalReply(HttpResponseStatus st, String text, String flag) {
+    sendLocalReply(st, text, flag, null, null);
+  }
+
+  /** A local reply with one more header ({@code name} null: none). */
+  private void sendLocalReply(HttpResponseStatus st, String text, String flag, AsciiString name, AsciiString value) {
     localReply = true;
     flags = flag;
     status = st.code();
@@ -628,6 +758,8 @@ final class Exchange implements UpstreamListener {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    if (name != null) res.headers().set(name, value);
+    if (corsOrigin != null) CorsRules.responseHeaders(route.policy().cors(), corsOrigin, res.headers());
     bytesOut += body.readableBytes();
     // a body still to come would be taken for the next request: stop reading it (close)
     boolean abandonBody = !requestComplete && requestHasBody;
@@ -654,6 +786,7 @@ final class Exchange implements UpstreamListener {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER);
     res.headers().set(HttpHeaderNames.LOCATION, location);
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    if (corsOrigin != null) CorsRules.responseHeaders(route.policy().cors(), corsOrigin, res.headers());
     boolean abandonBody = !requestComplete && requestHasBody;
     if (abandonBody) keepAliveDownstream = false;
     if (!handler.http2() && !keepAliveDownstream) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -666,6 +799,185 @@ final class Exchange implements UpstreamListener {
       finish();
     } else {
       maybeFinish();
+    }
+  }
+
+  /** Answers a CORS preflight from an allowed origin, as Envoy's CORS filter does: 200, no body. */
+  private void sendPreflight(RoutePolicy.Cors cors) {
+    localReply = true;
+    status = 200;
+    releasePending();
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
+    CorsRules.preflightHeaders(cors, corsOrigin, res.headers());
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    boolean abandonBody = !requestComplete && requestHasBody;
+    if (abandonBody) keepAliveDownstream = false;
+    if (!handler.http2() && !keepAliveDownstream) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    responseStarted = true;
+    responseComplete = true;
+    var f = downstream.writeAndFlush(res);
+    if (abandonBody) {
+      if (handler.http2()) f.addListener(ChannelFutureListener.CLOSE);
+      else handler.closeAfterResponse();
+      finish();
+    } else {
+      maybeFinish();
+    }
+  }
+
+  /**
+   * The upstream answered with one of the route's custom-http-errors: the response is dropped (with its
+   * connection) and the request goes once more, to the default backend, as Higress's internal redirect
+   * sends it: path {@code /}, the same Host, and headers naming the fallback route and Service.
+   */
+  private void sendToFallback(RoutePolicy.Fallback fallback) {
+    ClusterConfig to = fallbackCluster;
+    fallbackCluster = null; // once
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) conn.discard();
+    if (to == null || to.endpoints().isEmpty()) {
+      cancelTimeout();
+      sendLocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", "UH");
+      return;
+    }
+    cluster = to;
+    request.setUri("/");
+    request.headers().set(X_ENVOY_ROUTE_NAME, fallback.fallbackRoute());
+    request.headers().set(X_ENVOY_FALLBACK_SERVICE, fallback.service());
+    attempts = 0;
+    retry = null; // the default backend's answer is final
+    resend();
+  }
+
+  /** Whether what was sent of the request can be sent again. */
+  private boolean replayable() {
+    return !requestHasBody || !requestWrittenUpstream || replay != null && replay.usable();
+  }
+
+  /** Another try with what was kept of the body (what arrives later follows as usual). */
+  private void resend() {
+    cancelTryTimer();
+    cancelIdleTimer();
+    if (requestHasBody && requestWrittenUpstream) {
+      releasePending();
+      pendingBody = replay.copy();
+    }
+    requestWrittenUpstream = false;
+    connect();
+  }
+
+  /** The connection of a try failed (or took longer than proxy-connect-timeout): nothing was sent. */
+  private void onConnectFailed() {
+    if (retry != null) {
+      if (retryLater(0)) return;
+    } else if (attempts < MAX_ATTEMPTS && cluster.endpoints().size() > 1) {
+      connect(); // nothing was sent: always safe to try another endpoint
+      return;
+    }
+    cancelTimeout();
+    sendLocalReply(HttpResponseStatus.BAD_GATEWAY, "upstream connect error", "UF");
+  }
+
+  /**
+   * Schedules another try after the current one failed before its response started, when the route's
+   * retries allow it: {@code status} is the upstream's answer, 0 for a failure without one (connect,
+   * reset, per-try timeout). The failed try's connection is dropped; the next one starts after Envoy's
+   * default back-off (25 ms base, jittered, at most 250 ms). False: no retry, the caller answers.
+   */
+  private boolean retryLater(int status) {
+    if (retry == null || done || localReply || responseStarted || retries >= retry.attempts()) return false;
+    if (status == 0 ? !retry.serverErrors() : !retry.retriesStatus(status)) return false;
+    if (!replayable()) return false;
+    retries++;
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) conn.discard();
+    cancelTryTimer();
+    cancelIdleTimer();
+    int seq = ++trySeq; // whatever the failed try still has in flight is ignored
+    long ceiling = Math.min(250_000_000L, 25_000_000L << Math.min(retries - 1, 4));
+    long backoff = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+    downstream.eventLoop().schedule(() -> {
+      if (seq == trySeq && !done && !localReply) resend();
+    }, backoff, TimeUnit.NANOSECONDS);
+    handler.updateAutoRead();
+    return true;
+  }
+
+  /** The connect timeout, or the per-try / read timeout before the response headers, of try {@code seq}. */
+  private void onTryTimeout(int seq) {
+    if (seq != trySeq || done || localReply || responseStarted) return;
+    tryTimer = null;
+    UpstreamConnection conn = upstream;
+    if (conn == null) { // still connecting
+      trySeq++; // the connection, if it still comes, is handed back
+      onConnectFailed();
+      return;
+    }
+    if (retryLater(0)) return;
+    upstream = null;
+    conn.discard();
+    cancelTimeout();
+    sendLocalReply(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream request timeout", "UT");
+  }
+
+  /** proxy-read-timeout while the response body streams: checked lazily, not re-armed per read. */
+  private void onReadIdle(int seq) {
+    idleTimer = null;
+    if (seq != trySeq || done || responseComplete || upstream == null) return;
+    long idle = System.nanoTime() - lastReadNanos;
+    long limit = limits.readTimeout().toNanos();
+    if (idle < limit) {
+      idleTimer = downstream.eventLoop().schedule(() -> onReadIdle(seq), limit - idle, TimeUnit.NANOSECONDS);
+      return;
+    }
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    conn.discard();
+    flags = "UT";
+    abortDownstream();
+  }
+
+  /** proxy-send-timeout: the upstream took none of the request for that long. */
+  private void onSendTimeout(int seq) {
+    idleTimer = null;
+    if (seq != trySeq || done || localReply || responseStarted || upstream == null || upstream.channel().isWritable()) {
+      return;
+    }
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    conn.discard();
+    cancelTimeout();
+    cancelTryTimer();
+    sendLocalReply(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream send timeout", "UT");
+  }
+
+  /** proxy-body-size: the body grew past the limit (a Content-Length above it is refused at once). */
+  private void bodyTooLarge() {
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) conn.discard();
+    cancelTimeout();
+    cancelTryTimer();
+    if (!responseStarted) {
+      sendLocalReply(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large", "-");
+    } else {
+      abortDownstream();
+    }
+  }
+
+  private void cancelTryTimer() {
+    if (tryTimer != null) {
+      tryTimer.cancel(false);
+      tryTimer = null;
+    }
+  }
+
+  private void cancelIdleTimer() {
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
     }
   }
 
@@ -719,6 +1031,10 @@ final class Exchange implements UpstreamListener {
     if (done) return;
     done = true;
     cancelTimeout();
+    cancelTryTimer();
+    cancelIdleTimer();
+    if (replay != null) replay.release();
+    if (clientLimits != null) clientLimits.leave(clientAddress);
     if (dataPlane.accessLog().enabled()) {
       dataPlane.accessLog().log(new AccessLogEntry(startMillis, method, authority, originalTarget, protocol, status,
           bytesIn, bytesOut, (System.nanoTime() - startNanos) / 1000,

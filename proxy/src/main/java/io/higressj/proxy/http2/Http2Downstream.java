@@ -2,10 +2,12 @@ package io.higressj.proxy.http2;
 
 import io.higressj.proxy.Http2Options;
 import io.higressj.proxy.ProxyOptions;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -15,6 +17,10 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.util.AttributeKey;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Builds the pieces of a downstream HTTP/2 connection: the frame codec with the settings and
@@ -23,6 +29,7 @@ import io.netty.handler.codec.http2.Http2Settings;
  */
 public final class Http2Downstream {
   private static final System.Logger LOG = System.getLogger(Http2Downstream.class.getName());
+  private static final AttributeKey<Set<Channel>> STREAMS = AttributeKey.valueOf(Http2Downstream.class, "streams");
 
   private Http2Downstream() {}
 
@@ -68,6 +75,42 @@ public final class Http2Downstream {
         ctx.pipeline().remove(this);
       }
     };
+  }
+
+  /**
+   * Wraps the initializer of a connection's stream channels so that the stream channels can be
+   * closed with the connection ({@link #closeStreams}), which happens when the connection closes.
+   * Netty leaves a stream channel open after its stream ended while it holds frames nobody has read
+   * yet (the proxy stops reading a stream while its upstream is not ready): the exchange would
+   * notice only when its upstream answered or timed out, and the frames' buffers would be held
+   * until then. A client that floods and is disconnected must not leave that behind.
+   */
+  public static ChannelHandler closedWithConnection(ChannelHandler streamInitializer) {
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel stream) {
+        Channel connection = stream.parent();
+        if (connection != null) {
+          Set<Channel> streams = connection.attr(STREAMS).get();
+          if (streams == null) {
+            streams = new HashSet<>(); // only touched on the connection's event loop
+            connection.attr(STREAMS).set(streams);
+            connection.closeFuture().addListener(f -> closeStreams(connection));
+          }
+          Set<Channel> open = streams;
+          open.add(stream);
+          stream.closeFuture().addListener(f -> open.remove(stream));
+        }
+        stream.pipeline().addLast(streamInitializer);
+      }
+    };
+  }
+
+  /** Closes the stream channels of {@code connection} still open (see {@link #closedWithConnection}). */
+  public static void closeStreams(Channel connection) {
+    Set<Channel> streams = connection.attr(STREAMS).get();
+    if (streams == null || streams.isEmpty()) return;
+    for (Channel stream : new ArrayList<>(streams)) stream.close();
   }
 
   /**

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * bytes are dropped and the close becomes a delayed close, as for HTTP/1.1 (flush, half-close,
  * drop what the client still sends, close when it does or after a second): closing at once while
  * a flooding client is still sending makes the kernel answer with a reset, which can destroy the
- * GOAWAY before the client reads it.
+ * GOAWAY before the client reads it. Once the GOAWAY is flushed, the connection's streams are
+ * closed and the codec is torn down, so a connection being drained holds nothing but its socket.
  *
  * <p>When added, it also opens the connection's flow-control window to
  * {@link Http2Options#initialConnectionWindowSize()} (the codec already sent its SETTINGS).
@@ -215,6 +216,16 @@ public final class Http2FloodGuard extends ChannelDuplexHandler {
       if (!f.isSuccess()) {
         ctx.close();
         return;
+      }
+      // the GOAWAY is out and the connection is over: its streams end now (their exchanges and
+      // buffered frames with them), and so does the codec (its buffered input), not after the drain
+      Http2Downstream.closeStreams(ch);
+      if (ch.pipeline().context(codec) != null) {
+        // what the codec does when its channel goes inactive (removing it does not do that)
+        codec.encoder().close();
+        codec.decoder().close();
+        codec.connection().close(ch.voidPromise());
+        ch.pipeline().remove(codec);
       }
       // TLS: the client's close (or the timer) ends it; a half-close would skip the close_notify
       if (ch instanceof DuplexChannel d && ch.pipeline().get(SslHandler.class) == null) d.shutdownOutput();

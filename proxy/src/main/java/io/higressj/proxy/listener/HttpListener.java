@@ -101,14 +101,14 @@ public final class HttpListener implements AutoCloseable {
   }
 
   static Http2MultiplexHandler newMultiplexHandler(DataPlane dp, boolean tls) {
-    return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+    return new Http2MultiplexHandler(Http2Downstream.closedWithConnection(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel ch) {
         ch.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
         ch.pipeline().addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), true));
         ch.pipeline().addLast("proxy", new ProxyHandler(dp, true, tls));
       }
-    });
+    }));
   }
 
   private static void initCleartext(ChannelPipeline p, DataPlane dp) {

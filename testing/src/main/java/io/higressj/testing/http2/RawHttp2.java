@@ -54,6 +54,22 @@ public final class RawHttp2 implements AutoCloseable {
       return new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8);
     }
 
+    /** The (identifier, value) pairs of a SETTINGS frame, in order. */
+    public java.util.Map<Integer, Long> settings() {
+      if (type != Http2Frames.SETTINGS) throw new IllegalStateException("not a SETTINGS frame: " + this);
+      java.util.Map<Integer, Long> m = new java.util.LinkedHashMap<>();
+      for (int i = 0; i + 6 <= payload.length; i += 6) {
+        m.put((payload[i] & 0xff) << 8 | payload[i + 1] & 0xff, getInt(payload, i + 2) & 0xffffffffL);
+      }
+      return m;
+    }
+
+    /** The increment of a WINDOW_UPDATE. */
+    public int windowIncrement() {
+      if (type != Http2Frames.WINDOW_UPDATE) throw new IllegalStateException("not a WINDOW_UPDATE: " + this);
+      return getInt(payload, 0) & 0x7fffffff;
+    }
+
     public boolean endStream() {
       return (type == Http2Frames.DATA || type == Http2Frames.HEADERS) && (flags & Http2Frames.FLAG_END_STREAM) != 0;
     }
@@ -96,6 +112,12 @@ public final class RawHttp2 implements AutoCloseable {
       return failure;
     }
 
+    /** Waits until the writer stops on its own (a write failed: the server closed) or {@code millis} pass. */
+    public IOException awaitFailure(long millis) throws InterruptedException {
+      thread.join(millis);
+      return failure;
+    }
+
     /** Stops the writer and waits for it. */
     @Override
     public void close() throws InterruptedException {
@@ -109,6 +131,7 @@ public final class RawHttp2 implements AutoCloseable {
   private final OutputStream out;
   private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false, 1 << 20);
   private int nextStreamId = 1;
+  private volatile boolean answering = true;
 
   private RawHttp2(Socket socket) throws IOException {
     this.socket = socket;
@@ -130,11 +153,60 @@ public final class RawHttp2 implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Speaks HTTP/2 on a connected socket (an {@link javax.net.ssl.SSLSocket} that negotiated h2, or
+   * a socket after an h2c upgrade), sending the preface followed by {@code settings}.
+   */
+  public static RawHttp2 over(Socket socket, byte[] settings) throws IOException {
+    RawHttp2 c = new RawHttp2(socket);
+    c.write(Http2Frames.concat(Http2Frames.preface(), settings));
+    return c;
+  }
+
+  /**
+   * Connects to 127.0.0.1:port and upgrades with {@code GET path} and {@code Upgrade: h2c}
+   * (RFC 7540 section 3.2), then sends the preface and an empty SETTINGS frame. The upgrade
+   * request is stream 1: its response is read with {@code response(1)}.
+   */
+  public static RawHttp2 upgrade(int port, String host, String path) throws IOException {
+    Socket s = new Socket("127.0.0.1", port);
+    s.setSoTimeout(10_000);
+    s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+        + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    // the 101 head, byte by byte: nothing after it may be read here
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    InputStream in = s.getInputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) throw new EOFException("connection closed during the upgrade: " + head);
+      head.write(b);
+    }
+    String response = head.toString(StandardCharsets.ISO_8859_1);
+    if (!response.startsWith("HTTP/1.1 101 ")) {
+      s.close();
+      throw new IOException("upgrade refused: " + response);
+    }
+    RawHttp2 c = over(s, Http2Frames.settings());
+    c.streamIdsAbove(1);
+    return c;
+  }
+
   /** A new client stream id (1, 3, 5, ...). */
   public int nextStreamId() {
     int id = nextStreamId;
     nextStreamId += 2;
     return id;
+  }
+
+  /**
+   * Whether reading answers the server as a client must (SETTINGS and PING acknowledgements,
+   * WINDOW_UPDATEs for DATA); on by default. Turn it off when the test writes every frame itself,
+   * for instance in the middle of a header block, where any other frame is a protocol error.
+   */
+  public RawHttp2 answering(boolean on) {
+    answering = on;
+    return this;
   }
 
   /** Makes {@link #nextStreamId()} continue above {@code used}, a stream id the test used by hand. */
@@ -303,6 +375,7 @@ public final class RawHttp2 implements AutoCloseable {
 
   /** What a client owes the server for a frame: SETTINGS and PING acknowledgements, flow-control credit. */
   private void answer(Frame f) throws IOException {
+    if (!answering) return;
     if (f.is(Http2Frames.SETTINGS) && (f.flags & Http2Frames.FLAG_ACK) == 0) {
       write(Http2Frames.settingsAck());
     } else if (f.is(Http2Frames.PING) && (f.flags & Http2Frames.FLAG_ACK) == 0) {

@@ -10,6 +10,7 @@ import io.higressj.server.GatewayFixture;
 import io.higressj.server.ServerOptions;
 import io.higressj.testing.echo.EchoServer;
 import io.higressj.testing.http2.Http2Frames;
+import io.higressj.testing.tls.GeneratedCertificate;
 import io.higressj.testing.http2.RawHttp2;
 import io.higressj.testing.http2.RawHttp2.Frame;
 import java.nio.file.Path;
@@ -46,11 +47,34 @@ final class Http2EdgeFixture implements AutoCloseable {
   }
 
   static Http2EdgeFixture start(Path dir, ProxyOptions options, EchoServer.Kind upstream) throws Exception {
+    return start(dir, options, upstream, null);
+  }
+
+  /**
+   * @param certificate served on the HTTPS listener for every host (a catch-all TLS Ingress) when
+   *     not null; the route on {@value #HOST} is then also reachable without a host
+   */
+  static Http2EdgeFixture start(Path dir, ProxyOptions options, EchoServer.Kind upstream, GeneratedCertificate certificate)
+      throws Exception {
     GatewayFixture f = new GatewayFixture(dir);
     EchoServer echo = EchoServer.start(EchoServer.Options.of(upstream, "ns1", "echo-pod"));
     try {
       f.write("services/echo.yaml", service("ns1", "echo", echo.port()));
       f.write("ingresses/foo.yaml", ingress("ns1", "foo", HOST, "Prefix", "/", "echo"));
+      if (certificate != null) {
+        f.write("secrets/tls.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: default-tls, namespace: ns1}\n"
+            + "type: kubernetes.io/tls\nstringData:\n  tls.crt: |\n" + indent(certificate.certPem())
+            + "  tls.key: |\n" + indent(certificate.keyPem()));
+        f.write("ingresses/tls.yaml", """
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: catchall, namespace: ns1}
+            spec:
+              tls: [{secretName: default-tls}]
+              rules:
+              - http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: echo, port: {number: 8080}}}}]}
+            """);
+      }
       f.start(ServerOptions.forTest(dir).withProxy(options));
       return new Http2EdgeFixture(f, echo);
     } catch (Exception | Error e) {
@@ -58,6 +82,16 @@ final class Http2EdgeFixture implements AutoCloseable {
       echo.close();
       throw e;
     }
+  }
+
+  private static String indent(String pem) {
+    StringBuilder b = new StringBuilder();
+    for (String line : pem.split("\n")) b.append("    ").append(line).append('\n');
+    return b.toString();
+  }
+
+  int httpsPort() {
+    return gateway.gateway().httpsPort();
   }
 
   /** A well-behaved h2c client on its own connection. */
@@ -80,6 +114,7 @@ final class Http2EdgeFixture implements AutoCloseable {
   Frame assertFloodEndsWithGoAway(int errorCode, byte[] opening, IntFunction<byte[]> chunk) throws Exception {
     try (RawHttp2 good = client(); RawHttp2 bad = client()) {
       assertServed(good, "/before");
+      bad.answering(false); // the attacker writes every frame itself (nothing of ours lands in a header block)
       bad.write(opening);
       Frame goAway;
       try (RawHttp2.Flood flood = bad.flood(chunk)) {
