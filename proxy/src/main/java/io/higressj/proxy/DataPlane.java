@@ -11,6 +11,9 @@ import io.higressj.proxy.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.Map;
 
@@ -66,6 +69,71 @@ public final class DataPlane {
     int[] counter = s.roundRobin.computeIfAbsent(cluster.name(), k -> new int[] {(int) (Math.random() * 1024)});
     int i = counter[0]++;
     return eps.get(Math.floorMod(i, n));
+  }
+
+  /**
+   * An endpoint as the cluster's load balancer says: round robin (per event loop), random, least
+   * requests in flight (the better of two random picks, counted across event loops), or a consistent
+   * hash of {@code hashKey} (rendezvous hashing: an endpoint that goes away moves only its own keys).
+   * A hash policy without a key (the header is missing) falls back to round robin, as Envoy does.
+   */
+  public Endpoint pickEndpoint(EventLoop loop, ClusterConfig cluster, String hashKey) {
+    List<Endpoint> eps = cluster.endpoints();
+    int n = eps.size();
+    if (n == 1) return eps.get(0);
+    switch (cluster.loadBalancer().kind()) {
+      case RANDOM:
+        return eps.get(ThreadLocalRandom.current().nextInt(n));
+      case LEAST_REQUEST: {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        Endpoint a = eps.get(r.nextInt(n));
+        Endpoint b = eps.get(r.nextInt(n));
+        return inFlight(a) <= inFlight(b) ? a : b;
+      }
+      case CONSISTENT_HASH:
+        if (hashKey != null) return rendezvous(eps, hashKey);
+        return pickEndpoint(loop, cluster);
+      default:
+        return pickEndpoint(loop, cluster);
+    }
+  }
+
+  private static Endpoint rendezvous(List<Endpoint> eps, String key) {
+    long k = mix(key.hashCode() * 0x9E3779B97F4A7C15L + key.length());
+    Endpoint best = null;
+    long bestScore = Long.MIN_VALUE;
+    for (int i = 0, n = eps.size(); i < n; i++) {
+      Endpoint e = eps.get(i);
+      long score = mix(k ^ (e.address().hashCode() * 31L + e.port()) * 0xC2B2AE3D27D4EB4FL);
+      if (best == null || score > bestScore) {
+        best = e;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private final ConcurrentHashMap<Endpoint, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+  private int inFlight(Endpoint e) {
+    AtomicInteger c = inFlight.get(e);
+    return c == null ? 0 : c.get();
+  }
+
+  /** Counts a request in flight to {@code e} (least-request balancing); {@link #requestDone} ends it. */
+  public void requestStarted(Endpoint e) {
+    inFlight.computeIfAbsent(e, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  public void requestDone(Endpoint e) {
+    AtomicInteger c = inFlight.get(e);
+    if (c != null) c.decrementAndGet();
   }
 
   private LoopState state(EventLoop loop) {

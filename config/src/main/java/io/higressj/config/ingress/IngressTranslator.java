@@ -15,6 +15,7 @@ import io.higressj.config.model.RouteConditions;
 import io.higressj.config.model.RoutePolicy;
 import io.higressj.config.model.RouteTable;
 import io.higressj.config.model.Snapshot;
+import io.higressj.config.model.LoadBalancer;
 import io.higressj.config.model.TlsConfig;
 import io.higressj.config.model.UpstreamProtocol;
 import io.higressj.config.model.VirtualHost;
@@ -130,7 +131,8 @@ public final class IngressTranslator {
 
   /** What one Ingress object gave: its problems, and the Ingress if it is served and valid. */
   /** @param protocol the Ingress's backend-protocol, or null */
-  private record Checked(ValidIngress valid, IngressAnnotations.Parsed ann, UpstreamProtocol protocol, List<Problem> problems) {}
+  private record Checked(ValidIngress valid, IngressAnnotations.Parsed ann, UpstreamProtocol protocol, LoadBalancer lb,
+      List<Problem> problems) {}
 
   /**
    * A built virtual host.
@@ -155,6 +157,8 @@ public final class IngressTranslator {
   private final Map<String, Set<String>> hostsByService = new HashMap<>();
   /** backend-protocol annotations by Service ("namespace/name"), by Ingress in order */
   private final Map<String, TreeMap<ValidIngress, UpstreamProtocol>> protocolClaims = new HashMap<>();
+  /** load balancing annotations by Service, by Ingress in order */
+  private final Map<String, TreeMap<ValidIngress, LoadBalancer>> lbClaims = new HashMap<>();
   private final Map<String, ClusterConfig> clusters = new HashMap<>();
   private final Map<String, Integer> clusterUsers = new HashMap<>();
   private final TreeSet<ValidIngress> tlsIngresses = new TreeSet<>(INGRESS_ORDER);
@@ -281,44 +285,59 @@ public final class IngressTranslator {
   }
 
   /**
-   * Adds ({@code add}) or withdraws an Ingress's backend-protocol for the Services it names; where that
-   * changes a Service's protocol, the hosts routing to it are built again.
+   * Adds ({@code add}) or withdraws an Ingress's Service-scope settings (backend-protocol, load
+   * balancing) for the Services it names; where that changes a Service's setting, the hosts routing to
+   * it are built again.
    */
   private void claimProtocol(Checked c, boolean add, Set<String> dirtyHosts) {
-    if (c.protocol() == null) return;
+    if (c.protocol() == null && c.lb() == null) return;
     ValidIngress v = c.valid();
     Set<String> refs = new HashSet<>();
     for (PathRule p : v.paths()) refs.add(Backends.serviceRef(v.resource().namespace(), p.backend()));
     if (v.defaultBackend() != null) refs.add(Backends.serviceRef(v.resource().namespace(), v.defaultBackend()));
     for (String ref : refs) {
-      UpstreamProtocol before = protocolOf(ref);
-      TreeMap<ValidIngress, UpstreamProtocol> claims = protocolClaims.computeIfAbsent(ref, k -> new TreeMap<>(INGRESS_ORDER));
-      if (add) claims.put(v, c.protocol());
-      else claims.remove(v);
-      if (claims.isEmpty()) protocolClaims.remove(ref);
-      if (!java.util.Objects.equals(before, protocolOf(ref))) dirtyHosts.addAll(hostsByService.getOrDefault(ref, Set.of()));
+      boolean changed = claim(protocolClaims, ref, v, c.protocol(), add);
+      changed |= claim(lbClaims, ref, v, c.lb(), add);
+      if (changed) dirtyHosts.addAll(hostsByService.getOrDefault(ref, Set.of()));
     }
   }
 
-  /** The backend-protocol of Service {@code ref} ("namespace/name"): the oldest Ingress's that sets one; or null. */
+  /** Returns whether the winning value for {@code ref} changed. */
+  private static <T> boolean claim(Map<String, TreeMap<ValidIngress, T>> claims, String ref, ValidIngress v, T value,
+      boolean add) {
+    if (value == null) return false;
+    T before = winner(claims, ref);
+    TreeMap<ValidIngress, T> m = claims.computeIfAbsent(ref, k -> new TreeMap<>(INGRESS_ORDER));
+    if (add) m.put(v, value);
+    else m.remove(v);
+    if (m.isEmpty()) claims.remove(ref);
+    return !java.util.Objects.equals(before, winner(claims, ref));
+  }
+
+  /** The oldest Ingress's value for Service {@code ref} ("namespace/name"), or null. */
+  private static <T> T winner(Map<String, TreeMap<ValidIngress, T>> claims, String ref) {
+    TreeMap<ValidIngress, T> m = claims.get(ref);
+    return m == null ? null : m.firstEntry().getValue();
+  }
+
   private UpstreamProtocol protocolOf(String ref) {
-    TreeMap<ValidIngress, UpstreamProtocol> claims = protocolClaims.get(ref);
-    return claims == null ? null : claims.firstEntry().getValue();
+    return winner(protocolClaims, ref);
   }
 
   private Checked check(Resource r) {
     String group = r.key().group();
-    if (!group.equals("networking.k8s.io") && !group.equals("extensions")) return new Checked(null, null, null, List.of()); // someone else's kind
+    if (!group.equals("networking.k8s.io") && !group.equals("extensions")) return new Checked(null, null, null, null, List.of()); // someone else's kind
     List<Problem> problems = new ArrayList<>();
-    if (!accepted(r, options, problems)) return new Checked(null, null, null, List.copyOf(problems));
+    if (!accepted(r, options, problems)) return new Checked(null, null, null, null, List.copyOf(problems));
     if (!r.apiVersion().equals("networking.k8s.io/v1")) {
       problems.add(Problem.error(r, "apiVersion", "\"" + r.apiVersion() + "\" (expected: networking.k8s.io/v1)"));
-      return new Checked(null, null, null, List.copyOf(problems));
+      return new Checked(null, null, null, null, List.copyOf(problems));
     }
     ValidIngress v = IngressValidator.validate(r, problems);
     IngressAnnotations.Parsed ann = v == null ? null : IngressAnnotations.parse(r, problems);
     UpstreamProtocol protocol = v == null ? null : UpstreamAnnotations.protocol(r, problems);
-    return new Checked(v, ann, protocol, List.copyOf(problems));
+    LoadBalancer lb = v == null ? null : UpstreamAnnotations.loadBalancer(r, problems);
+    return new Checked(v, ann, protocol, lb, List.copyOf(problems));
   }
 
   /** The hosts an Ingress puts candidates in: those of its paths, and with a default backend {@code *} and its hosts. */
@@ -589,8 +608,11 @@ public final class IngressTranslator {
       problems.add(Problem.warning(r, c.backend().field() + issue.field(), issue.message()));
     }
     ClusterConfig cluster = resolved.cluster();
-    UpstreamProtocol protocol = protocolOf(Backends.serviceRef(r.namespace(), c.backend()));
+    String ref = Backends.serviceRef(r.namespace(), c.backend());
+    UpstreamProtocol protocol = protocolOf(ref);
     if (protocol != null) cluster = cluster.withProtocol(protocol);
+    LoadBalancer lb = winner(lbClaims, ref);
+    if (lb != null) cluster = cluster.withLoadBalancer(lb);
     used.add(cluster);
     return cluster;
   }

@@ -1,9 +1,12 @@
 package io.higressj.config.ingress;
 
+import io.higressj.config.model.LoadBalancer;
 import io.higressj.config.model.UpstreamProtocol;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.resource.Resource;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code backend-protocol}: how the gateway talks to the Services an Ingress names. As in Higress it is
@@ -12,6 +15,96 @@ import java.util.List;
  */
 final class UpstreamAnnotations {
   private UpstreamAnnotations() {}
+
+  /** The full key a shared annotation is given under (nginx first), or null. */
+  private static String key(Resource r, String name) {
+    for (String prefix : List.of(IngressAnnotations.NGINX, IngressAnnotations.HIGRESS)) {
+      if (r.annotation(prefix + name) != null) return prefix + name;
+    }
+    return null;
+  }
+
+  private static void invalid(Resource r, List<Problem> problems, String key, String v, String expected) {
+    problems.add(Problem.warning(r, "metadata.annotations[\"" + key + "\"]",
+        "\"" + v + "\" (expected: " + expected + "); annotation ignored"));
+  }
+
+  /**
+   * The load balancing the Ingress asks for (Service scope, like backend-protocol), or null. Cookie
+   * affinity ({@code affinity: cookie} or a {@code session-cookie-*} key) wins over {@code
+   * upstream-hash-by}, which wins over {@code load-balance}.
+   */
+  static LoadBalancer loadBalancer(Resource r, List<Problem> problems) {
+    String affinity = key(r, "affinity");
+    String cookieName = key(r, "session-cookie-name");
+    String cookiePath = key(r, "session-cookie-path");
+    if (affinity != null || cookieName != null || cookiePath != null) {
+      if (affinity != null && !r.annotation(affinity).trim().equalsIgnoreCase("cookie")) {
+        invalid(r, problems, affinity, r.annotation(affinity), "cookie");
+      } else {
+        String name = cookieName == null ? "INGRESSCOOKIE" : r.annotation(cookieName).trim();
+        String path = cookiePath == null ? "/" : r.annotation(cookiePath).trim();
+        if (!IngressAnnotations.HeaderNames.valid(name) || name.indexOf('=') >= 0) {
+          invalid(r, problems, cookieName, name, "a cookie name");
+          name = "INGRESSCOOKIE";
+        }
+        if (!path.startsWith("/") || IngressAnnotations.containsAny(path, " ;,\t")) {
+          invalid(r, problems, cookiePath, path, "a path starting with /");
+          path = "/";
+        }
+        long ttl = 0;
+        for (String k : new String[] {key(r, "session-cookie-max-age"), key(r, "session-cookie-expires")}) {
+          if (k == null) continue;
+          String v = r.annotation(k).trim();
+          try {
+            ttl = Long.parseLong(v);
+            if (ttl < 0) throw new NumberFormatException();
+            break;
+          } catch (NumberFormatException e) {
+            invalid(r, problems, k, v, "a number of seconds >= 0");
+            ttl = 0;
+          }
+        }
+        return LoadBalancer.cookie(name, path, Duration.ofSeconds(ttl));
+      }
+    }
+    String hashBy = key(r, "upstream-hash-by");
+    if (hashBy != null) {
+      String v = r.annotation(hashBy).trim();
+      LoadBalancer lb = switch (v) {
+        case "$request_uri" -> LoadBalancer.hash(LoadBalancer.HashOn.PATH, null);
+        case "$host" -> LoadBalancer.hash(LoadBalancer.HashOn.HOST, null);
+        case "$remote_addr" -> LoadBalancer.hash(LoadBalancer.HashOn.SOURCE_IP, null);
+        default -> {
+          if (v.startsWith("$http_") && v.length() > 6) {
+            // nginx's variable: $http_x_user is the X-User header
+            yield LoadBalancer.hash(LoadBalancer.HashOn.HEADER, v.substring(6).replace('_', '-').toLowerCase(Locale.ROOT));
+          }
+          if (v.startsWith("$arg_") && v.length() > 5) yield LoadBalancer.hash(LoadBalancer.HashOn.QUERY, v.substring(5));
+          yield null;
+        }
+      };
+      if (lb != null) return lb;
+      invalid(r, problems, hashBy, v, "$request_uri, $host, $remote_addr, $http_<header> or $arg_<parameter>");
+    }
+    String balance = key(r, "load-balance");
+    if (balance != null) {
+      String v = r.annotation(balance).trim();
+      switch (v.toLowerCase(Locale.ROOT)) {
+        case "round_robin" -> {
+          return LoadBalancer.ROUND_ROBIN;
+        }
+        case "least_conn", "least_request" -> {
+          return LoadBalancer.simple(LoadBalancer.Kind.LEAST_REQUEST);
+        }
+        case "random" -> {
+          return LoadBalancer.simple(LoadBalancer.Kind.RANDOM);
+        }
+        default -> invalid(r, problems, balance, v, "round_robin, least_conn or random");
+      }
+    }
+    return null;
+  }
 
   /** The protocol the Ingress asks for, or null (not set, or invalid: reported). */
   static UpstreamProtocol protocol(Resource r, List<Problem> problems) {

@@ -11,23 +11,30 @@ import java.util.List;
  * @param service "namespace/name" of the Kubernetes Service
  * @param port the Service port requests are addressed to
  * @param endpoints ready endpoints; empty means every request gets 503
+ * @param loadBalancer how a request picks an endpoint
  * @param protocol how requests reach the endpoints (HTTP/1.1 unless the Service port or an annotation says otherwise)
  */
-public record ClusterConfig(String name, String service, int port, List<Endpoint> endpoints, UpstreamProtocol protocol) {
+public record ClusterConfig(String name, String service, int port, List<Endpoint> endpoints, UpstreamProtocol protocol,
+    LoadBalancer loadBalancer) {
   public ClusterConfig {
     requireNonNull(name, "name");
     requireNonNull(service, "service");
     endpoints = List.copyOf(endpoints);
     requireNonNull(protocol, "protocol");
+    requireNonNull(loadBalancer, "loadBalancer");
   }
 
-  /** An HTTP/1.1 cluster. */
+  /** An HTTP/1.1 cluster, round robin. */
   public ClusterConfig(String name, String service, int port, List<Endpoint> endpoints) {
-    this(name, service, port, endpoints, UpstreamProtocol.HTTP1);
+    this(name, service, port, endpoints, UpstreamProtocol.HTTP1, LoadBalancer.ROUND_ROBIN);
   }
 
   public ClusterConfig withProtocol(UpstreamProtocol p) {
-    return p.equals(protocol) ? this : new ClusterConfig(name, service, port, endpoints, p);
+    return p.equals(protocol) ? this : new ClusterConfig(name, service, port, endpoints, p, loadBalancer);
+  }
+
+  public ClusterConfig withLoadBalancer(LoadBalancer lb) {
+    return lb.equals(loadBalancer) ? this : new ClusterConfig(name, service, port, endpoints, protocol, lb);
   }
 
   public static String clusterName(String namespace, String service, int port) {

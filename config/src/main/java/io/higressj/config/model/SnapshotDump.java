@@ -48,6 +48,7 @@ public final class SnapshotDump {
       o.put("service", c.service());
       o.put("port", c.port());
       if (!c.protocol().equals(UpstreamProtocol.HTTP1)) o.put("protocol", c.protocol().toString());
+      if (!c.loadBalancer().equals(LoadBalancer.ROUND_ROBIN)) o.put("loadBalancer", c.loadBalancer().toString());
       ArrayNode endpoints = o.putArray("endpoints");
       for (Endpoint e : c.endpoints()) endpoints.add(e.toString());
     }

@@ -77,6 +77,12 @@ final class Exchange implements UpstreamListener {
   private final String protocol;
 
   private Route route;
+  /** consistent-hash key of this request, or null */
+  private String hashKey;
+  /** Set-Cookie for a cookie-affinity cluster when the request had no cookie, or null */
+  private String affinityCookie;
+  /** endpoint counted in flight (least-request balancing), or null */
+  private Endpoint countedEndpoint;
   private ClusterConfig cluster;
   private Endpoint endpoint;
   private UpstreamConnection upstream;
@@ -215,7 +221,8 @@ final class Exchange implements UpstreamListener {
 
     Snapshot snapshot = dataPlane.snapshots().get();
     VirtualHost vh = snapshot.routes().select(RouteTable.normalizeHost(host));
-    route = vh == null ? null : vh.match(new RequestMatchInput(method, path, target, host, handler.tls(), h));
+    RequestMatchInput matchInput = new RequestMatchInput(method, path, target, host, handler.tls(), h);
+    route = vh == null ? null : vh.match(matchInput);
     if (route == null) {
       sendLocalReply(HttpResponseStatus.NOT_FOUND, "route not found", "NR");
       return;
@@ -261,6 +268,11 @@ final class Exchange implements UpstreamListener {
     if (cluster == null || cluster.endpoints().isEmpty()) {
       sendLocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", "UH");
       return;
+    }
+    if (cluster.loadBalancer().kind() == io.higressj.config.model.LoadBalancer.Kind.CONSISTENT_HASH) {
+      LoadBalancing.Key k = LoadBalancing.hashKey(cluster.loadBalancer(), matchInput, clientAddress);
+      hashKey = k.value();
+      affinityCookie = k.setCookie();
     }
     limits = policy.limits();
     if (limits != null && limits.maxRequestBodyBytes() >= 0 && contentLength > limits.maxRequestBodyBytes()) {
@@ -401,7 +413,15 @@ final class Exchange implements UpstreamListener {
   }
 
   private void connect() {
-    endpoint = dataPlane.pickEndpoint(downstream.eventLoop(), cluster);
+    if (countedEndpoint != null) {
+      dataPlane.requestDone(countedEndpoint);
+      countedEndpoint = null;
+    }
+    endpoint = dataPlane.pickEndpoint(downstream.eventLoop(), cluster, attempts == 0 ? hashKey : null);
+    if (cluster.loadBalancer().kind() == io.higressj.config.model.LoadBalancer.Kind.LEAST_REQUEST) {
+      dataPlane.requestStarted(endpoint);
+      countedEndpoint = endpoint;
+    }
     acquire();
   }
 
@@ -605,6 +625,7 @@ final class Exchange implements UpstreamListener {
     long contentLength = HttpUtil.getContentLength(res, -1L);
     HeaderRules.stripHopByHop(h, false);
     RouteActions.apply(route.policy().responseHeaders(), h);
+    if (affinityCookie != null) h.add(HttpHeaderNames.SET_COOKIE, affinityCookie);
     if (corsOrigin != null) CorsRules.responseHeaders(route.policy().cors(), corsOrigin, h);
     boolean bodyless = request.method() == HttpMethod.HEAD || code == 204 || code == 304;
     if (handler.http2()) {
@@ -1030,6 +1051,10 @@ final class Exchange implements UpstreamListener {
   private void finish() {
     if (done) return;
     done = true;
+    if (countedEndpoint != null) {
+      dataPlane.requestDone(countedEndpoint);
+      countedEndpoint = null;
+    }
     cancelTimeout();
     cancelTryTimer();
     cancelIdleTimer();
