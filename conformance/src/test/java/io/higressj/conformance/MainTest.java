@@ -33,7 +33,7 @@ class MainTest {
         "--case", "ExpectedFailureWrongBackend", "--report", report.toString(), "--max-wait", "3");
     assertThat(r.out()).hasSize(4);
     assertThat(r.out().get(0)).startsWith("PASS PathAndHostRouting");
-    assertThat(r.out().get(1)).isEqualTo("SKIP NeedsAnnotation: needs annotation nginx.ingress.kubernetes.io/rewrite-target");
+    assertThat(r.out().get(1)).isEqualTo("SKIP NeedsAnnotation: needs annotation nginx.ingress.kubernetes.io/configuration-snippet");
     assertThat(r.out().get(2)).startsWith("FAIL ExpectedFailureWrongBackend: wrong backend: ");
     assertThat(r.out().get(3)).isEqualTo("1 passed, 1 failed, 1 skipped");
     assertThat(r.status()).isEqualTo(1);
@@ -46,7 +46,7 @@ class MainTest {
     assertThat(first.path("outcome").asText()).isEqualTo("PASS");
     assertThat(first.path("assertions")).hasSize(9);
     assertThat(first.path("assertions").get(0).path("status").asText()).isEqualTo("PASS");
-    assertThat(json.path("cases").get(1).path("needs").get(0).asText()).isEqualTo("annotation nginx.ingress.kubernetes.io/rewrite-target");
+    assertThat(json.path("cases").get(1).path("needs").get(0).asText()).isEqualTo("annotation nginx.ingress.kubernetes.io/configuration-snippet");
   }
 
   @Test

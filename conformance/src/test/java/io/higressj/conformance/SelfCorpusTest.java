@@ -66,8 +66,8 @@ class SelfCorpusTest {
   @Test
   void anUnsupportedAnnotationIsSkippedAndNamed() {
     CaseResult r = byName.get("NeedsAnnotation");
-    assertThat(r.line()).isEqualTo("SKIP NeedsAnnotation: needs annotation nginx.ingress.kubernetes.io/rewrite-target");
-    assertThat(r.needs()).containsExactly("annotation nginx.ingress.kubernetes.io/rewrite-target");
+    assertThat(r.line()).isEqualTo("SKIP NeedsAnnotation: needs annotation nginx.ingress.kubernetes.io/configuration-snippet");
+    assertThat(r.needs()).containsExactly("annotation nginx.ingress.kubernetes.io/configuration-snippet");
     assertThat(r.assertions()).isEmpty();
   }
 

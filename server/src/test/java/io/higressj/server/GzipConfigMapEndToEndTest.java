@@ -40,6 +40,7 @@ import java.util.zip.Inflater;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bodies stream through the compressor chunk by chunk (HTTP/1.1 and HTTP/2), an invalid edit keeps the
  * last good settings, and {@code /config_dump} shows them.
  */
+@Timeout(120) // a stuck exchange fails the class instead of hanging the build
 class GzipConfigMapEndToEndTest {
   @TempDir Path dir;
   GatewayFixture f;
@@ -199,8 +201,8 @@ class GzipConfigMapEndToEndTest {
         .getBytes(StandardCharsets.UTF_8);
     HttpResponse<byte[]> r = null;
     for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); System.nanoTime() < deadline; Thread.sleep(5)) {
-      r = f.client.send(HttpRequest.newBuilder(URI.create(f.base() + "/body")).header("Host", "foo.com")
-          .header("Content-Type", "text/plain").header("Accept-Encoding", "gzip")
+      r = f.client.send(HttpRequest.newBuilder(URI.create(f.base() + "/body")).timeout(Duration.ofSeconds(10))
+          .header("Host", "foo.com").header("Content-Type", "text/plain").header("Accept-Encoding", "gzip")
           .POST(HttpRequest.BodyPublishers.ofByteArray(text)).build(), HttpResponse.BodyHandlers.ofByteArray());
       if (gzipped(r)) break;
     }
@@ -211,7 +213,7 @@ class GzipConfigMapEndToEndTest {
     assertThat(gunzip(r.body())).isEqualTo(text);
 
     // the same upstream response for a client that does not accept gzip: untouched, with its length
-    HttpResponse<byte[]> identity = f.client.send(HttpRequest.newBuilder(URI.create(f.base() + "/body"))
+    HttpResponse<byte[]> identity = f.client.send(HttpRequest.newBuilder(URI.create(f.base() + "/body")).timeout(Duration.ofSeconds(10))
         .header("Host", "foo.com").header("Content-Type", "text/plain")
         .POST(HttpRequest.BodyPublishers.ofByteArray(text)).build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(gzipped(identity)).isFalse();
@@ -236,12 +238,12 @@ class GzipConfigMapEndToEndTest {
     assertThat(gzipped(get(f.client, "/none", null))).isFalse();
     assertThat(gzipped(get(f.client, "/q0", "gzip;q=0, *"))).isFalse();
     // a response the upstream encoded itself is left alone
-    HttpResponse<byte[]> encoded = f.client.send(HttpRequest.newBuilder(URI.create(f.base() + "/encoded"))
+    HttpResponse<byte[]> encoded = f.client.send(HttpRequest.newBuilder(URI.create(f.base() + "/encoded")).timeout(Duration.ofSeconds(10))
         .header("Host", "foo.com").header("Accept-Encoding", "*").header("X-Echo-Set-Header", "content-encoding:gzip")
         .build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(encoded.headers().allValues("content-encoding")).containsExactly("gzip");
     assertThat(GatewayFixture.JSON.readTree(encoded.body()).path("path").asText()).isEqualTo("/encoded");
-    HttpResponse<byte[]> head = f.client.send(HttpRequest.newBuilder(URI.create(f.base() + "/head"))
+    HttpResponse<byte[]> head = f.client.send(HttpRequest.newBuilder(URI.create(f.base() + "/head")).timeout(Duration.ofSeconds(10))
         .header("Host", "foo.com").header("Accept-Encoding", "gzip").method("HEAD", HttpRequest.BodyPublishers.noBody())
         .build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(gzipped(head)).isFalse();
@@ -373,7 +375,8 @@ class GzipConfigMapEndToEndTest {
     long[] received = new long[1];
     long[] wireBytes = new long[1];
     long peak = peakDirectMemoryDuring(() -> {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(f.base() + "/body")).header("Host", "foo.com")
+      HttpRequest req = HttpRequest.newBuilder(URI.create(f.base() + "/body")).timeout(Duration.ofSeconds(10))
+          .header("Host", "foo.com")
           .header("Content-Type", "text/plain").header("Accept-Encoding", "gzip")
           .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new TextStream(size, sentDigest))) // chunked
           .build();
@@ -402,7 +405,8 @@ class GzipConfigMapEndToEndTest {
     await("/probe", GzipConfigMapEndToEndTest::gzipped);
     // h2c with prior knowledge (curl): a stream pipeline of its own
     Path bodyFile = dir.resolve("h2.body");
-    Process p = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-H", "Host: foo.com", "-H", "Accept-Encoding: gzip",
+    Process p = new ProcessBuilder("curl", "-s", "--max-time", "10", "--http2-prior-knowledge", "-H", "Host: foo.com",
+        "-H", "Accept-Encoding: gzip",
         "-D", "-", "-o", bodyFile.toString(), f.base() + "/h2").redirectErrorStream(true).start();
     String headers = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
     assertThat(p.waitFor()).isZero();
@@ -417,7 +421,7 @@ class GzipConfigMapEndToEndTest {
     f.await(null, "/upgraded", r -> r.statusCode() == 200);
     HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
     for (int i = 0; i < 3; i++) { // the first request upgrades, the next ones are plain streams
-      HttpResponse<byte[]> r = h2.send(HttpRequest.newBuilder(URI.create(f.base() + "/upgraded/" + i))
+      HttpResponse<byte[]> r = h2.send(HttpRequest.newBuilder(URI.create(f.base() + "/upgraded/" + i)).timeout(Duration.ofSeconds(10))
           .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
       if (i > 0) assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
       assertThat(gzipped(r)).as("request %d", i).isTrue();

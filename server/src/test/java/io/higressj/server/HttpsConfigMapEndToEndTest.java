@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * domain ({@code fallbackForInvalidSecret}); editing or deleting the ConfigMap changes the certificates
  * live.
  */
+@Timeout(120) // a stuck exchange fails the class instead of hanging the build
 class HttpsConfigMapEndToEndTest {
   @TempDir Path dir;
   GatewayFixture f;
@@ -199,7 +201,7 @@ class HttpsConfigMapEndToEndTest {
     int port = f.gateway.httpsPort();
     for (String version : List.of("--http2", "--http1.1")) { // ALPN h2: a stream pipeline; http/1.1: the TLS pipeline
       Path body = dir.resolve("body" + version);
-      Process p = new ProcessBuilder("curl", "-sk", version, "--resolve", "a.foo.com:" + port + ":127.0.0.1",
+      Process p = new ProcessBuilder("curl", "-sk", "--max-time", "10", version, "--resolve", "a.foo.com:" + port + ":127.0.0.1",
           "-H", "Accept-Encoding: gzip", "-D", "-", "-o", body.toString(), "https://a.foo.com:" + port + "/tls-gzip")
           .redirectErrorStream(true).start();
       String headers = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);

@@ -34,8 +34,8 @@ class CapabilitiesTest {
       metadata:
         name: i
         annotations:
-          nginx.ingress.kubernetes.io/canary: "true"
-          higress.io/timeout: "5"
+          nginx.ingress.kubernetes.io/configuration-snippet: "more_set_headers 'X: 1';"
+          higress.io/server-snippet: "x"
           kubernetes.io/ingress.class: higress
       spec: {}
       ---
@@ -54,7 +54,9 @@ class CapabilitiesTest {
     assertThat(c.kinds()).contains("networking.k8s.io/Ingress", "Service", "Endpoints", "discovery.k8s.io/EndpointSlice", "Secret",
         "ConfigMap");
     assertThat(c.kinds()).doesNotContain("extensions.higress.io/WasmPlugin", "gateway.networking.k8s.io/HTTPRoute");
-    assertThat(c.annotations()).isEmpty();
+    assertThat(c.annotations()).contains("nginx.ingress.kubernetes.io/enable-cors", "higress.io/route-limit-rps")
+        .allMatch(a -> a.startsWith("nginx.ingress.kubernetes.io/") || a.startsWith("higress.io/"))
+        .doesNotContain("nginx.ingress.kubernetes.io/configuration-snippet");
     assertThat(c.plugins()).isEmpty();
     assertThat(c.status()).isFalse();
     assertThat(c.gatewayApi().gatewayClassName()).isEqualTo("higress");
@@ -77,8 +79,8 @@ class CapabilitiesTest {
         """, INGRESS);
     assertThat(Capabilities.builtin().missing(c)).containsExactly(
         "kind extensions.higress.io/WasmPlugin",
-        "annotation nginx.ingress.kubernetes.io/canary",
-        "annotation higress.io/timeout",
+        "annotation nginx.ingress.kubernetes.io/configuration-snippet",
+        "annotation higress.io/server-snippet",
         "plugin key-auth",
         "service redis",
         "feature wasm-go",
@@ -93,7 +95,7 @@ class CapabilitiesTest {
         kinds: [networking.k8s.io/Ingress, extensions.higress.io/WasmPlugin]
         declarationKinds: [apps/Deployment]
         annotationPrefixes: [nginx.ingress.kubernetes.io/, higress.io/]
-        annotations: [nginx.ingress.kubernetes.io/canary, higress.io/timeout]
+        annotations: [nginx.ingress.kubernetes.io/configuration-snippet, higress.io/server-snippet]
         """, StandardCharsets.UTF_8);
     assertThat(Capabilities.load(file).missing(c)).isEmpty();
     assertThat(Capabilities.builtin().permissive().missing(c)).isEmpty();

@@ -39,6 +39,7 @@ class Http2FloodGuardTest {
     ch = new EmbeddedChannel();
     Http2FrameCodec codec = Http2Downstream.frameCodec(options);
     ch.pipeline().addLast("h2-frames", codec);
+    ch.pipeline().addLast("h2-errors", Http2Downstream.errorSink()); // as in HttpListener: the codec passes its errors on
     Http2Downstream.guard(ch.pipeline(), codec, options);
   }
 
