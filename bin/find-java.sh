@@ -21,7 +21,9 @@ find_java() {
 
 # Modest defaults: a small heap that grows on demand, no warnings from Netty's native transport.
 default_jvm_options() {
-  local o="-XX:+UseParallelGC -Xms32m -Xmx1g -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+  # leak detection samples 1% of buffers by default and records a stack trace for each: off in production
+  # (tests run with paranoid detection; JAVA_OPTS=-Dio.netty.leakDetection.level=simple turns it back on)
+  local o="-XX:+UseParallelGC -Xms32m -Xmx1g -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled"
   if [ "${JAVA_MAJOR:-21}" -ge 24 ]; then o="$o --sun-misc-unsafe-memory-access=allow"; fi
   echo "$o"
 }
