@@ -132,7 +132,7 @@ public final class IngressTranslator {
   /** What one Ingress object gave: its problems, and the Ingress if it is served and valid. */
   /** @param protocol the Ingress's backend-protocol, or null */
   private record Checked(ValidIngress valid, IngressAnnotations.Parsed ann, UpstreamProtocol protocol, LoadBalancer lb,
-      List<Problem> problems) {}
+      UpstreamAnnotations.MirrorTarget mirror, List<Problem> problems) {}
 
   /**
    * A built virtual host.
@@ -326,18 +326,19 @@ public final class IngressTranslator {
 
   private Checked check(Resource r) {
     String group = r.key().group();
-    if (!group.equals("networking.k8s.io") && !group.equals("extensions")) return new Checked(null, null, null, null, List.of()); // someone else's kind
+    if (!group.equals("networking.k8s.io") && !group.equals("extensions")) return new Checked(null, null, null, null, null, List.of()); // someone else's kind
     List<Problem> problems = new ArrayList<>();
-    if (!accepted(r, options, problems)) return new Checked(null, null, null, null, List.copyOf(problems));
+    if (!accepted(r, options, problems)) return new Checked(null, null, null, null, null, List.copyOf(problems));
     if (!r.apiVersion().equals("networking.k8s.io/v1")) {
       problems.add(Problem.error(r, "apiVersion", "\"" + r.apiVersion() + "\" (expected: networking.k8s.io/v1)"));
-      return new Checked(null, null, null, null, List.copyOf(problems));
+      return new Checked(null, null, null, null, null, List.copyOf(problems));
     }
     ValidIngress v = IngressValidator.validate(r, problems);
     IngressAnnotations.Parsed ann = v == null ? null : IngressAnnotations.parse(r, problems);
     UpstreamProtocol protocol = v == null ? null : UpstreamAnnotations.protocol(r, problems);
     LoadBalancer lb = v == null ? null : UpstreamAnnotations.loadBalancer(r, problems);
-    return new Checked(v, ann, protocol, lb, List.copyOf(problems));
+    UpstreamAnnotations.MirrorTarget mirror = v == null ? null : UpstreamAnnotations.mirror(r, problems);
+    return new Checked(v, ann, protocol, lb, mirror, List.copyOf(problems));
   }
 
   /** The hosts an Ingress puts candidates in: those of its paths, and with a default backend {@code *} and its hosts. */
@@ -594,9 +595,38 @@ public final class IngressTranslator {
         weighted.add(0, new RoutePolicy.WeightedCluster(cluster.name(), baseWeight));
         policy = policy.withWeightedClusters(weighted);
       }
+      UpstreamAnnotations.MirrorTarget mt = ingresses.get(r.key()).mirror();
+      if (mt != null) {
+        ClusterConfig mc = mirrorCluster(r, mt, services, used, problems);
+        if (mc != null) policy = policy.withMirror(new RoutePolicy.Mirror(mc.name(), mt.percentage()));
+      }
       routes.add(new Route(c.name(), c.match(), cluster.name(), r.describe(), c.ann().conditions(), policy));
     }
     return new Host(new VirtualHost(host, routes), List.copyOf(problems), used, services);
+  }
+
+  /** The cluster mirror copies go to (a Service, or a host name with one endpoint); null when unknown (reported). */
+  private ClusterConfig mirrorCluster(Resource r, UpstreamAnnotations.MirrorTarget mt, Set<String> services,
+      List<ClusterConfig> used, Set<Problem> problems) {
+    ClusterConfig c;
+    if (mt.fqdn() != null) {
+      c = new ClusterConfig("outbound|" + mt.port() + "||" + mt.fqdn(), "", mt.port(),
+          List.of(new io.higressj.config.model.Endpoint(mt.fqdn(), mt.port())));
+    } else {
+      services.add(mt.namespace() + "/" + mt.service());
+      int port = mt.port() > 0 ? mt.port() : backends.firstPort(mt.namespace(), mt.service());
+      if (port == 0) {
+        problems.add(Problem.warning(r, mt.field(), "Service " + mt.namespace() + "/" + mt.service()
+            + " not found or without ports; requests are not mirrored"));
+        return null;
+      }
+      Backends.Resolved resolved = backends.resolve(mt.namespace(),
+          new IngressValidator.BackendRef(mt.service(), port, null, mt.field()));
+      for (Backends.Issue issue : resolved.issues()) problems.add(Problem.warning(r, mt.field(), issue.message()));
+      c = resolved.cluster();
+    }
+    used.add(c);
+    return c;
   }
 
   private ClusterConfig resolve(Candidate c, Set<String> services, List<ClusterConfig> used, Set<Problem> problems) {

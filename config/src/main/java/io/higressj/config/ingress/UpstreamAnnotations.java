@@ -106,6 +106,74 @@ final class UpstreamAnnotations {
     return null;
   }
 
+  /**
+   * Where {@code mirror-target-*} sends copies: a Service ({@code [namespace/]name[:port]}; no port: its
+   * first) or a host name with {@code mirror-target-fqdn-port} (default 80); percentage 0..100.
+   */
+  record MirrorTarget(String namespace, String service, int port, String fqdn, double percentage, String field) {}
+
+  static MirrorTarget mirror(Resource r, List<Problem> problems) {
+    String fqdnKey = key(r, "mirror-target-fqdn");
+    String svcKey = key(r, "mirror-target-service");
+    if (fqdnKey == null && svcKey == null) return null;
+    double pct = 100;
+    String pk = key(r, "mirror-percentage");
+    if (pk != null) {
+      String v = r.annotation(pk).trim();
+      try {
+        int p = Integer.parseInt(v);
+        if (p < 0) throw new NumberFormatException();
+        pct = Math.min(100, p);
+      } catch (NumberFormatException e) {
+        invalid(r, problems, pk, v, "an integer percentage from 0 to 100");
+      }
+    }
+    if (fqdnKey != null) {
+      String host = r.annotation(fqdnKey).trim().toLowerCase(Locale.ROOT);
+      if (host.isEmpty() || !IngressAnnotations.RequestHost.valid(host) || host.indexOf(':') >= 0) {
+        invalid(r, problems, fqdnKey, host, "a host name");
+        return null;
+      }
+      int port = 80;
+      String portKey = key(r, "mirror-target-fqdn-port");
+      if (portKey != null) {
+        String v = r.annotation(portKey).trim();
+        try {
+          port = Integer.parseInt(v);
+          if (port < 1 || port > 65535) throw new NumberFormatException();
+        } catch (NumberFormatException e) {
+          invalid(r, problems, portKey, v, "a port from 1 to 65535");
+          return null;
+        }
+      }
+      return new MirrorTarget(null, null, port, host, pct, "metadata.annotations[\"" + fqdnKey + "\"]");
+    }
+    String v = r.annotation(svcKey).trim();
+    String ns = r.namespace();
+    String name = v;
+    int port = 0;
+    int slash = name.indexOf('/');
+    if (slash >= 0) {
+      ns = name.substring(0, slash);
+      name = name.substring(slash + 1);
+    }
+    int colon = name.indexOf(':');
+    try {
+      if (colon >= 0) {
+        port = Integer.parseInt(name.substring(colon + 1));
+        name = name.substring(0, colon);
+        if (port < 1 || port > 65535) throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 0 || name.isEmpty() || ns.isEmpty() || !name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+      invalid(r, problems, svcKey, v, "[namespace/]service[:port]");
+      return null;
+    }
+    return new MirrorTarget(ns, name, port, null, pct, "metadata.annotations[\"" + svcKey + "\"]");
+  }
+
   /** The protocol the Ingress asks for, or null (not set, or invalid: reported). */
   static UpstreamProtocol protocol(Resource r, List<Problem> problems) {
     String key = null;

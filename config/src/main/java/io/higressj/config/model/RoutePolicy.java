@@ -38,7 +38,8 @@ public record RoutePolicy(
     IpAccess ipAccess,
     Retry retry,
     Fallback fallback,
-    Limits limits) {
+    Limits limits,
+    Mirror mirror) {
 
   public static final RoutePolicy NONE = new RoutePolicy(List.of(), null, null, HeaderOps.NONE, HeaderOps.NONE,
       null, null, null, null, null, null, null);
@@ -49,6 +50,28 @@ public record RoutePolicy(
     this(weightedClusters, redirect, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess, retry,
         null, null);
   }
+
+  /** Without a mirror. */
+  public RoutePolicy(List<WeightedCluster> weightedClusters, Redirect redirect, Rewrite rewrite, HeaderOps requestHeaders,
+      HeaderOps responseHeaders, Duration timeout, Cors cors, RateLimit rateLimit, IpAccess ipAccess, Retry retry,
+      Fallback fallback, Limits limits) {
+    this(weightedClusters, redirect, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess, retry,
+        fallback, limits, null);
+  }
+
+  public RoutePolicy withMirror(Mirror m) {
+    return new RoutePolicy(weightedClusters, redirect, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit,
+        ipAccess, retry, fallback, limits, m);
+  }
+
+  /**
+   * Requests copied to another cluster (fire and forget; the answer is discarded), as Envoy's request
+   * mirroring: the copy's Host gets {@code -shadow} appended.
+   *
+   * @param cluster the cluster copies go to
+   * @param percentage share of requests copied, 0 to 100
+   */
+  public record Mirror(String cluster, double percentage) {}
 
   public RoutePolicy {
     weightedClusters = List.copyOf(weightedClusters);
@@ -62,22 +85,22 @@ public record RoutePolicy(
 
   public RoutePolicy withWeightedClusters(List<WeightedCluster> w) {
     return new RoutePolicy(w, redirect, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess, retry,
-        fallback, limits);
+        fallback, limits, mirror);
   }
 
   public RoutePolicy withRedirect(Redirect r) {
     return new RoutePolicy(weightedClusters, r, rewrite, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess,
-        retry, fallback, limits);
+        retry, fallback, limits, mirror);
   }
 
   public RoutePolicy withRewrite(Rewrite r) {
     return new RoutePolicy(weightedClusters, redirect, r, requestHeaders, responseHeaders, timeout, cors, rateLimit, ipAccess,
-        retry, fallback, limits);
+        retry, fallback, limits, mirror);
   }
 
   public RoutePolicy withRateLimit(RateLimit r) {
     return new RoutePolicy(weightedClusters, redirect, rewrite, requestHeaders, responseHeaders, timeout, cors, r, ipAccess,
-        retry, fallback, limits);
+        retry, fallback, limits, mirror);
   }
 
   public RoutePolicy withFallback(Fallback f) {

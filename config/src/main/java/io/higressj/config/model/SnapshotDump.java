@@ -83,6 +83,7 @@ public final class SnapshotDump {
     if (p.rateLimit() != null) o.put("rateLimit", p.rateLimit().toString());
     if (p.ipAccess() != null) o.put("ipAccess", p.ipAccess().toString());
     if (p.retry() != null) o.put("retry", p.retry().toString());
+    if (p.mirror() != null) o.put("mirror", p.mirror().cluster() + " (" + p.mirror().percentage() + "%)");
     if (p.fallback() != null) o.put("fallback", p.fallback().toString());
     if (p.limits() != null) o.put("limits", p.limits().toString());
     return o;

@@ -77,6 +77,8 @@ final class Exchange implements UpstreamListener {
   private final String protocol;
 
   private Route route;
+  /** where a copy of this request goes once it is complete, or null */
+  private ClusterConfig mirrorCluster;
   /** consistent-hash key of this request, or null */
   private String hashKey;
   /** Set-Cookie for a cookie-affinity cluster when the request had no cookie, or null */
@@ -280,7 +282,11 @@ final class Exchange implements UpstreamListener {
       return;
     }
     retry = policy.retry();
-    if (requestHasBody && (fallbackCluster != null || retry != null && retry.attempts() > 0)) {
+    RoutePolicy.Mirror mirror = policy.mirror();
+    if (mirror != null && (mirror.percentage() >= 100 || ThreadLocalRandom.current().nextDouble(100) < mirror.percentage())) {
+      mirrorCluster = snapshot.clusters().get(mirror.cluster());
+    }
+    if (requestHasBody && (fallbackCluster != null || retry != null && retry.attempts() > 0 || mirrorCluster != null)) {
       replay = new ReplayBuffer(ReplayBuffer.DEFAULT_LIMIT);
     }
 
@@ -412,6 +418,15 @@ final class Exchange implements UpstreamListener {
     return p;
   }
 
+  /** Sends the copy for the mirror cluster, once the whole request is here (bodies over the replay limit: none). */
+  private void fireMirror() {
+    ClusterConfig mc = mirrorCluster;
+    mirrorCluster = null;
+    if (mc == null) return;
+    if (requestHasBody && (replay == null || !replay.usable())) return;
+    MirrorRequest.send(dataPlane, downstream.eventLoop(), mc, request, requestHasBody ? replay.copy() : null);
+  }
+
   private void connect() {
     if (countedEndpoint != null) {
       dataPlane.requestDone(countedEndpoint);
@@ -495,7 +510,10 @@ final class Exchange implements UpstreamListener {
       // nothing to forward; the upstream request gets its own terminator
       c.release();
       if (upstream != null && last) upstream.channel().write(LastHttpContent.EMPTY_LAST_CONTENT);
-      if (last) maybeFinish();
+      if (last) {
+        fireMirror();
+        maybeFinish();
+      }
       return;
     }
     if (limits != null && limits.maxRequestBodyBytes() >= 0 && bytesIn > limits.maxRequestBodyBytes()) {
@@ -504,6 +522,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     if (replay != null) replay.add(c);
+    if (last) fireMirror(); // before c is written (and released) below
     if (upstream == null) {
       if (pendingBody == null) pendingBody = new ArrayDeque<>();
       pendingBody.add(c);
