@@ -767,6 +767,7 @@ public final class IngressTranslator {
           String host = t.hosts().get(j);
           CertificateConfig c = fallback ? secrets.fallback(https, host, loaded, r, field, problems) : cert;
           if (c == null) continue;
+          c = DownstreamTls.apply(r, c, secrets, problems);
           CertificateConfig existing = byHost.get(host);
           if (existing == null) {
             byHost.put(host, c);

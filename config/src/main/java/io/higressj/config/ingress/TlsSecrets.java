@@ -85,6 +85,17 @@ final class TlsSecrets {
     return fb.certificate();
   }
 
+  /** {@code ca.crt} of Secret {@code namespace/name}; null when the Secret or the key is missing or unreadable. */
+  String caCertificate(String namespace, String name) {
+    Resource secret = resources.get("", "Secret", namespace, name);
+    if (secret == null) return null;
+    try {
+      return value(secret, "ca.crt");
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private static final String HTTPS_CONFIGMAP =
       "ConfigMap " + SettingsTranslator.NAMESPACE + "/" + SettingsTranslator.HIGRESS_HTTPS;
 

@@ -59,9 +59,29 @@ public final class ServerCertificates implements Mapping<String, SslContext> {
     return errors;
   }
 
+  /** Envoy's TLS 1.2 suites, in its preference order (OpenSSL names). */
+  static final java.util.List<String> DEFAULT_TLS12_SUITES = java.util.List.of(
+      "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-AES128-GCM-SHA256",
+      "ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+      "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA",
+      "AES128-GCM-SHA256", "AES256-GCM-SHA384", "AES128-SHA", "AES256-SHA");
+
   private static SslContext build(CertificateConfig c) throws Exception {
     SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-    return SslContextBuilder.forServer(PemKeys.privateKey(c.privateKeyPem()), PemKeys.certificates(c.certChainPem()))
+    SslContextBuilder b = SslContextBuilder.forServer(PemKeys.privateKey(c.privateKeyPem()), PemKeys.certificates(c.certChainPem()));
+    if (c.clientCaPem() != null) {
+      b.trustManager(PemKeys.certificates(c.clientCaPem())).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
+    }
+    // the listed TLS 1.2 suites, else every suite Envoy accepts (its defaults plus the CBC ones older clients
+    // offer, CHACHA20 included); as Envoy's cipher_suites they leave TLS 1.3 alone, whose suites are added
+    java.util.List<String> suites = new java.util.ArrayList<>();
+    for (String openSsl : c.cipherSuites().isEmpty() ? DEFAULT_TLS12_SUITES : c.cipherSuites()) {
+      String java = io.netty.handler.ssl.CipherSuiteConverter.toJava(openSsl, "TLS");
+      if (java != null) suites.add(java);
+    }
+    suites.addAll(java.util.List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"));
+    b.ciphers(suites);
+    return b
         .sslProvider(provider)
         // the provider's default suites: HTTP/1.1 clients may still offer TLS 1.2 CBC suites
         .applicationProtocolConfig(new ApplicationProtocolConfig(

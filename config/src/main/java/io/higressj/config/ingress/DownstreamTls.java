@@ -1,0 +1,74 @@
+package io.higressj.config.ingress;
+
+import io.higressj.config.model.CertificateConfig;
+import io.higressj.config.resource.Problem;
+import io.higressj.config.resource.Resource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Higress's downstream TLS annotations, applied to the certificates of an Ingress's TLS hosts:
+ * {@code auth-tls-secret} (clients must present a certificate; the CA is {@code ca.crt} of the Secret,
+ * which must be the host's own Secret or {@code <it>-cacert} in the same namespace, as Higress checks) and
+ * {@code ssl-cipher} (TLS 1.2 suites, OpenSSL names separated by {@code :}; names Envoy does not know are
+ * dropped, as Higress drops them, and reported here).
+ */
+final class DownstreamTls {
+  /** The suites Envoy (and so Higress) accepts in cipher_suites. */
+  static final Set<String> CIPHERS = Set.of(
+      "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+      "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+      "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA",
+      "AES128-GCM-SHA256", "AES256-GCM-SHA384", "AES128-SHA", "AES256-SHA");
+
+  private DownstreamTls() {}
+
+  static CertificateConfig apply(Resource r, CertificateConfig cert, TlsSecrets secrets, Collection<Problem> problems) {
+    String ca = null;
+    String caKey = key(r, "auth-tls-secret");
+    if (caKey != null) {
+      String v = r.annotation(caKey).trim();
+      int slash = v.indexOf('/');
+      String ns = slash < 0 ? r.namespace() : v.substring(0, slash);
+      String name = slash < 0 ? v : v.substring(slash + 1);
+      String own = cert.secret();
+      String ownNs = own.substring(0, own.indexOf('/'));
+      String ownName = own.substring(own.indexOf('/') + 1);
+      String field = "metadata.annotations[\"" + caKey + "\"]";
+      if (name.isEmpty() || !ns.equals(ownNs) || !(name.equals(ownName) || name.equals(ownName + "-cacert"))) {
+        problems.add(Problem.warning(r, field, "\"" + v + "\" (expected: Secret " + own + " or " + own
+            + "-cacert, holding ca.crt); clients are not asked for a certificate"));
+      } else {
+        ca = secrets.caCertificate(ns, name);
+        if (ca == null) {
+          problems.add(Problem.warning(r, field, "Secret " + ns + "/" + name + " not found or without ca.crt;"
+              + " clients are not asked for a certificate"));
+        }
+      }
+    }
+    List<String> ciphers = new ArrayList<>();
+    String cipherKey = key(r, "ssl-cipher");
+    if (cipherKey != null) {
+      for (String c : r.annotation(cipherKey).trim().split(":")) {
+        String name = c.trim();
+        if (CIPHERS.contains(name)) {
+          if (!ciphers.contains(name)) ciphers.add(name);
+        } else if (!name.isEmpty()) {
+          problems.add(Problem.warning(r, "metadata.annotations[\"" + cipherKey + "\"]", "\"" + name
+              + "\" is not a cipher suite the gateway knows (expected: OpenSSL names such as ECDHE-RSA-AES128-GCM-SHA256,"
+              + " separated by ':'); dropped" + (ciphers.isEmpty() ? "" : "")));
+        }
+      }
+    }
+    if (ca == null && ciphers.isEmpty()) return cert;
+    return cert.withDownstream(ca, ciphers);
+  }
+
+  private static String key(Resource r, String name) {
+    if (r.annotation(IngressAnnotations.NGINX + name) != null) return IngressAnnotations.NGINX + name;
+    if (r.annotation(IngressAnnotations.HIGRESS + name) != null) return IngressAnnotations.HIGRESS + name;
+    return null;
+  }
+}
