@@ -58,6 +58,9 @@ public final class HttpCompressionHandler extends ChannelDuplexHandler {
   /** What a response needs to know of its request. */
   private record Request(boolean head, boolean http10, String acceptEncoding) {}
 
+  /** A request that accepts no encoding: its response is never compressed, whatever its method and version. */
+  private static final Request NO_ENCODING = new Request(false, false, null);
+
   private final SnapshotHolder snapshots;
   private final boolean http2;
   /** requests whose responses have not started, oldest first */
@@ -76,10 +79,14 @@ public final class HttpCompressionHandler extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest req) {
-      List<String> accept = req.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING);
-      requests.add(new Request(HttpMethod.HEAD.equals(req.method()),
-          !http2 && req.protocolVersion().equals(HttpVersion.HTTP_1_0),
-          accept.isEmpty() ? null : String.join(",", accept)));
+      String accept = req.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
+      if (accept == null) {
+        requests.add(NO_ENCODING); // the common case without gzip in play: nothing allocated
+      } else {
+        List<String> all = req.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING);
+        requests.add(new Request(HttpMethod.HEAD.equals(req.method()),
+            !http2 && req.protocolVersion().equals(HttpVersion.HTTP_1_0), all.size() == 1 ? accept : String.join(",", all)));
+      }
     }
     ctx.fireChannelRead(msg);
   }

@@ -790,17 +790,40 @@ final class Exchange implements UpstreamListener {
 
   /** A local reply with one more header ({@code name} null: none). */
   private void sendLocalReply(HttpResponseStatus st, String text, String flag, AsciiString name, AsciiString value) {
-    localReply = true;
-    flags = flag;
-    status = st.code();
-    releasePending();
     ByteBuf body = Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8);
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     if (name != null) res.headers().set(name, value);
     if (corsOrigin != null) CorsRules.responseHeaders(route.policy().cors(), corsOrigin, res.headers());
     bytesOut += body.readableBytes();
+    writeLocalResponse(res, flag);
+  }
+
+  /** Answers with a redirect (no body), as a route's redirect policy says. */
+  private void sendRedirect(int code, String location) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER);
+    res.headers().set(HttpHeaderNames.LOCATION, location);
+    if (corsOrigin != null) CorsRules.responseHeaders(route.policy().cors(), corsOrigin, res.headers());
+    writeLocalResponse(res, "-");
+  }
+
+  /** Answers a CORS preflight from an allowed origin, as Envoy's CORS filter does: 200, no body. */
+  private void sendPreflight(RoutePolicy.Cors cors) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
+    CorsRules.preflightHeaders(cors, corsOrigin, res.headers());
+    writeLocalResponse(res, flags);
+  }
+
+  /**
+   * Writes a response the gateway makes itself (the exchange ends with it): sets Content-Length and, when
+   * the connection cannot be reused, Connection: close; a request body still to come is abandoned.
+   */
+  private void writeLocalResponse(FullHttpResponse res, String flag) {
+    localReply = true;
+    flags = flag;
+    status = res.status().code();
+    releasePending();
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
     // a body still to come would be taken for the next request: stop reading it (close)
     boolean abandonBody = !requestComplete && requestHasBody;
     if (abandonBody) keepAliveDownstream = false;
@@ -814,54 +837,6 @@ final class Exchange implements UpstreamListener {
       finish();
     } else {
       maybeFinish(); // a body-less request: its end marker follows at once
-    }
-  }
-
-  /** Answers with a redirect (no body), as a route's redirect policy says. */
-  private void sendRedirect(int code, String location) {
-    localReply = true;
-    flags = "-";
-    status = code;
-    releasePending();
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER);
-    res.headers().set(HttpHeaderNames.LOCATION, location);
-    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-    if (corsOrigin != null) CorsRules.responseHeaders(route.policy().cors(), corsOrigin, res.headers());
-    boolean abandonBody = !requestComplete && requestHasBody;
-    if (abandonBody) keepAliveDownstream = false;
-    if (!handler.http2() && !keepAliveDownstream) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    responseStarted = true;
-    responseComplete = true;
-    var f = downstream.writeAndFlush(res);
-    if (abandonBody) {
-      if (handler.http2()) f.addListener(ChannelFutureListener.CLOSE);
-      else handler.closeAfterResponse();
-      finish();
-    } else {
-      maybeFinish();
-    }
-  }
-
-  /** Answers a CORS preflight from an allowed origin, as Envoy's CORS filter does: 200, no body. */
-  private void sendPreflight(RoutePolicy.Cors cors) {
-    localReply = true;
-    status = 200;
-    releasePending();
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
-    CorsRules.preflightHeaders(cors, corsOrigin, res.headers());
-    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-    boolean abandonBody = !requestComplete && requestHasBody;
-    if (abandonBody) keepAliveDownstream = false;
-    if (!handler.http2() && !keepAliveDownstream) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    responseStarted = true;
-    responseComplete = true;
-    var f = downstream.writeAndFlush(res);
-    if (abandonBody) {
-      if (handler.http2()) f.addListener(ChannelFutureListener.CLOSE);
-      else handler.closeAfterResponse();
-      finish();
-    } else {
-      maybeFinish();
     }
   }
 
