@@ -1,0 +1,72 @@
+package io.higressj.api;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/** What the gateway offers a filter for one request. All methods are called on the event loop. */
+public interface FilterContext {
+  /** continue the chain after a callback returned {@link Action#PAUSE} */
+  void resume();
+
+  /**
+   * Answers the request here: the filters after this one and the upstream are skipped; the response
+   * filters before this one still see the reply. After the response headers were sent, it resets
+   * the stream instead.
+   */
+  void sendLocalReply(int status, Map<String, String> headers, byte[] body);
+
+  default void sendLocalReply(int status, String body) {
+    sendLocalReply(status, Map.of(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Asks for the whole request body in one {@link HttpFilter#onRequestBody} call. Bodies larger than
+   * {@code maxBytes} are answered with 413. Call it from {@code onRequestHeaders}.
+   */
+  void bufferRequestBody(int maxBytes);
+
+  /** Like {@link #bufferRequestBody}, for the response; larger bodies are answered with 500. */
+  void bufferResponseBody(int maxBytes);
+
+  /** the matched route's name, or null when none matched */
+  String routeName();
+
+  /** the cluster (service) the request goes to, or null */
+  String clusterName();
+
+  /** the authenticated consumer, or null */
+  String consumer();
+
+  /** names the authenticated consumer; the gateway also sets {@code X-Mse-Consumer} */
+  void consumer(String name);
+
+  /** the client's address (after trusted X-Forwarded-For hops) */
+  String remoteAddress();
+
+  /** true when the client connection is TLS */
+  boolean secure();
+
+  /** a per-request value shared between filters of this request */
+  <T> T attribute(String name, Class<T> type);
+
+  void attribute(String name, Object value);
+
+  /**
+   * Sends an HTTP request to a cluster of the current snapshot (by name) or to an absolute
+   * http(s) URL, through the gateway's own upstream machinery. The callback runs on this request's
+   * event loop; the filter usually returns {@link Action#PAUSE} and resumes in it.
+   */
+  void callout(CalloutRequest request, Duration timeout, Consumer<CalloutResponse> callback);
+
+  /** this request's event loop, for timers and completions */
+  ScheduledExecutorService eventLoop();
+
+  /** an executor that may block (virtual threads); results must come back via {@link #eventLoop()} */
+  Executor blockingExecutor();
+
+  /** the plugin's logger, which rate-limits repeated messages */
+  PluginLog log();
+}
