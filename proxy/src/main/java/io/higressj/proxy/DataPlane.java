@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.higressj.config.model.ClusterConfig;
 import io.higressj.config.model.Endpoint;
 import io.higressj.config.model.SnapshotHolder;
+import io.higressj.config.settings.GatewaySettings;
 import io.higressj.proxy.accesslog.AccessLog;
 import io.higressj.proxy.exchange.PathNormalizer;
 import io.higressj.proxy.upstream.UpstreamPool;
@@ -32,6 +33,7 @@ public final class DataPlane {
     this.accessLog = requireNonNull(accessLog, "accessLog");
     this.transport = requireNonNull(transport, "transport");
     this.pathNormalizer = new PathNormalizer(options.mergeSlashes(), options.escapedSlashes());
+    this.effective = new Effective(null, options);
   }
 
   /** Normalises request paths before routing, as the options say. */
@@ -43,9 +45,29 @@ public final class DataPlane {
     return snapshots;
   }
 
+  /**
+   * The settings in force now: the gateway's own options with what the {@code higress-config}
+   * ConfigMap says over them (see {@link ProxyOptions#with(GatewaySettings)}). New connections and
+   * requests read them; a connection keeps the HTTP/2 settings it announced.
+   */
   public ProxyOptions options() {
+    GatewaySettings g = snapshots.get().settings();
+    Effective e = effective;
+    if (e.settings != g) {
+      e = new Effective(g, options.with(g));
+      effective = e;
+    }
+    return e.options;
+  }
+
+  /** The options given at start, before any ConfigMap. */
+  public ProxyOptions baseOptions() {
     return options;
   }
+
+  private record Effective(GatewaySettings settings, ProxyOptions options) {}
+
+  private volatile Effective effective;
 
   public AccessLog accessLog() {
     return accessLog;
@@ -139,7 +161,7 @@ public final class DataPlane {
   private LoopState state(EventLoop loop) {
     LoopState s = perLoop.get();
     if (s == null) {
-      s = new LoopState(new UpstreamPool(loop, transport, options));
+      s = new LoopState(new UpstreamPool(loop, transport, this::options));
       perLoop.set(s);
     }
     return s;

@@ -166,6 +166,41 @@ public record ProxyOptions(
     return new Builder(this);
   }
 
+  /**
+   * These options with the {@code higress-config} settings over them. A field the ConfigMap leaves at
+   * Higress's default keeps this value (so flags and embedders keep control); a field set to anything
+   * else wins: {@code downstream.idleTimeout}, {@code downstream.maxRequestHeadersKb},
+   * {@code downstream.http2.*}, {@code downstream.routeTimeout} (the response timeout of routes that
+   * set none) and {@code upstream.idleTimeout}.
+   */
+  public ProxyOptions with(io.higressj.config.settings.GatewaySettings settings) {
+    io.higressj.config.settings.Downstream d = settings.downstream();
+    io.higressj.config.settings.Downstream dd = io.higressj.config.settings.Downstream.DEFAULT;
+    io.higressj.config.settings.Upstream u = settings.upstream();
+    if (d.equals(dd) && u.idleTimeout().equals(io.higressj.config.settings.Upstream.DEFAULT.idleTimeout())) return this;
+    Builder b = toBuilder();
+    if (!d.idleTimeout().equals(dd.idleTimeout())) b.idleTimeout(d.idleTimeout());
+    if (d.maxRequestHeadersKb() != dd.maxRequestHeadersKb()) b.maxHeaderSize((int) d.maxRequestHeadersKb() * 1024);
+    if (!d.routeTimeout().equals(dd.routeTimeout())) b.upstreamResponseTimeout(d.routeTimeout());
+    if (!u.idleTimeout().equals(io.higressj.config.settings.Upstream.DEFAULT.idleTimeout())) {
+      b.upstreamIdleTimeout(u.idleTimeout().isZero() ? Duration.ofDays(365) : u.idleTimeout());
+    }
+    if (!d.http2().equals(dd.http2())) {
+      io.higressj.config.settings.Downstream.Http2 h = d.http2();
+      io.higressj.config.settings.Downstream.Http2 hd = dd.http2();
+      int streams = h.maxConcurrentStreams() != hd.maxConcurrentStreams() ? (int) h.maxConcurrentStreams()
+          : http2.maxConcurrentStreams();
+      int stream = h.initialStreamWindowSize() != hd.initialStreamWindowSize() ? (int) h.initialStreamWindowSize()
+          : http2.initialStreamWindowSize();
+      int conn = h.initialConnectionWindowSize() != hd.initialConnectionWindowSize()
+          ? (int) h.initialConnectionWindowSize() : http2.initialConnectionWindowSize();
+      Http2Options built = http2.toBuilder().maxConcurrentStreams(streams).initialStreamWindowSize(stream)
+          .initialConnectionWindowSize(Math.max(conn, stream)).build();
+      b.http2(built);
+    }
+    return b.build();
+  }
+
   public ProxyOptions withUpstreamResponseTimeout(Duration d) {
     return toBuilder().upstreamResponseTimeout(d).build();
   }

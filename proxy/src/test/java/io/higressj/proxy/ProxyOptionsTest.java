@@ -43,4 +43,27 @@ class ProxyOptionsTest {
     ProxyOptions o = ProxyOptions.defaults().toBuilder().requestHeadersTimeout(Duration.ZERO).idleTimeout(Duration.ZERO).build();
     assertThat(o.requestHeadersTimeout()).isZero();
   }
+
+  @Test
+  void higressConfigSettingsOverrideOnlyWhatTheyChange() {
+    ProxyOptions base = ProxyOptions.defaults();
+    io.higressj.config.settings.GatewaySettings dflt = io.higressj.config.settings.GatewaySettings.DEFAULT;
+    assertThat(base.with(dflt)).isSameAs(base);
+    io.higressj.config.settings.Downstream d = new io.higressj.config.settings.Downstream(Duration.ofSeconds(30), 8,
+        32768, new io.higressj.config.settings.Downstream.Http2(10, 2_000_000, 65535), Duration.ofSeconds(7));
+    io.higressj.config.settings.GatewaySettings g = new io.higressj.config.settings.GatewaySettings(
+        dflt.gzip(), d, new io.higressj.config.settings.Upstream(Duration.ZERO, 10485760), false, false,
+        dflt.tracing(), dflt.https());
+    ProxyOptions o = base.with(g);
+    assertThat(o.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(o.maxHeaderSize()).isEqualTo(8 * 1024);
+    assertThat(o.upstreamResponseTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(o.upstreamIdleTimeout()).isGreaterThan(Duration.ofDays(300)); // 0: never closed for idleness
+    assertThat(o.http2().maxConcurrentStreams()).isEqualTo(10);
+    assertThat(o.http2().initialStreamWindowSize()).isEqualTo(2_000_000);
+    // the connection window is never smaller than a stream's
+    assertThat(o.http2().initialConnectionWindowSize()).isEqualTo(2_000_000);
+    assertThat(o.maxHeadersCount()).isEqualTo(base.maxHeadersCount());
+    assertThat(o.requestHeadersTimeout()).isEqualTo(base.requestHeadersTimeout());
+  }
 }

@@ -8,10 +8,10 @@ import static java.util.Objects.requireNonNull;
  * {@code higress-system/higress-https}. Part of every {@link io.higressj.config.model.Snapshot}.
  *
  * @param gzip response compression (applied)
- * @param downstream client connections (validated only)
- * @param upstream backend connections (validated only)
- * @param addXRealIpHeader set {@code X-Real-IP} on requests to backends (validated only)
- * @param disableXEnvoyHeaders do not add {@code x-envoy-*} headers (validated only)
+ * @param downstream client connections (applied, but for connectionBufferLimits)
+ * @param upstream backend connections (idleTimeout applied)
+ * @param addXRealIpHeader set {@code X-Real-IP} on requests to backends (validated only: the gateway always sets it)
+ * @param disableXEnvoyHeaders do not add {@code x-envoy-*} headers (applied)
  * @param tracing distributed tracing (validated only)
  * @param https certificates: fallback by domain (applied), ACME (validated only)
  */

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Backend-side connection settings ({@code higress-config}, key {@code higress}, field {@code upstream}).
- * Accepted and validated; the data plane does not apply them yet ({@code docs/configmaps.md}).
+ * The data plane applies {@code idleTimeout} to new connections ({@code docs/configmaps.md}).
  *
  * @param idleTimeout a pooled connection without a request in flight is closed after this; zero disables
  * @param connectionBufferLimits per-connection buffer limit, in bytes

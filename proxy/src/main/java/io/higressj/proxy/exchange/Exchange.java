@@ -77,6 +77,8 @@ final class Exchange implements UpstreamListener {
   private final String protocol;
 
   private Route route;
+  /** the higress-config settings of the snapshot this request started on */
+  private io.higressj.config.settings.GatewaySettings settings = io.higressj.config.settings.GatewaySettings.DEFAULT;
   /** where a copy of this request goes once it is complete, or null */
   private ClusterConfig mirrorCluster;
   /** consistent-hash key of this request, or null */
@@ -222,6 +224,7 @@ final class Exchange implements UpstreamListener {
     if (!target.equals(request.uri())) request.setUri(target);
 
     Snapshot snapshot = dataPlane.snapshots().get();
+    settings = snapshot.settings();
     VirtualHost vh = snapshot.routes().select(RouteTable.normalizeHost(host));
     RequestMatchInput matchInput = new RequestMatchInput(method, path, target, host, handler.tls(), h);
     route = vh == null ? null : vh.match(matchInput);
@@ -242,7 +245,8 @@ final class Exchange implements UpstreamListener {
       }
     }
     if (policy.rateLimit() != null && !policy.rateLimit().bucket().tryAcquire(System.nanoTime())) {
-      sendLocalReply(HttpResponseStatus.TOO_MANY_REQUESTS, "local_rate_limited", "RL", X_ENVOY_RATELIMITED, TRUE);
+      sendLocalReply(HttpResponseStatus.TOO_MANY_REQUESTS, "local_rate_limited", "RL",
+          settings.disableXEnvoyHeaders() ? null : X_ENVOY_RATELIMITED, TRUE);
       return;
     }
     io.higressj.config.model.ClientLimits perClient = policy.limits() == null ? null : policy.limits().clients();
@@ -387,6 +391,7 @@ final class Exchange implements UpstreamListener {
     h.set(X_FORWARDED_FOR, received.isEmpty() ? peer : received + ", " + peer);
     h.set(X_FORWARDED_PROTO, handler.tls() ? HTTPS : HTTP);
     if (!authority.isEmpty()) h.set(X_FORWARDED_HOST, authority);
+    // always, whatever higress-config's addXRealIpHeader says: a client's own X-Real-IP must not reach backends
     h.set(X_REAL_IP, clientAddress);
     String rid = h.get(X_REQUEST_ID);
     if (rid == null || rid.isEmpty()) {

@@ -31,7 +31,7 @@ import java.util.function.BiConsumer;
  */
 public final class UpstreamPool {
   private final EventLoop loop;
-  private final ProxyOptions options;
+  private final java.util.function.Supplier<ProxyOptions> options;
   private final Bootstrap bootstrap;
   private final Map<Key, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
   private final Map<Key, Http2Upstream> http2 = new HashMap<>();
@@ -40,6 +40,11 @@ public final class UpstreamPool {
   record Key(Endpoint endpoint, UpstreamProtocol protocol) {}
 
   public UpstreamPool(EventLoop loop, Transport transport, ProxyOptions options) {
+    this(loop, transport, () -> options);
+  }
+
+  /** A pool whose connection settings follow {@code options} (read for each new connection). */
+  public UpstreamPool(EventLoop loop, Transport transport, java.util.function.Supplier<ProxyOptions> options) {
     this.loop = loop;
     this.options = options;
     this.bootstrap = new Bootstrap()
@@ -47,7 +52,7 @@ public final class UpstreamPool {
         .channel(transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.upstreamConnectTimeout().toMillis());
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.get().upstreamConnectTimeout().toMillis());
   }
 
   public EventLoop eventLoop() {
@@ -55,7 +60,7 @@ public final class UpstreamPool {
   }
 
   ProxyOptions options() {
-    return options;
+    return options.get();
   }
 
   /** An HTTP/1.1 connection in clear text: {@link #acquire(Endpoint, UpstreamProtocol, UpstreamListener, BiConsumer)}. */
@@ -96,6 +101,7 @@ public final class UpstreamPool {
       @Override
       protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        ProxyOptions options = UpstreamPool.this.options.get();
         if (protocol.tls()) p.addLast("tls", UpstreamTls.handler(protocol, endpoint, ch));
         p.addLast("idle", new IdleStateHandler(0, 0, options.upstreamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         p.addLast(ResponseFramingHandler.NAME, new ResponseFramingHandler());
@@ -124,7 +130,7 @@ public final class UpstreamPool {
   void release(UpstreamConnection c) {
     if (!c.channel().isActive()) return;
     ArrayDeque<UpstreamConnection> q = idle.computeIfAbsent(c.key(), k -> new ArrayDeque<>());
-    if (q.size() >= options.maxIdleConnectionsPerEndpoint()) {
+    if (q.size() >= options.get().maxIdleConnectionsPerEndpoint()) {
       c.channel().close();
       return;
     }
