@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -93,6 +94,11 @@ class TlsEndToEndTest {
   record TlsResult(X509Certificate peer, String response) {}
 
   TlsResult handshake(String sni, String host) throws Exception {
+    return handshake(sni, host, null);
+  }
+
+  /** A handshake offering only {@code protocols} (null: the JDK's defaults), then GET /tls. */
+  TlsResult handshake(String sni, String host, String[] protocols) throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, new TrustManager[] {new X509TrustManager() {
       public void checkClientTrusted(X509Certificate[] c, String a) {}
@@ -102,6 +108,7 @@ class TlsEndToEndTest {
     try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", f.gateway.httpsPort())) {
       SSLParameters p = s.getSSLParameters();
       p.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+      if (protocols != null) p.setProtocols(protocols);
       s.setSSLParameters(p);
       s.setSoTimeout(10_000);
       s.startHandshake();
@@ -125,6 +132,29 @@ class TlsEndToEndTest {
     TlsResult w = handshake("api.bar.com", "api.bar.com");
     assertThat(w.peer()).isEqualTo(bar.cert());
     assertThat(w.response()).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void tlsProtocolVersionAnnotationsBoundTheVersionsOfTheirHost() throws Exception {
+    String[] tls12 = {"TLSv1.2"};
+    String[] tls13 = {"TLSv1.3"};
+    assertThat(handshake("foo.com", "foo.com", tls12).response()).startsWith("HTTP/1.1 200");
+    f.write("ingresses/tls.yaml", Files.readString(dir.resolve("ingresses/tls.yaml")).replace(
+        "metadata: {name: foo, namespace: ns1}",
+        "metadata: {name: foo, namespace: ns1, annotations: {higress.io/tls-min-protocol-version: TLSv1.3}}"));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try {
+        handshake("foo.com", "foo.com", tls12);
+      } catch (javax.net.ssl.SSLException e) {
+        break; // TLS 1.2 refused now
+      }
+      if (System.nanoTime() > deadline) throw new AssertionError("TLS 1.2 still accepted for foo.com");
+      Thread.sleep(20);
+    }
+    assertThat(handshake("foo.com", "foo.com", tls13).response()).startsWith("HTTP/1.1 200");
+    // other hosts keep the defaults
+    assertThat(handshake("api.bar.com", "api.bar.com", tls12).response()).startsWith("HTTP/1.1 200");
   }
 
   @Test

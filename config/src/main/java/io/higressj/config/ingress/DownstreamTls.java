@@ -13,7 +13,8 @@ import java.util.Set;
  * {@code auth-tls-secret} (clients must present a certificate; the CA is {@code ca.crt} of the Secret,
  * which must be the host's own Secret or {@code <it>-cacert} in the same namespace, as Higress checks) and
  * {@code ssl-cipher} (TLS 1.2 suites, OpenSSL names separated by {@code :}; names Envoy does not know are
- * dropped, as Higress drops them, and reported here).
+ * dropped, as Higress drops them, and reported here), {@code tls-min-protocol-version} and
+ * {@code tls-max-protocol-version} (TLSv1.0 to TLSv1.3).
  */
 final class DownstreamTls {
   /** The suites Envoy (and so Higress) accepts in cipher_suites. */
@@ -62,8 +63,43 @@ final class DownstreamTls {
         }
       }
     }
-    if (ca == null && ciphers.isEmpty()) return cert;
-    return cert.withDownstream(ca, ciphers);
+    List<String> protocols = protocols(r, problems);
+    if (ca == null && ciphers.isEmpty() && protocols.isEmpty()) return cert;
+    return cert.withDownstream(ca, ciphers).withProtocols(protocols);
+  }
+
+  /**
+   * The versions between {@code tls-min-protocol-version} and {@code tls-max-protocol-version} (Higress's
+   * values TLSv1.0 to TLSv1.3), or empty when neither is set or they are invalid (reported).
+   */
+  static List<String> protocols(Resource r, Collection<Problem> problems) {
+    String minKey = key(r, "tls-min-protocol-version");
+    String maxKey = key(r, "tls-max-protocol-version");
+    if (minKey == null && maxKey == null) return List.of();
+    int min = minKey == null ? 0 : version(r, minKey, problems);
+    int max = maxKey == null ? 3 : version(r, maxKey, problems);
+    if (min < 0 || max < 0) return List.of();
+    if (min > max) {
+      problems.add(Problem.warning(r, "metadata.annotations[\"" + minKey + "\"]", "\"" + r.annotation(minKey).trim()
+          + "\" is above the maximum \"" + r.annotation(maxKey).trim() + "\" (expected: min <= max); both ignored"));
+      return List.of();
+    }
+    return CertificateConfig.TLS_VERSIONS.subList(min, max + 1);
+  }
+
+  /** 0 for TLSv1.0 ... 3 for TLSv1.3; -1 (reported) for anything else */
+  private static int version(Resource r, String key, Collection<Problem> problems) {
+    String v = r.annotation(key).trim();
+    switch (v) {
+      case "TLSv1.0": return 0;
+      case "TLSv1.1": return 1;
+      case "TLSv1.2": return 2;
+      case "TLSv1.3": return 3;
+      default:
+        problems.add(Problem.warning(r, "metadata.annotations[\"" + key + "\"]", "\"" + v
+            + "\" (expected: TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3); the default versions apply"));
+        return -1;
+    }
   }
 
   private static String key(Resource r, String name) {

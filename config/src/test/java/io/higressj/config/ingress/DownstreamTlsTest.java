@@ -73,4 +73,29 @@ class DownstreamTlsTest {
     assertThat(s.tls().select("a.example.com").cipherSuites()).isEmpty();
     assertThat(s.problems()).anyMatch(p -> p.message().contains("is not a cipher suite the gateway knows"));
   }
+
+  @Test
+  void protocolVersionsBoundTheHostsTls() {
+    assertThat(translate("higress.io/tls-min-protocol-version: TLSv1.2").tls().select("a.example.com").protocols())
+        .containsExactly("TLSv1.2", "TLSv1.3");
+    assertThat(translate("""
+        nginx.ingress.kubernetes.io/tls-min-protocol-version: TLSv1.0
+        higress.io/tls-max-protocol-version: TLSv1.1
+        """).tls().select("a.example.com").protocols()).containsExactly("TLSv1", "TLSv1.1");
+    assertThat(translate("").tls().select("a.example.com").protocols()).isEmpty();
+  }
+
+  @Test
+  void invalidProtocolVersionsAreReportedAndTheDefaultsKept() {
+    Snapshot bad = translate("higress.io/tls-min-protocol-version: TLS1.3");
+    assertThat(bad.tls().select("a.example.com").protocols()).isEmpty();
+    assertThat(bad.problems()).anyMatch(p -> p.field().equals("metadata.annotations[\"higress.io/tls-min-protocol-version\"]")
+        && p.message().contains("expected: TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3"));
+    Snapshot crossed = translate("""
+        higress.io/tls-min-protocol-version: TLSv1.3
+        higress.io/tls-max-protocol-version: TLSv1.2
+        """);
+    assertThat(crossed.tls().select("a.example.com").protocols()).isEmpty();
+    assertThat(crossed.problems()).anyMatch(p -> p.message().contains("expected: min <= max"));
+  }
 }

@@ -81,6 +81,7 @@ public final class ServerCertificates implements Mapping<String, SslContext> {
     }
     suites.addAll(java.util.List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"));
     b.ciphers(suites);
+    if (!c.protocols().isEmpty()) b.protocols(c.protocols()); // tls-min/max-protocol-version
     return b
         .sslProvider(provider)
         // the provider's default suites: HTTP/1.1 clients may still offer TLS 1.2 CBC suites
