@@ -157,6 +157,90 @@ class UpstreamProtocolsEndToEndTest {
     }
   }
 
+  /** An HTTPS upstream on loopback with {@code cert}; with {@code clientCa} it requires a client certificate of it. */
+  static HttpsServer httpsUpstream(GeneratedCertificate cert, GeneratedCertificate clientCa) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("k", cert.key(), new char[0], new java.security.cert.Certificate[] {cert.cert()});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, new char[0]);
+    javax.net.ssl.TrustManager[] trust = null;
+    if (clientCa != null) {
+      KeyStore ts = KeyStore.getInstance("PKCS12");
+      ts.load(null, null);
+      ts.setCertificateEntry("ca", clientCa.cert());
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ts);
+      trust = tmf.getTrustManagers();
+    }
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(kmf.getKeyManagers(), trust, null);
+    HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    https.setHttpsConfigurator(new HttpsConfigurator(ssl) {
+      @Override
+      public void configure(com.sun.net.httpserver.HttpsParameters params) {
+        javax.net.ssl.SSLParameters p = ssl.getDefaultSSLParameters();
+        p.setNeedClientAuth(clientCa != null);
+        params.setSSLParameters(p);
+      }
+    });
+    https.createContext("/", ex -> {
+      String who = "anonymous";
+      if (ex instanceof com.sun.net.httpserver.HttpsExchange hx) {
+        try {
+          who = ((java.security.cert.X509Certificate) hx.getSSLSession().getPeerCertificates()[0])
+              .getSubjectX500Principal().getName();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+          // no client certificate
+        }
+      }
+      byte[] b = ("client=" + who).getBytes();
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    https.start();
+    return https;
+  }
+
+  static String secretYaml(String name, GeneratedCertificate crt, GeneratedCertificate ca) {
+    return "apiVersion: v1\nkind: Secret\nmetadata: {name: " + name + ", namespace: ns}\nstringData:\n"
+        + "  tls.crt: |\n" + crt.certPem().indent(4) + "  tls.key: |\n" + crt.keyPem().indent(4)
+        + "  ca.crt: |\n" + ca.certPem().indent(4);
+  }
+
+  @Test
+  void proxySslSecretPresentsAClientCertificateAndVerifiesTheBackend() throws Exception {
+    GeneratedCertificate ca = CertificateGenerator.ca();
+    GeneratedCertificate server = CertificateGenerator.server(ca, List.of("web.internal"));
+    GeneratedCertificate client = CertificateGenerator.client(ca);
+    GeneratedCertificate otherCa = CertificateGenerator.ca();
+    HttpsServer https = httpsUpstream(server, ca);
+    try {
+      f.write("services/svc.yaml", service("web", null, https.getAddress().getPort()));
+      f.write("secrets/client.yaml", secretYaml("client", client, ca));
+      String ing = annotated("HTTPS").replace("annotations: {", """
+          annotations: {nginx.ingress.kubernetes.io/proxy-ssl-secret: ns/client,
+                        nginx.ingress.kubernetes.io/proxy-ssl-verify: "on",
+                        nginx.ingress.kubernetes.io/proxy-ssl-name: web.internal,
+                        nginx.ingress.kubernetes.io/proxy-ssl-server-name: "on", """);
+      f.write("ingresses/i.yaml", ing);
+      HttpResponse<String> r = f.await("foo.com", "/", x -> x.statusCode() == 200);
+      assertThat(r.body()).startsWith("client=").isNotEqualTo("client=anonymous");
+      // a CA that did not sign the backend's certificate: the gateway refuses the backend
+      f.write("secrets/client.yaml", secretYaml("client", client, otherCa));
+      f.await("foo.com", "/", x -> x.statusCode() == 503 || x.statusCode() == 502);
+      // the name checked must be in the certificate
+      f.write("secrets/client.yaml", secretYaml("client", client, ca));
+      f.await("foo.com", "/", x -> x.statusCode() == 200);
+      f.write("ingresses/i.yaml", ing.replace("proxy-ssl-name: web.internal", "proxy-ssl-name: other.internal"));
+      f.await("foo.com", "/", x -> x.statusCode() == 503 || x.statusCode() == 502);
+    } finally {
+      https.stop(0);
+    }
+  }
+
   @Test
   void invalidBackendProtocolIsReportedAndIgnored() throws Exception {
     f.write("services/svc.yaml", service("web", null, echo.port()));

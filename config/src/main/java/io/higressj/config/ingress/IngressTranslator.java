@@ -145,6 +145,11 @@ public final class IngressTranslator {
 
   private final Options options;
   private ResourceSet previous = ResourceSet.empty();
+  /** the set being translated (proxy-ssl-secret reads its Secret from it) */
+  private ResourceSet current = ResourceSet.empty();
+  /** Ingresses whose proxy-ssl-secret names a Secret, by "namespace/name" of the Secret */
+  private final Map<String, Set<ResourceKey>> proxySslUsers = new HashMap<>();
+  private final Map<ResourceKey, String> proxySslOf = new HashMap<>();
   private final Backends backends = new Backends();
   private final TlsSecrets secrets = new TlsSecrets();
   private final Map<ResourceKey, Checked> ingresses = new HashMap<>();
@@ -199,7 +204,9 @@ public final class IngressTranslator {
   public Snapshot update(ResourceSet resources) {
     requireNonNull(resources, "resources");
     List<ResourceSet.Change> changed = resources.changesSince(previous);
+    current = resources;
     backends.use(resources);
+    Set<ResourceKey> recheck = new java.util.TreeSet<>();
     Set<String> dirtyHosts = new HashSet<>();
     Set<String> dirtyServices = new HashSet<>();
     boolean problemsChanged = false;
@@ -227,10 +234,19 @@ public final class IngressTranslator {
           if (key.group().isEmpty()) dirtyServices.add(key.namespace() + "/" + key.name());
         }
         case "EndpointSlice" -> dirtyServices.addAll(backends.updateSlice(key, before, after));
-        case "Secret" -> tlsChanged |= key.group().isEmpty();
+        case "Secret" -> {
+          if (key.group().isEmpty()) {
+            tlsChanged = true;
+            recheck.addAll(proxySslUsers.getOrDefault(key.namespace() + "/" + key.name(), Set.of()));
+          }
+        }
         case "ConfigMap" -> settingsChanged |= SettingsTranslator.isSettingsObject(key);
         default -> { } // not ours
       }
+    }
+    for (ResourceKey k : recheck) { // their proxy-ssl-secret changed
+      Resource r = resources.resources().get(k);
+      if (r != null && ingresses.containsKey(k)) problemsChanged |= updateIngress(k, r, dirtyHosts);
     }
     for (String ref : dirtyServices) {
       backends.invalidate(ref);
@@ -265,6 +281,11 @@ public final class IngressTranslator {
   /** Checks Ingress {@code key} again ({@code r} null: it is gone); returns whether its problems changed. */
   private boolean updateIngress(ResourceKey key, Resource r, Set<String> dirtyHosts) {
     Checked old = ingresses.remove(key);
+    String sslSecret = proxySslOf.remove(key);
+    if (sslSecret != null) {
+      Set<ResourceKey> users = proxySslUsers.get(sslSecret);
+      if (users != null && users.remove(key) && users.isEmpty()) proxySslUsers.remove(sslSecret);
+    }
     if (old != null && old.valid() != null) {
       leave(old.valid(), dirtyHosts);
       claimProtocol(old, false, dirtyHosts);
@@ -272,6 +293,11 @@ public final class IngressTranslator {
     Checked now = r == null ? null : check(r);
     if (now != null) {
       ingresses.put(key, now);
+      String secretRef = UpstreamAnnotations.proxySslSecret(r);
+      if (secretRef != null) {
+        proxySslUsers.computeIfAbsent(secretRef, k -> new HashSet<>()).add(key);
+        proxySslOf.put(key, secretRef);
+      }
       if (now.valid() != null) {
         join(now.valid(), dirtyHosts);
         claimProtocol(now, true, dirtyHosts);
@@ -335,7 +361,7 @@ public final class IngressTranslator {
     }
     ValidIngress v = IngressValidator.validate(r, problems);
     IngressAnnotations.Parsed ann = v == null ? null : IngressAnnotations.parse(r, problems);
-    UpstreamProtocol protocol = v == null ? null : UpstreamAnnotations.protocol(r, problems);
+    UpstreamProtocol protocol = v == null ? null : UpstreamAnnotations.protocol(r, problems, current);
     LoadBalancer lb = v == null ? null : UpstreamAnnotations.loadBalancer(r, problems);
     UpstreamAnnotations.MirrorTarget mirror = v == null ? null : UpstreamAnnotations.mirror(r, problems);
     return new Checked(v, ann, protocol, lb, mirror, List.copyOf(problems));

@@ -119,7 +119,7 @@ final class TlsSecrets {
   }
 
   /** The value of {@code key}, or null when absent or empty. */
-  private static String value(Resource secret, String key) {
+  static String value(Resource secret, String key) {
     JsonNode s = secret.body().path("stringData").get(key);
     if (s != null && s.isTextual() && !s.asText().isEmpty()) return s.asText();
     JsonNode d = secret.body().path("data").get(key);

@@ -4,6 +4,7 @@ import io.higressj.config.model.LoadBalancer;
 import io.higressj.config.model.UpstreamProtocol;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.resource.Resource;
+import io.higressj.config.resource.ResourceSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -176,20 +177,105 @@ final class UpstreamAnnotations {
 
   /** The protocol the Ingress asks for, or null (not set, or invalid: reported). */
   static UpstreamProtocol protocol(Resource r, List<Problem> problems) {
-    String key = null;
-    for (String prefix : List.of(IngressAnnotations.NGINX, IngressAnnotations.HIGRESS)) {
-      if (r.annotation(prefix + "backend-protocol") != null) {
-        key = prefix + "backend-protocol";
-        break;
+    return protocol(r, problems, null);
+  }
+
+  /**
+   * backend-protocol with the proxy-ssl-* annotations (TLS towards the Service): {@code proxy-ssl-secret}
+   * ({@code [namespace/]name}: tls.crt and tls.key are presented to the backend, ca.crt verifies it),
+   * {@code proxy-ssl-verify} (on/off: check the backend's chain), {@code proxy-ssl-name} (the name checked in
+   * its certificate and sent as SNI), {@code proxy-ssl-server-name} (on/off: send SNI). They only mean
+   * something with HTTPS or GRPCS, and are reported otherwise.
+   *
+   * @param resources where proxy-ssl-secret's Secret is read; null: not read
+   */
+  static UpstreamProtocol protocol(Resource r, List<Problem> problems, ResourceSet resources) {
+    String key = key(r, "backend-protocol");
+    UpstreamProtocol p = null;
+    if (key != null) {
+      String v = r.annotation(key).trim();
+      p = v.isEmpty() ? null : UpstreamProtocol.of(v);
+      if (p == null) {
+        problems.add(Problem.warning(r, "metadata.annotations[\"" + key + "\"]",
+            "\"" + v + "\" (expected: HTTP, HTTP2, HTTPS, GRPC or GRPCS); annotation ignored"));
       }
     }
-    if (key == null) return null;
-    String v = r.annotation(key).trim();
-    UpstreamProtocol p = v.isEmpty() ? null : UpstreamProtocol.of(v);
-    if (p == null) {
-      problems.add(Problem.warning(r, "metadata.annotations[\"" + key + "\"]",
-          "\"" + v + "\" (expected: HTTP, HTTP2, HTTPS, GRPC or GRPCS); annotation ignored"));
+    String secretKey = key(r, "proxy-ssl-secret");
+    String verifyKey = key(r, "proxy-ssl-verify");
+    String nameKey = key(r, "proxy-ssl-name");
+    String sniKey = key(r, "proxy-ssl-server-name");
+    if (secretKey == null && verifyKey == null && nameKey == null && sniKey == null) return p;
+    if (p == null || !p.tls()) {
+      String first = secretKey != null ? secretKey : verifyKey != null ? verifyKey : nameKey != null ? nameKey : sniKey;
+      problems.add(Problem.warning(r, "metadata.annotations[\"" + first + "\"]", "TLS towards the backend is off"
+          + " (expected with backend-protocol HTTPS or GRPCS); the proxy-ssl-* annotations are ignored"));
+      return p;
     }
-    return p;
+    boolean verify = onOff(r, verifyKey, problems);
+    boolean sendSni = onOff(r, sniKey, problems);
+    String name = null;
+    if (nameKey != null) {
+      name = r.annotation(nameKey).trim();
+      if (name.isEmpty() || !IngressAnnotations.RequestHost.valid(name) || name.indexOf(':') >= 0) {
+        invalid(r, problems, nameKey, name, "a host name");
+        name = null;
+      }
+    }
+    if (sendSni && name == null) {
+      problems.add(Problem.warning(r, "metadata.annotations[\"" + sniKey + "\"]", "on without proxy-ssl-name; the"
+          + " server name sent is the endpoint's host name when it has one"));
+    }
+    String ca = null;
+    String cert = null;
+    String keyPem = null;
+    if (secretKey != null && resources != null) {
+      String v = r.annotation(secretKey).trim();
+      int slash = v.indexOf('/');
+      String ns = slash < 0 ? r.namespace() : v.substring(0, slash);
+      String n = slash < 0 ? v : v.substring(slash + 1);
+      Resource secret = n.isEmpty() ? null : resources.get("", "Secret", ns, n);
+      String field = "metadata.annotations[\"" + secretKey + "\"]";
+      if (secret == null) {
+        problems.add(Problem.warning(r, field, "Secret " + ns + "/" + n + " not found (expected: a Secret with tls.crt"
+            + " and tls.key, and ca.crt to verify the backend); no client certificate is presented"));
+      } else {
+        try {
+          cert = TlsSecrets.value(secret, TlsSecrets.CERT);
+          keyPem = TlsSecrets.value(secret, TlsSecrets.KEY);
+          ca = TlsSecrets.value(secret, "ca.crt");
+        } catch (IllegalArgumentException e) {
+          problems.add(Problem.warning(r, field, "Secret " + ns + "/" + n + ": " + e.getMessage()
+              + "; no client certificate is presented"));
+          cert = keyPem = ca = null;
+        }
+        if ((cert == null) != (keyPem == null)) {
+          problems.add(Problem.warning(r, field, "Secret " + ns + "/" + n + " has " + (cert == null ? "tls.key without"
+              + " tls.crt" : "tls.crt without tls.key") + "; no client certificate is presented"));
+          cert = keyPem = null;
+        }
+      }
+    }
+    if (verify && ca == null) {
+      problems.add(Problem.warning(r, "metadata.annotations[\"" + verifyKey + "\"]", "on without ca.crt in"
+          + " proxy-ssl-secret; the backend's certificate is checked against the JVM's trusted CAs"));
+    }
+    return new UpstreamProtocol(p.http2(), true, name, verify, verify ? ca : null, cert, keyPem);
+  }
+
+  /** on (true) or off (false, also when absent; other values are reported) */
+  private static boolean onOff(Resource r, String key, List<Problem> problems) {
+    if (key == null) return false;
+    String v = r.annotation(key).trim();
+    if (v.equalsIgnoreCase("on") || v.equalsIgnoreCase("true")) return true;
+    if (!v.equalsIgnoreCase("off") && !v.equalsIgnoreCase("false")) invalid(r, problems, key, v, "on or off");
+    return false;
+  }
+
+  /** The Secret proxy-ssl-secret names, as "namespace/name", or null. */
+  static String proxySslSecret(Resource r) {
+    String k = key(r, "proxy-ssl-secret");
+    if (k == null) return null;
+    String v = r.annotation(k).trim();
+    return v.indexOf('/') < 0 ? r.namespace() + "/" + v : v;
   }
 }

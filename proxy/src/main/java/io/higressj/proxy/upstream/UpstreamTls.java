@@ -18,7 +18,8 @@ import javax.net.ssl.SSLParameters;
 /**
  * TLS towards upstreams. Without {@code verify} the endpoint's certificate is not checked (as Higress
  * does for {@code backend-protocol: HTTPS} without {@code proxy-ssl-verify}); with it, the chain must lead
- * to the configured CA and the name must match the SNI. Contexts are built once per protocol settings.
+ * to the configured CA (or the JVM's trusted CAs), and the name must match {@code proxy-ssl-name} when one is
+ * set. Contexts are built once per protocol settings.
  */
 final class UpstreamTls {
   private static final Map<UpstreamProtocol, SslContext> CONTEXTS = new ConcurrentHashMap<>();
@@ -29,7 +30,7 @@ final class UpstreamTls {
     SslContext ctx = CONTEXTS.computeIfAbsent(p, UpstreamTls::build);
     String sni = p.sni() != null ? p.sni() : isIpLiteral(endpoint.address()) ? null : endpoint.address();
     SSLEngine engine = sni == null ? ctx.newEngine(ch.alloc()) : ctx.newEngine(ch.alloc(), sni, endpoint.port());
-    if (p.verify()) {
+    if (p.verify() && p.sni() != null) { // proxy-ssl-name: the name is checked too; without it only the chain (as Envoy)
       SSLParameters params = engine.getSSLParameters();
       params.setEndpointIdentificationAlgorithm("HTTPS");
       engine.setSSLParameters(params);
