@@ -132,7 +132,13 @@ public final class IngressTranslator {
   /** What one Ingress object gave: its problems, and the Ingress if it is served and valid. */
   /** @param protocol the Ingress's backend-protocol, or null */
   private record Checked(ValidIngress valid, IngressAnnotations.Parsed ann, UpstreamProtocol protocol, LoadBalancer lb,
-      UpstreamAnnotations.MirrorTarget mirror, List<Problem> problems) {}
+      UpstreamAnnotations.MirrorTarget mirror, List<UpstreamAnnotations.DestinationTarget> destination,
+      List<Problem> problems) {
+    Checked(ValidIngress valid, IngressAnnotations.Parsed ann, UpstreamProtocol protocol, LoadBalancer lb,
+        UpstreamAnnotations.MirrorTarget mirror, List<Problem> problems) {
+      this(valid, ann, protocol, lb, mirror, null, problems);
+    }
+  }
 
   /**
    * A built virtual host.
@@ -364,7 +370,8 @@ public final class IngressTranslator {
     UpstreamProtocol protocol = v == null ? null : UpstreamAnnotations.protocol(r, problems, current);
     LoadBalancer lb = v == null ? null : UpstreamAnnotations.loadBalancer(r, problems);
     UpstreamAnnotations.MirrorTarget mirror = v == null ? null : UpstreamAnnotations.mirror(r, problems);
-    return new Checked(v, ann, protocol, lb, mirror, List.copyOf(problems));
+    List<UpstreamAnnotations.DestinationTarget> destination = v == null ? null : UpstreamAnnotations.destination(r, problems);
+    return new Checked(v, ann, protocol, lb, mirror, destination, List.copyOf(problems));
   }
 
   /** The hosts an Ingress puts candidates in: those of its paths, and with a default backend {@code *} and its hosts. */
@@ -593,6 +600,17 @@ public final class IngressTranslator {
       Resource r = c.ingress().resource();
       ClusterConfig cluster = resolve(c, services, used, problems);
       RoutePolicy policy = policy(c.ann(), c.match());
+      List<UpstreamAnnotations.DestinationTarget> destination = ingresses.get(r.key()).destination();
+      if (destination != null) {
+        // higress.io/destination replaces the backend: one target or a weighted split
+        List<RoutePolicy.WeightedCluster> split = new ArrayList<>();
+        for (UpstreamAnnotations.DestinationTarget t : destination) {
+          ClusterConfig dc = destinationCluster(r, t, services, used, problems);
+          if (destination.size() == 1) cluster = dc;
+          else split.add(new RoutePolicy.WeightedCluster(dc.name(), t.weight()));
+        }
+        if (!split.isEmpty()) policy = policy.withWeightedClusters(split);
+      }
       policy = TrafficAnnotations.withFallback(policy, c.ann().traffic(), backends, r, c.name(), services, used, problems);
       List<Candidate> mine = canariesOf.getOrDefault(c, List.of());
       List<RoutePolicy.WeightedCluster> weighted = new ArrayList<>();
@@ -631,6 +649,29 @@ public final class IngressTranslator {
     return new Host(new VirtualHost(host, routes), List.copyOf(problems), used, services);
   }
 
+  /** The cluster of one higress.io/destination target (its Service's settings included). */
+  private ClusterConfig destinationCluster(Resource r, UpstreamAnnotations.DestinationTarget t, Set<String> services,
+      List<ClusterConfig> used, Set<Problem> problems) {
+    String ref = t.namespace() + "/" + t.service();
+    services.add(ref);
+    String field = "metadata.annotations[\"" + IngressAnnotations.HIGRESS + "destination\"]";
+    int port = t.port() > 0 ? t.port() : backends.firstPort(t.namespace(), t.service());
+    Backends.Resolved resolved = backends.resolve(t.namespace(),
+        new IngressValidator.BackendRef(t.service(), Math.max(port, 1), null, field));
+    for (Backends.Issue issue : resolved.issues()) problems.add(Problem.warning(r, field, issue.message()));
+    ClusterConfig cluster = withServiceSettings(resolved.cluster(), ref);
+    used.add(cluster);
+    return cluster;
+  }
+
+  /** A Service's cluster with the Service-scope annotations that won for it (backend-protocol, load balancing). */
+  private ClusterConfig withServiceSettings(ClusterConfig cluster, String ref) {
+    UpstreamProtocol protocol = protocolOf(ref);
+    if (protocol != null) cluster = cluster.withProtocol(protocol);
+    LoadBalancer lb = winner(lbClaims, ref);
+    return lb == null ? cluster : cluster.withLoadBalancer(lb);
+  }
+
   /** The cluster mirror copies go to (a Service, or a host name with one endpoint); null when unknown (reported). */
   private ClusterConfig mirrorCluster(Resource r, UpstreamAnnotations.MirrorTarget mt, Set<String> services,
       List<ClusterConfig> used, Set<Problem> problems) {
@@ -663,12 +704,7 @@ public final class IngressTranslator {
     for (Backends.Issue issue : resolved.issues()) {
       problems.add(Problem.warning(r, c.backend().field() + issue.field(), issue.message()));
     }
-    ClusterConfig cluster = resolved.cluster();
-    String ref = Backends.serviceRef(r.namespace(), c.backend());
-    UpstreamProtocol protocol = protocolOf(ref);
-    if (protocol != null) cluster = cluster.withProtocol(protocol);
-    LoadBalancer lb = winner(lbClaims, ref);
-    if (lb != null) cluster = cluster.withLoadBalancer(lb);
+    ClusterConfig cluster = withServiceSettings(resolved.cluster(), Backends.serviceRef(r.namespace(), c.backend()));
     used.add(cluster);
     return cluster;
   }

@@ -113,6 +113,79 @@ final class UpstreamAnnotations {
    */
   record MirrorTarget(String namespace, String service, int port, String fqdn, double percentage, String field) {}
 
+  /** One line of {@code higress.io/destination}: a share of the traffic to a Service port (0: its first). */
+  record DestinationTarget(int weight, String namespace, String service, int port) {}
+
+  /**
+   * {@code higress.io/destination} (Higress only): lines of {@code [weight%] host[:port] [subset]}, weight 100
+   * when absent, weights adding up to 100. Hosts that name a Kubernetes Service ({@code name.namespace.svc
+   * .cluster.local}, {@code name.namespace.svc}) are served; registry names ({@code .dns}, {@code .static},
+   * {@code .nacos} ...) need McpBridge, which is not supported yet. Anything wrong is reported and the
+   * annotation ignored (as Higress ignores it), so the routes keep their own backends.
+   */
+  static List<DestinationTarget> destination(Resource r, List<Problem> problems) {
+    String key = IngressAnnotations.HIGRESS + "destination";
+    String value = r.annotation(key);
+    if (value == null) return null;
+    String field = "metadata.annotations[\"" + key + "\"]";
+    List<DestinationTarget> targets = new java.util.ArrayList<>();
+    int sum = 0;
+    for (String line : value.split("\n")) {
+      String[] parts = line.trim().split("\\s+");
+      if (parts.length == 0 || parts[0].isEmpty()) continue;
+      int i = 0;
+      int weight = 100;
+      if (parts[0].endsWith("%")) {
+        try {
+          weight = Integer.parseInt(parts[0].substring(0, parts[0].length() - 1));
+          if (weight < 0 || weight > 100) throw new NumberFormatException();
+        } catch (NumberFormatException e) {
+          return ignoredDestination(r, problems, field, "\"" + parts[0] + "\" is not a weight (expected: 0% to 100%)");
+        }
+        i = 1;
+      }
+      if (parts.length <= i) return ignoredDestination(r, problems, field, "\"" + line.trim() + "\" has no address");
+      if (parts.length > i + 2) {
+        return ignoredDestination(r, problems, field, "\"" + line.trim() + "\" (expected: [weight%] host[:port] [subset])");
+      }
+      if (parts.length == i + 2) {
+        problems.add(Problem.warning(r, field, "subset \"" + parts[i + 1] + "\" needs a DestinationRule, which the"
+            + " gateway does not read; all of the Service's endpoints are used"));
+      }
+      String address = parts[i];
+      String host = address;
+      int port = 0;
+      int colon = address.lastIndexOf(':');
+      if (colon >= 0) {
+        host = address.substring(0, colon);
+        try {
+          port = Integer.parseInt(address.substring(colon + 1));
+          if (port < 1 || port > 65535) throw new NumberFormatException();
+        } catch (NumberFormatException e) {
+          return ignoredDestination(r, problems, field, "\"" + address + "\" has an invalid port (expected: 1 to 65535)");
+        }
+      }
+      String h = host.toLowerCase(Locale.ROOT);
+      String svcHost = h.endsWith(".svc.cluster.local") ? h.substring(0, h.length() - ".svc.cluster.local".length())
+          : h.endsWith(".svc") ? h.substring(0, h.length() - ".svc".length()) : null;
+      String[] names = svcHost == null ? new String[0] : svcHost.split("\\.");
+      if (names.length != 2 || names[0].isEmpty() || names[1].isEmpty()) {
+        return ignoredDestination(r, problems, field, "\"" + host + "\" is not a Kubernetes Service host (expected:"
+            + " name.namespace.svc.cluster.local; registry destinations need McpBridge, not supported yet)");
+      }
+      sum += weight;
+      targets.add(new DestinationTarget(weight, names[1], names[0], port));
+    }
+    if (targets.isEmpty()) return ignoredDestination(r, problems, field, "no destination (expected: [weight%] host[:port] lines)");
+    if (sum != 100) return ignoredDestination(r, problems, field, "weights add up to " + sum + " (expected: 100)");
+    return List.copyOf(targets);
+  }
+
+  private static List<DestinationTarget> ignoredDestination(Resource r, List<Problem> problems, String field, String why) {
+    problems.add(Problem.warning(r, field, why + "; annotation ignored"));
+    return null;
+  }
+
   static MirrorTarget mirror(Resource r, List<Problem> problems) {
     String fqdnKey = key(r, "mirror-target-fqdn");
     String svcKey = key(r, "mirror-target-service");

@@ -266,6 +266,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof java.io.IOException)) { // a reset by the peer is routine; anything else is a bug of ours
+      LOG.log(System.Logger.Level.WARNING, "closing " + ctx.channel() + " after an unexpected error", cause);
+    }
     ctx.close();
   }
+
+  private static final System.Logger LOG = System.getLogger("io.higressj.proxy");
 }
