@@ -60,6 +60,28 @@ public final class DataPlane {
     return e.options;
   }
 
+  private final AtomicInteger connections = new AtomicInteger();
+
+  /**
+   * Counts a new client connection; false (not counted) when {@code maxConnections} are open already,
+   * and the caller closes it. A counted connection is uncounted when it closes.
+   */
+  public boolean admitConnection(io.netty.channel.Channel ch) {
+    int max = options().overload().maxConnections();
+    if (max > 0 && connections.incrementAndGet() > max) {
+      connections.decrementAndGet();
+      return false;
+    }
+    if (max <= 0) connections.incrementAndGet();
+    ch.closeFuture().addListener(f -> connections.decrementAndGet());
+    return true;
+  }
+
+  /** client connections open now */
+  public int openConnections() {
+    return connections.get();
+  }
+
   /** The options given at start, before any ConfigMap. */
   public ProxyOptions baseOptions() {
     return options;

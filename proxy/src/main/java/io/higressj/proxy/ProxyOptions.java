@@ -32,6 +32,7 @@ import java.util.Locale;
  *     a trailing {@code *} makes a prefix
  * @param internalHeaderExceptions lower-case names kept although {@link #internalHeaders} matches them
  * @param http2 downstream HTTP/2 settings and flood budgets (the header list limit is {@link #maxHeaderSize})
+ * @param overload connection limit and memory-pressure thresholds
  */
 public record ProxyOptions(
     Duration upstreamConnectTimeout,
@@ -50,7 +51,35 @@ public record ProxyOptions(
     EscapedSlashes escapedSlashes,
     List<String> internalHeaders,
     List<String> internalHeaderExceptions,
-    Http2Options http2) {
+    Http2Options http2,
+    Overload overload) {
+
+  /**
+   * When the gateway refuses new work instead of failing under it (Envoy's overload manager).
+   *
+   * @param maxConnections client connections open at once over all listeners; the next one is closed as soon
+   *     as it is accepted; 0: no limit
+   * @param heapFraction share of the maximum heap still in use after the last garbage collection above which
+   *     new requests are answered 503
+   * @param directMemoryFraction share of the maximum direct memory in use (Netty's buffers) above which new
+   *     requests are answered 503
+   */
+  public record Overload(int maxConnections, double heapFraction, double directMemoryFraction) {
+    public Overload {
+      if (maxConnections < 0) throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 0, 0 = no limit)");
+      if (!(heapFraction > 0 && heapFraction <= 1)) {
+        throw new IllegalArgumentException("heapFraction: " + heapFraction + " (expected: > 0 and <= 1)");
+      }
+      if (!(directMemoryFraction > 0 && directMemoryFraction <= 1)) {
+        throw new IllegalArgumentException("directMemoryFraction: " + directMemoryFraction + " (expected: > 0 and <= 1)");
+      }
+    }
+
+    /** Envoy's edge example: 50,000 connections; refuse work at 95% of memory. */
+    public static Overload defaults() {
+      return new Overload(50_000, 0.95, 0.95);
+    }
+  }
 
   /** Request header names with an underscore (Envoy's {@code headers_with_underscores_action}). */
   public enum HeadersWithUnderscores {
@@ -81,6 +110,7 @@ public record ProxyOptions(
     requireNonNull(internalHeaders, "internalHeaders");
     requireNonNull(internalHeaderExceptions, "internalHeaderExceptions");
     requireNonNull(http2, "http2");
+    requireNonNull(overload, "overload");
     positive("upstreamConnectTimeout", upstreamConnectTimeout);
     positive("upstreamResponseTimeout", upstreamResponseTimeout);
     positive("upstreamIdleTimeout", upstreamIdleTimeout);
@@ -147,7 +177,21 @@ public record ProxyOptions(
         EscapedSlashes.KEEP,
         List.of("x-envoy-*", "x-higress-*", "x-mse-consumer"),
         List.of("x-higress-nonce"), // read by the replay-protection plugin from clients
-        Http2Options.defaults());
+        Http2Options.defaults(),
+        Overload.defaults());
+  }
+
+  /** The settings without {@link #overload}, which gets {@link Overload#defaults()}. */
+  public ProxyOptions(Duration upstreamConnectTimeout, Duration upstreamResponseTimeout, Duration upstreamIdleTimeout,
+      int maxIdleConnectionsPerEndpoint, int maxInitialLineLength, int maxHeaderSize, int maxHeadersCount,
+      Duration requestHeadersTimeout, Duration idleTimeout, int maxRequestsPerConnection,
+      HeadersWithUnderscores headersWithUnderscores, int xffNumTrustedHops, boolean mergeSlashes,
+      EscapedSlashes escapedSlashes, List<String> internalHeaders, List<String> internalHeaderExceptions,
+      Http2Options http2) {
+    this(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout, maxIdleConnectionsPerEndpoint,
+        maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout, idleTimeout,
+        maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes, escapedSlashes,
+        internalHeaders, internalHeaderExceptions, http2, Overload.defaults());
   }
 
   /** The settings without {@link #http2}, which gets {@link Http2Options#defaults()} (the record's shape before it had them). */
@@ -224,6 +268,7 @@ public record ProxyOptions(
     private List<String> internalHeaders;
     private List<String> internalHeaderExceptions;
     private Http2Options http2;
+    private Overload overload;
 
     private Builder(ProxyOptions o) {
       upstreamConnectTimeout = o.upstreamConnectTimeout;
@@ -243,6 +288,7 @@ public record ProxyOptions(
       internalHeaders = o.internalHeaders;
       internalHeaderExceptions = o.internalHeaderExceptions;
       http2 = o.http2;
+      overload = o.overload;
     }
 
     public Builder upstreamConnectTimeout(Duration v) { upstreamConnectTimeout = v; return this; }
@@ -262,12 +308,13 @@ public record ProxyOptions(
     public Builder internalHeaders(List<String> v) { internalHeaders = v; return this; }
     public Builder internalHeaderExceptions(List<String> v) { internalHeaderExceptions = v; return this; }
     public Builder http2(Http2Options v) { http2 = v; return this; }
+    public Builder overload(Overload v) { overload = v; return this; }
 
     public ProxyOptions build() {
       return new ProxyOptions(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout,
           maxIdleConnectionsPerEndpoint, maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout,
           idleTimeout, maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes,
-          escapedSlashes, internalHeaders, internalHeaderExceptions, http2);
+          escapedSlashes, internalHeaders, internalHeaderExceptions, http2, overload);
     }
   }
 }

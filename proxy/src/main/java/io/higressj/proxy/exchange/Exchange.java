@@ -181,6 +181,12 @@ final class Exchange implements UpstreamListener {
     requestHasBody = HttpUtil.isTransferEncodingChunked(request) || contentLength > 0 || (handler.http2() && !arrivedFull);
     clientAddress = RequestRules.trustedClientAddress(handler.clientIp(), h.getAll(X_FORWARDED_FOR), o.xffNumTrustedHops());
     if (!checkRequest(h, o)) return;
+    if (io.higressj.proxy.overload.MemoryPressure.get().exceeds(o.overload().heapFraction(), o.overload().directMemoryFraction())) {
+      // refuse new work while memory is short, before it turns into an OutOfMemoryError (Envoy's overload manager)
+      keepAliveDownstream = false;
+      sendLocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded", "OM");
+      return;
+    }
     webSocket = !handler.http2() && HeaderRules.isWebSocketUpgrade(h);
 
     String target = request.uri();

@@ -62,6 +62,10 @@ public final class HttpListener implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (!dataPlane.admitConnection(ch)) { // over maxConnections: closed at once, as Envoy does
+              ch.close();
+              return;
+            }
             if (certificates == null) {
               initCleartext(ch.pipeline(), dataPlane);
             } else {

@@ -134,4 +134,52 @@ class LimitsEdgeTest {
     }
     assertThat(echo.recentRequests()).extracting(EchoServer.RecordedRequest::path).containsExactly("/1", "/2");
   }
+
+  @Test
+  void connectionsOverMaxConnectionsAreClosedAndOthersKeepServing() throws Exception {
+    int port = start(ProxyOptions.defaults().toBuilder()
+        .overload(new ProxyOptions.Overload(2, 0.95, 0.95)).build());
+    try (RawHttp a = new RawHttp(port); RawHttp b = new RawHttp(port)) {
+      assertThat(a.request("foo.com", "/a").status()).isEqualTo(200);
+      assertThat(b.request("foo.com", "/b").status()).isEqualTo(200);
+      try (RawHttp c = new RawHttp(port)) {
+        String got;
+        try {
+          c.send(RawHttp.get("foo.com", "/c"));
+          got = c.readToEnd();
+        } catch (java.net.SocketException e) {
+          got = ""; // reset: the gateway closed before reading what was sent
+        }
+        assertThat(got).isEmpty(); // closed without an answer
+      }
+      assertThat(a.request("foo.com", "/a2").status()).isEqualTo(200);
+    }
+    // closed connections free their places (once the gateway has seen them close)
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      try (RawHttp d = new RawHttp(port)) {
+        if (d.request("foo.com", "/d").status() == 200) break;
+      } catch (java.io.IOException e) {
+        if (System.nanoTime() > deadline) throw e;
+        Thread.sleep(20);
+      }
+    }
+    assertThat(echo.recentRequests()).extracting(r -> r.path()).doesNotContain("/c");
+  }
+
+  @Test
+  void underMemoryPressureNewRequestsGet503AndNothingReachesTheUpstream() throws Exception {
+    // a threshold every running gateway is above: Netty's buffers take some direct memory at once
+    int port = start(ProxyOptions.defaults().toBuilder()
+        .overload(new ProxyOptions.Overload(0, 0.95, 1e-12)).build());
+    Thread.sleep(300); // two samples of the memory in use
+    try (RawHttp c = new RawHttp(port)) {
+      c.send(RawHttp.get("foo.com", "/") + RawHttp.get("foo.com", "/next"));
+      RawHttp.Response r = c.read();
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.body()).contains("overloaded");
+      assertThat(r.headers()).containsEntry("connection", "close");
+    }
+    assertThat(echo.recentRequests()).isEmpty();
+  }
 }
