@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Rebuilds the test plugins next to their sources, byte for byte. Tests load the committed .wasm
+# files, so neither CI nor a developer needs these tools unless a source changes.
+#   WAT: wat2wasm from Debian's wabt 1.0.32 (apt-get install -y wabt)
+#   C:   clang-19 and wasm-ld-19 (apt-get install -y clang-19 lld-19), no libc
+set -euo pipefail
+cd "$(dirname "$0")"
+
+for src in wat/*.wat; do
+  wat2wasm "$src" -o "${src%.wat}.wasm"
+done
+
+if [ -d c ]; then
+  for src in c/*.c; do
+    clang-19 --target=wasm32-wasi -O2 -nostdlib -ffreestanding -fno-builtin \
+      -Wl,--no-entry -Wl,--export-dynamic -Wl,--strip-all -Wl,-z,stack-size=65536 \
+      -fuse-ld=lld -o "${src%.c}.wasm" "$src"
+  done
+fi
+
+sha256sum wat/*.wasm $( [ -d c ] && ls c/*.wasm ) > SHA256SUMS
