@@ -399,7 +399,7 @@ final class PluginVm {
             return null;
           }
           long[] r = new long[returns.size()];
-          if (returns.get(0) == ValType.I32) {
+          if (ValType.I32.equals(returns.get(0))) {
             r[0] = status;
           }
           return r;
