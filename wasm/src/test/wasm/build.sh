@@ -3,6 +3,8 @@
 # files, so neither CI nor a developer needs these tools unless a source changes.
 #   WAT: wat2wasm from Debian's wabt 1.0.32 (apt-get install -y wabt)
 #   C:   clang-19 and wasm-ld-19 (apt-get install -y clang-19 lld-19), no libc
+#   AssemblyScript: node and npm; assemblyscript 0.14.13 and @solo-io/proxy-runtime 0.1.8 from
+#        npm, pinned by as/package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,4 +20,9 @@ if [ -d c ]; then
   done
 fi
 
-sha256sum wat/*.wasm $( [ -d c ] && ls c/*.wasm ) > SHA256SUMS
+if [ -d as ]; then
+  (cd as && npm ci --no-audit --no-fund --silent \
+    && ./node_modules/.bin/asc assembly/index.ts -b as-headers.wasm --use abort=abort_proc_exit --optimize)
+fi
+
+sha256sum wat/*.wasm c/*.wasm as/*.wasm > SHA256SUMS
