@@ -744,11 +744,23 @@ final class PluginVm {
     u32(retIdPtr, id);
     HttpStream caller = s;
     afterGuest(
-        () ->
+        () -> {
+          try {
             caller.ctx.callout(
                 req,
                 Duration.ofMillis(timeout == 0 ? 60_000 : timeout),
-                resp -> onThread(() -> callback(() -> httpCallResponse(id, resp)))));
+                resp -> onThread(() -> callback(() -> httpCallResponse(id, resp))));
+          } catch (RuntimeException e) {
+            // e.g. an unknown cluster: the plugin hears of it as a failed call
+            CalloutResponse failed = new CalloutResponse(0, List.of(), null, e.toString());
+            Runnable deliver = () -> callback(() -> httpCallResponse(id, failed));
+            if (executor != null) {
+              executor.execute(deliver);
+            } else {
+              deliver.run();
+            }
+          }
+        });
     return Abi.OK;
   }
 

@@ -131,7 +131,12 @@ public final class WasmPluginFactory implements PluginFactory<WasmPluginConfig>,
   @Override
   public void close() {
     for (PluginVm vm : new ArrayList<>(vms.values())) {
-      vm.discard();
+      // an instance is only touched on its own thread
+      try {
+        vm.executor.execute(vm::discard);
+      } catch (RuntimeException e) {
+        vm.discard(); // the loop is gone
+      }
     }
     vms.clear();
   }

@@ -34,6 +34,8 @@ final class TestContext implements FilterContext {
   final Map<String, Object> attributes = new HashMap<>();
   final List<Callout> callouts = new CopyOnWriteArrayList<>();
   final List<String> logs = new CopyOnWriteArrayList<>();
+  /** when set, callout throws it (an unknown cluster, say) */
+  RuntimeException calloutFailure;
 
   TestContext(ScheduledExecutorService loop) {
     this.loop = loop;
@@ -102,6 +104,9 @@ final class TestContext implements FilterContext {
 
   @Override
   public void callout(CalloutRequest request, Duration timeout, Consumer<CalloutResponse> callback) {
+    if (calloutFailure != null) {
+      throw calloutFailure;
+    }
     callouts.add(new Callout(request, timeout, callback));
   }
 

@@ -82,4 +82,17 @@ class WasmCalloutTest {
     assertThat(s.ctx.resumed).isEqualTo(1);
     assertThat(s.req.get("x-auth-status")).isEqualTo("200");
   }
+
+  @Test
+  void calloutThatCannotStartIsAFailedCall() throws Exception {
+    WasmPluginFactory f = Fixtures.load(host, "callout", "wat/callout.wasm");
+    HttpFilter filter = f.create(Fixtures.config(f, Map.of()));
+    TestContext ctx = loop.context();
+    ctx.calloutFailure = new IllegalArgumentException("no cluster auth-cluster");
+    var req = new TestHeaders.Request("GET", "/orders", "shop");
+    assertThat(loop.call(() -> filter.onRequestHeaders(ctx, req, false))).isEqualTo(Action.PAUSE);
+    loop.run(() -> {}); // the failure is delivered on the loop
+    assertThat(ctx.localReply.status()).isEqualTo(503);
+    assertThat(f.errorCount()).isZero();
+  }
 }
