@@ -4,8 +4,6 @@ import io.higressj.api.Body;
 import io.higressj.api.FilterContext;
 import io.higressj.api.RequestHeaders;
 import io.higressj.api.ResponseHeaders;
-import java.util.HashMap;
-import java.util.Map;
 
 /** The host's state of one proxy-wasm HTTP context (one request). */
 final class HttpStream {
@@ -15,7 +13,6 @@ final class HttpStream {
   final PluginVm.RootContext root;
   final FilterContext ctx;
   final long startEpochNanos = Clock.epochNanos();
-  final Map<String, byte[]> properties = new HashMap<>();
 
   RequestHeaders requestHeaders;
   ResponseHeaders responseHeaders;

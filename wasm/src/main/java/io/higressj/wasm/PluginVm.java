@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,7 +57,6 @@ final class PluginVm {
   private byte[] configuration; // proxy_on_configure / proxy_on_vm_start
   private int configurationType = -1;
   private CalloutResponse callResponse; // proxy_on_http_call_response
-  private byte[] callData; // proxy_call_foreign_function arguments
 
   final class RootContext {
     final int id;
@@ -474,7 +472,6 @@ final class PluginVm {
       case Abi.BUFFER_HTTP_CALL_RESPONSE_BODY -> callResponse == null ? null : callResponse.body();
       case Abi.BUFFER_VM_CONFIGURATION, Abi.BUFFER_PLUGIN_CONFIGURATION ->
           configurationType == type ? configuration : null;
-      case Abi.BUFFER_CALL_DATA -> callData;
       default -> null;
     };
   }
@@ -633,8 +630,9 @@ final class PluginVm {
     if (s == null) {
       return Abi.NOT_FOUND;
     }
+    // as Envoy's filter state: visible to every filter of this request, Java ones included
     String key = String.join(".", Properties.split(read(pathPtr, pathLen)));
-    s.properties.put(key, read(vPtr, vLen));
+    s.ctx.attribute(key, read(vPtr, vLen));
     return Abi.OK;
   }
 
@@ -1029,10 +1027,5 @@ final class PluginVm {
 
   int rootCount() {
     return roots.size();
-  }
-
-  /** the plugin's views of the streams, for the properties of a root context */
-  Iterator<HttpStream> streams() {
-    return streams.values().iterator();
   }
 }

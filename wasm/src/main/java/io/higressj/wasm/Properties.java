@@ -13,7 +13,8 @@ import java.util.List;
  * what the gateway knows of the request. Strings are UTF-8, integers and timestamps 8-byte little
  * endian, booleans one byte, header maps in the ABI's pairs encoding. A name not known here is
  * looked up as a request attribute ({@link FilterContext#attribute}) of the same dotted name, so the
- * gateway can offer more without changing the host.
+ * gateway can offer more without changing the host. {@code proxy_set_property} stores a request
+ * attribute of that name (a {@code byte[]}), like Envoy's filter state shared by all filters.
  */
 final class Properties {
   private Properties() {}
@@ -38,11 +39,8 @@ final class Properties {
 
   static byte[] get(PluginVm vm, PluginVm.RootContext root, HttpStream s, List<String> path) {
     String key = String.join(".", path);
-    if (s != null) {
-      byte[] set = s.properties.get(key);
-      if (set != null) {
-        return set;
-      }
+    if (s != null && attribute(s.ctx, key) instanceof byte[] set) {
+      return set; // set by proxy_set_property (this plugin's or another's)
     }
     switch (key) {
       case "plugin_name":

@@ -55,6 +55,8 @@ class WasmCPluginTest {
     assertThat(req.get("x-p-protocol")).isEqualTo("HTTP/2");
     assertThat(req.get("x-p-time")).isEqualTo("ok");
     assertThat(req.get("x-p-own")).isEqualTo("my-value");
+    // set_property is a request attribute, as Envoy's filter state, visible to other filters
+    assertThat((byte[]) ctx.attributes.get("my.key")).asString().isEqualTo("my-value");
     assertThat(req.get("x-p-log-level")).isEqualTo("ok");
     assertThat(req.get("x-p-bad-call")).isEqualTo("rejected");
     assertThat(ctx.callouts).isEmpty();
