@@ -41,6 +41,7 @@ final class PluginVm {
   final Thread thread = Thread.currentThread();
   private final Instance instance;
   private final Map<String, ExportFunction> exports = new HashMap<>();
+  private final Map<String, Integer> paramCounts = new HashMap<>();
 
   boolean broken;
   private int depth;
@@ -210,7 +211,7 @@ final class PluginVm {
     if (f == null) {
       return 0;
     }
-    int params = instance.exportType(name).params().size();
+    int params = paramCounts.computeIfAbsent(name, n -> instance.exportType(n).params().size());
     long[] actual = args.length == params ? args : java.util.Arrays.copyOf(args, params);
     int saved = effective;
     effective = contextId;

@@ -29,6 +29,12 @@ public final class WasmPlugins {
    */
   public static WasmPluginFactory factory(WasmHost host, String pluginName, byte[] module)
       throws WasmLoadException {
+    return factory(host, pluginName, module, true);
+  }
+
+  /** {@code compile} false runs the module on Chicory's interpreter (slower; for tests) */
+  static WasmPluginFactory factory(WasmHost host, String pluginName, byte[] module, boolean compile)
+      throws WasmLoadException {
     Objects.requireNonNull(pluginName, "pluginName");
     Objects.requireNonNull(module, "module");
     WasmModule parsed;
@@ -55,9 +61,13 @@ public final class WasmPlugins {
     Function<Instance, Machine> machine;
     boolean compiled;
     try {
+      if (!compile) {
+        throw new UnsupportedOperationException("interpreter asked for");
+      }
       machine = MachineFactoryCompiler.compile(parsed);
       compiled = true;
     } catch (RuntimeException | LinkageError e) {
+      // the interpreter runs any valid module, only slower
       machine = InterpreterMachine::new;
       compiled = false;
     }

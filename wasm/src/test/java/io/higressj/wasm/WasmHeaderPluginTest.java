@@ -100,4 +100,16 @@ class WasmHeaderPluginTest {
         .isInstanceOf(WasmLoadException.class)
         .hasMessageContaining("junk");
   }
+
+  @Test
+  void runsOnTheInterpreterToo() throws Exception {
+    WasmPluginFactory f =
+        WasmPlugins.factory(host, "add-header", Fixtures.wasm("wat/add-header.wasm"), false);
+    assertThat(f.compiled()).isFalse();
+    HttpFilter filter = f.create(Fixtures.config(f, cfg("x-hello", "interpreted")));
+    TestContext ctx = loop.context();
+    var req = new TestHeaders.Request("GET", "/", "h");
+    loop.call(() -> filter.onRequestHeaders(ctx, req, true));
+    assertThat(req.get("x-hello")).isEqualTo("interpreted");
+  }
 }
