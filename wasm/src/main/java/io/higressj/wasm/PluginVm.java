@@ -58,6 +58,10 @@ final class PluginVm {
   private byte[] configuration; // proxy_on_configure / proxy_on_vm_start
   private int configurationType = -1;
   private CalloutResponse callResponse; // proxy_on_http_call_response
+  // WASI stdout and stderr, logged a line at a time
+  private static final int MAX_LOG_LINE = 16 * 1024;
+  private final java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+  private final java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
 
   final class RootContext {
     final int id;
@@ -946,21 +950,37 @@ final class PluginVm {
   // ---------------------------------------------------------------- WASI
 
   int fdWrite(int fd, long iovs, long iovsLen, long nwrittenPtr) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    for (int i = 0; i < (int) iovsLen; i++) {
-      int ptr = mem().readInt((int) iovs + i * 8);
-      int len = mem().readInt((int) iovs + i * 8 + 4);
-      out.writeBytes(read(ptr & 0xffffffffL, len & 0xffffffffL));
-    }
     if (fd != 1 && fd != 2) {
       return Abi.WASI_EBADF;
     }
-    String text = out.toString(StandardCharsets.UTF_8).stripTrailing();
+    java.io.ByteArrayOutputStream out = fd == 1 ? stdout : stderr;
+    int written = 0;
+    for (int i = 0; i < (int) iovsLen; i++) {
+      int ptr = mem().readInt((int) iovs + i * 8);
+      int len = mem().readInt((int) iovs + i * 8 + 4);
+      byte[] chunk = read(ptr & 0xffffffffL, len & 0xffffffffL);
+      written += chunk.length;
+      for (byte b : chunk) {
+        if (b == '\n' || out.size() >= MAX_LOG_LINE) {
+          logLine(fd, out);
+          if (b == '\n') {
+            continue;
+          }
+        }
+        out.write(b);
+      }
+    }
+    u32(nwrittenPtr, written);
+    return Abi.WASI_ESUCCESS;
+  }
+
+  /** logs one line of the guest's stdout (info) or stderr (warn) */
+  private void logLine(int fd, java.io.ByteArrayOutputStream line) {
+    String text = line.toString(StandardCharsets.UTF_8).stripTrailing();
+    line.reset();
     if (!text.isEmpty()) {
       plugin.log(fd == 1 ? Abi.LOG_INFO : Abi.LOG_WARN, text, stream(effective));
     }
-    u32(nwrittenPtr, out.size());
-    return Abi.WASI_ESUCCESS;
   }
 
   int fdRead(int fd, long iovs, long iovsLen, long nreadPtr) {
