@@ -9,6 +9,9 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import io.higressj.api.PluginFactory;
+import io.higressj.wasm.fetch.ModuleFetcher;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -17,6 +20,26 @@ import java.util.function.Function;
 /** Turns proxy-wasm modules into plugins. */
 public final class WasmPlugins {
   private WasmPlugins() {}
+
+  /**
+   * Fetches the module a WasmPlugin's {@code url} names and compiles it, both on the fetcher's
+   * executor (never on the caller's thread). Fails with a {@link
+   * io.higressj.wasm.fetch.ModuleFetchException} or a {@link WasmLoadException}.
+   */
+  public static CompletableFuture<WasmPluginFactory> load(
+      ModuleFetcher fetcher, WasmHost host, String pluginName, String url, String sha256OrNull) {
+    return fetcher
+        .fetch(url, sha256OrNull)
+        .thenApplyAsync(
+            module -> {
+              try {
+                return factory(host, pluginName, module);
+              } catch (WasmLoadException e) {
+                throw new CompletionException(e);
+              }
+            },
+            fetcher.executor());
+  }
 
   /** {@link #factory(WasmHost, String, byte[])} on the gateway's shared host */
   public static PluginFactory<?> factory(String pluginName, byte[] module) throws WasmLoadException {

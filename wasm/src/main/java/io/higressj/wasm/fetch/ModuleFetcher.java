@@ -78,6 +78,11 @@ public final class ModuleFetcher {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
   }
 
+  /** where fetches (and work chained on them, such as compiling) run */
+  public Executor executor() {
+    return executor;
+  }
+
   /**
    * The module at {@code url}. With {@code sha256OrNull} (hex, optionally prefixed {@code sha256:})
    * the module's digest must match; for an OCI image the manifest's digest matches too. Fails with
