@@ -294,7 +294,8 @@ final class PluginVm {
     try {
       r.run();
     } catch (WasmFilterException e) {
-      // already counted and logged by plugin.failed; fail the stream that waited, if any
+      // counted, logged and the instance discarded by plugin.failed; there is no filter callback
+      // to throw from (httpCallResponse resumes a request that waited)
     }
   }
 
