@@ -191,6 +191,29 @@ final class PluginVm {
     }
   }
 
+  /**
+   * The plugin is removed or replaced: timers stop, queue registrations go, idle root contexts are
+   * told (on_done, on_delete). Requests in flight finish on this instance.
+   */
+  void shutdown() {
+    for (RootContext r : roots.values()) {
+      cancelTick(r);
+    }
+    plugin.host().forget(this);
+    try {
+      for (RootContext r : new ArrayList<>(roots.values())) {
+        if (!broken && r.streams == 0) {
+          call(r.id, "proxy_on_done", r.id);
+          call(r.id, "proxy_on_delete", r.id);
+          roots.remove(r.id);
+          rootsByConfig.remove(r.config);
+        }
+      }
+    } catch (WasmFilterException e) {
+      // counted and logged by plugin.failed
+    }
+  }
+
   /** stops timers and forgets queue registrations: the instance is no longer used */
   void discard() {
     broken = true;

@@ -127,13 +127,18 @@ public final class WasmPluginFactory implements PluginFactory<WasmPluginConfig>,
     return compiled;
   }
 
-  /** stops every instance's timers; requests in flight finish on their instances */
+  /**
+   * The plugin is removed or replaced: on each instance's own thread its timers stop, its queue
+   * registrations go and its idle root contexts get {@code proxy_on_done} and {@code
+   * proxy_on_delete}. Requests in flight finish on their instances, undisturbed; new requests of a
+   * closed factory get new instances.
+   */
   @Override
   public void close() {
     for (PluginVm vm : new ArrayList<>(vms.values())) {
       // an instance is only touched on its own thread
       try {
-        vm.executor.execute(vm::discard);
+        vm.executor.execute(vm::shutdown);
       } catch (RuntimeException e) {
         vm.discard(); // the loop is gone
       }

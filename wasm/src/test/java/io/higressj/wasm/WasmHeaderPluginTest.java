@@ -112,4 +112,21 @@ class WasmHeaderPluginTest {
     loop.call(() -> filter.onRequestHeaders(ctx, req, true));
     assertThat(req.get("x-hello")).isEqualTo("interpreted");
   }
+
+  @Test
+  void closingTheFactoryLetsRequestsInFlightFinish() throws Exception {
+    WasmPluginFactory f = Fixtures.load(host, "add-header", "wat/add-header.wasm");
+    WasmPluginConfig config = Fixtures.config(f, cfg("x-hello", "world"));
+    HttpFilter filter = f.create(config);
+    TestContext ctx = loop.context();
+    loop.call(() -> filter.onRequestHeaders(ctx, new TestHeaders.Request("GET", "/", "h"), false));
+    f.close(); // the plugin is replaced while the request is in flight
+    loop.run(() -> {});
+    var resp = new TestHeaders.Response(200);
+    assertThat(loop.call(() -> filter.onResponseHeaders(ctx, resp, true))).isEqualTo(Action.CONTINUE);
+    assertThat(resp.get("x-hello")).isEqualTo("world");
+    loop.run(() -> filter.onDone(ctx));
+    assertThat(ctx.logs).containsExactly("info on_log");
+    assertThat(f.errorCount()).isZero();
+  }
 }
