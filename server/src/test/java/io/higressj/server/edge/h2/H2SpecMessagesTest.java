@@ -288,6 +288,18 @@ class H2SpecMessagesTest {
   }
 
   @Test
+  void s8_1_2_6_aRequestSmuggledBehindContentLengthZeroNeverReachesTheUpstream() throws Exception {
+    // H2.CL desync: an HTTP/1.1 upstream told "content-length: 0" would read the DATA as a second request
+    String smuggled = "GET /h2spec/8.1.2.6-smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
+    try (RawHttp2 c = open(f)) {
+      c.write(headers(1, Hpack.request("POST", HOST, "/h2spec/8.1.2.6-cl0", "content-length", "0"), false, true),
+          data(1, smuggled.getBytes(java.nio.charset.StandardCharsets.US_ASCII), true));
+      assertStreamError(c, 1, PROTOCOL_ERROR);
+    }
+    assertNothingReachedUpstream(f, "/h2spec/8.1.2.6-smuggled");
+  }
+
+  @Test
   void s8_1_2_6_aMatchingContentLengthIsAccepted() throws Exception {
     try (RawHttp2 c = open(f)) {
       c.write(headers(1, Hpack.request("POST", HOST, "/h2spec/8.1.2.6-match", "content-length", "6"), false, true),
