@@ -64,6 +64,11 @@ public final class Hpack {
     return literal(0x40, 6, name, value);
   }
 
+  /** Literal header field never indexed, new name (section 6.2.3). */
+  public static byte[] literalNeverIndexed(String name, String value) {
+    return literal(0x10, 4, name, value);
+  }
+
   /** Indexed header field (section 6.1): index 1..61 is the static table, 62 the newest dynamic entry. */
   public static byte[] indexed(int index) {
     return integer(0x80, 7, index);

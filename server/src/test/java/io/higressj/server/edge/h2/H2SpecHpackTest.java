@@ -114,6 +114,44 @@ class H2SpecHpackTest {
     }
   }
 
+  // 5.1 integer representation
+
+  @Test
+  void s5_1_anIntegerOverflowingItsPrefixIsACompressionError() throws Exception {
+    String path = "/h2spec/hpack-5.1-overflow";
+    // a name length of 2^35 and more: continuation octets past what 32 bits hold
+    byte[] huge = concat(Hpack.integer(0x00, 4, 0), new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f});
+    assertCompressionError(path, concat(Hpack.get(HOST, path), huge));
+  }
+
+  // 6.1, 6.2 every representation
+
+  @Test
+  void s6_everyRepresentationIsAccepted() throws Exception {
+    try (RawHttp2 c = open(f)) {
+      byte[] block = concat(
+          Hpack.indexed(2), // :method GET (static table)
+          Hpack.indexed(6), // :scheme http
+          concat(Hpack.integer(0x40, 6, 1), Hpack.string(HOST)), // :authority, indexed name, with indexing
+          Hpack.literalIndexedName(4, "/h2spec/hpack-6-representations"), // :path, indexed name, without indexing
+          concat(Hpack.integer(0x10, 4, 58), Hpack.string("h2spec")), // user-agent, indexed name, never indexed
+          Hpack.literalNeverIndexed("x-never", "n"),
+          Hpack.literalWithIndexing("x-indexed", "i"),
+          Hpack.literalHuffmanValue("x-huffman", HUFFMAN_A));
+      c.write(headers(1, block, true, true));
+      RawHttp2.Response r = c.response(1);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.bodyText()).contains("\"path\":\"/h2spec/hpack-6-representations\"").contains("\"User-Agent\":[\"h2spec\"]")
+          .contains("\"X-Never\":[\"n\"]").contains("\"X-Indexed\":[\"i\"]").contains("\"X-Huffman\":[\"a\"]");
+      // the two indexed entries, newest first: x-indexed (62), :authority (63)
+      c.write(headers(3, concat(Hpack.indexed(2), Hpack.indexed(6), Hpack.indexed(63),
+          Hpack.literalIndexedName(4, "/h2spec/hpack-6-dynamic"), Hpack.indexed(62)), true, true));
+      RawHttp2.Response again = c.response(3);
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(again.bodyText()).contains("\"X-Indexed\":[\"i\"]");
+    }
+  }
+
   // 6.1 indexed header field
 
   @Test

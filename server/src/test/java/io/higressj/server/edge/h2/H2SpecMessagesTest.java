@@ -63,6 +63,16 @@ class H2SpecMessagesTest {
   }
 
   @Test
+  void s8_1_aHeadRequestIsAnsweredWithoutContent() throws Exception {
+    try (RawHttp2 c = open(f)) {
+      c.write(headers(1, Hpack.request("HEAD", HOST, "/h2spec/8.1-head"), true, true));
+      RawHttp2.Response r = c.response(1);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEmpty();
+    }
+  }
+
+  @Test
   void s8_1_aSecondHeadersWithoutEndStreamIsAStreamProtocolError() throws Exception {
     try (RawHttp2 c = open(f)) {
       c.write(headers(1, Hpack.request("POST", HOST, "/h2spec/8.1-second-headers"), false, true), data(1, bytes(3, 'd'), false),
