@@ -57,10 +57,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * h2spec's framing cases, written here from RFC 9113: the connection preface (3.4/3.5), frame
  * format and size (4.1, 4.2), header blocks (4.3), connection error handling (5.4.1), extensions
- * (5.5) and the rules of DATA, HEADERS, PRIORITY, RST_STREAM, PING, GOAWAY and CONTINUATION
- * (6.1-6.4, 6.7, 6.8, 6.10). Every case asserts the exact outcome: a connection error (GOAWAY with
- * its code, then the connection closed) or a stream error (RST_STREAM, the connection still
- * serving), and that nothing refused reached the upstream.
+ * (5.5), the rules of DATA, HEADERS, PRIORITY, RST_STREAM, PING, GOAWAY and CONTINUATION (6.1-6.4,
+ * 6.7, 6.8, 6.10) and unknown error codes (7). Every case asserts the exact outcome: a connection
+ * error (GOAWAY with its code, then the connection closed) or a stream error (RST_STREAM, the
+ * connection still serving), and that nothing refused reached the upstream.
  */
 class H2SpecFramingTest {
   @TempDir static Path dir;
@@ -435,6 +435,26 @@ class H2SpecFramingTest {
       RawHttp2.Response r = c.response(1);
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.bodyText()).contains("\"path\":\"/h2spec/6.8-in-flight\"");
+    }
+  }
+
+  // 7 error codes: unknown codes carry no special meaning
+
+  @Test
+  void s7_aGoAwayWithAnUnknownErrorCodeIsAccepted() throws Exception {
+    try (RawHttp2 c = open(f)) {
+      c.write(goAway(0, 0xff));
+      assertAlive(c);
+    }
+  }
+
+  @Test
+  void s7_aRstStreamWithAnUnknownErrorCodeIsAccepted() throws Exception {
+    try (RawHttp2 c = open(f)) {
+      c.write(headers(1, post("/h2spec/7-unknown-code"), false, true), rstStream(1, 0xff));
+      assertAlive(c);
+      c.streamIdsAbove(1);
+      Http2EdgeFixture.assertServed(c, "/h2spec/7-after-unknown-code");
     }
   }
 
