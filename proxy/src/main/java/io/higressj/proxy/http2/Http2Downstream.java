@@ -9,8 +9,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
@@ -262,7 +265,10 @@ public final class Http2Downstream {
 
     Builder(long maxHeaderListSize) {
       this.maxHeaderListSize = maxHeaderListSize;
-      server(true);
+      // a server connection (what the builder makes by default), with our remote flow controller
+      DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
+      connection.remote().flowController(new RemoteFlowController(connection));
+      connection(connection);
       gracefulShutdownTimeoutMillis(0); // as forServer()
     }
 
@@ -271,6 +277,28 @@ public final class Http2Downstream {
       Codec codec = new Codec(encoder, decoder, settings, decoupleCloseAndGoAway(), flushPreface(), maxHeaderListSize);
       codec.gracefulShutdownTimeoutMillis(gracefulShutdownTimeoutMillis());
       return codec;
+    }
+  }
+
+  /**
+   * Netty's remote flow controller, except that a SETTINGS_INITIAL_WINDOW_SIZE change that takes a
+   * stream's window past 2^31-1 is a connection error FLOW_CONTROL_ERROR, as RFC 9113 6.9.2 asks.
+   * Netty makes it a stream error of the first stream it finds overflowing.
+   */
+  private static final class RemoteFlowController extends DefaultHttp2RemoteFlowController {
+    RemoteFlowController(Http2Connection connection) {
+      super(connection);
+    }
+
+    @Override
+    public void initialWindowSize(int newWindowSize) throws Http2Exception {
+      try {
+        super.initialWindowSize(newWindowSize);
+      } catch (Http2Exception e) {
+        if (!Http2Exception.isStreamError(e)) throw e;
+        throw Http2Exception.connectionError(Http2Error.FLOW_CONTROL_ERROR, e,
+            "SETTINGS_INITIAL_WINDOW_SIZE %d overflows a stream's window", newWindowSize);
+      }
     }
   }
 
