@@ -126,6 +126,30 @@ class H2SpecFramingTest {
     }
   }
 
+  // the same rules on the other two ways to HTTP/2 (the pipelines share Http2Downstream)
+
+  @Test
+  void streamAndConnectionErrorsOverTlsAndAfterAnUpgrade() throws Exception {
+    byte[] noScheme = Hpack.fields(":method", "GET", ":authority", HOST, ":path", "/h2spec/no-scheme");
+    try (RawHttp2 tls = RawHttp2.over(Http2SettingsTest.tlsH2(f.httpsPort()), Http2Frames.settings()).handshake()) {
+      tls.write(headers(1, noScheme, true, true));
+      assertStreamError(tls, 1, PROTOCOL_ERROR); // and stream 3 served
+      tls.write(headers(9, get("/h2spec/tls-nine"), true, true));
+      assertThat(tls.response(9).status()).isEqualTo(200);
+      tls.write(headers(7, get("/h2spec/tls-lower-id"), true, true)); // skipped: 5.1.1
+      assertThat(assertConnectionError(tls, PROTOCOL_ERROR).lastStreamId()).isEqualTo(9);
+    }
+    try (RawHttp2 upgraded = RawHttp2.upgrade(f.port, HOST, "/h2spec/upgraded").handshake()) {
+      assertThat(upgraded.response(1).status()).isEqualTo(200);
+      upgraded.write(headers(3, noScheme, true, true));
+      assertStreamError(upgraded, 3, PROTOCOL_ERROR); // and stream 5 served
+      upgraded.write(frame(PING, 0, 0, bytes(6, 'p')));
+      assertThat(assertConnectionError(upgraded, FRAME_SIZE_ERROR).lastStreamId()).isEqualTo(5);
+    }
+    assertNothingReachedUpstream(f, "/h2spec/no-scheme");
+    assertNothingReachedUpstream(f, "/h2spec/tls-lower-id");
+  }
+
   // 4.1 frame format
 
   @Test
