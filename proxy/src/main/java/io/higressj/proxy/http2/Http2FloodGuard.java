@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * streams), SETTINGS, PING, PRIORITY, WINDOW_UPDATE and other frames per time window, and the size
  * of a header block (HEADERS and its CONTINUATION frames, before HPACK decoding). A client over a
  * budget gets GOAWAY {@code ENHANCE_YOUR_CALM} from the codec: the bytes before the offending frame
- * still reach the codec, nothing after it does.
+ * still reach the codec, nothing after it does. It also refuses HEADERS that would open a stream
+ * with an id lower than one the client opened before (RFC 9113 5.1.1, GOAWAY {@code PROTOCOL_ERROR}),
+ * which Netty cannot tell from a closed stream.
  *
  * <p>Outbound it counts the DATA frames the gateway sends (clients answer them with WINDOW_UPDATE
  * and PING frames, which earn budget) and notices a GOAWAY with an error code, after which inbound
@@ -47,6 +49,7 @@ public final class Http2FloodGuard extends ChannelDuplexHandler {
   private static final System.Logger LOG = System.getLogger(Http2FloodGuard.class.getName());
   private static final int PREFACE_LENGTH = 24;
   private static final long DELAYED_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int MAX_GAPS = 8;
 
   private static final int DATA = 0x0;
   private static final int HEADERS = 0x1;
@@ -79,7 +82,13 @@ public final class Http2FloodGuard extends ChannelDuplexHandler {
   private long dataFramesSent;
   private long headerBlock;
   private String violation;
+  private Http2Error violationError = Http2Error.ENHANCE_YOUR_CALM;
   private int violationStart;
+  /** The highest stream id the client opened, once known (-1 before the first frame). */
+  private int highestStream = -1;
+  /** Ranges of client stream ids skipped over (never opened): {from, to} pairs, the oldest forgotten. */
+  private final int[] gaps = new int[2 * MAX_GAPS];
+  private int gapCount;
   /** Inbound bytes are dropped: a budget was exceeded, or the gateway sent a GOAWAY with an error. */
   private boolean refusing;
   private boolean goAwayWithError;
@@ -126,9 +135,9 @@ public final class Http2FloodGuard extends ChannelDuplexHandler {
     int before = violationStart - buf.readerIndex();
     if (before > 0) ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), before));
     buf.release();
-    LOG.log(System.Logger.Level.DEBUG, () -> ctx.channel().remoteAddress() + ": HTTP/2 " + violation + ", GOAWAY ENHANCE_YOUR_CALM");
+    LOG.log(System.Logger.Level.DEBUG, () -> ctx.channel().remoteAddress() + ": HTTP/2 " + violation + ", GOAWAY " + violationError);
     // the codec answers a connection error with GOAWAY and closes
-    ctx.fireExceptionCaught(Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM, "%s", violation));
+    ctx.fireExceptionCaught(Http2Exception.connectionError(violationError, "%s", violation));
   }
 
   /** Accounts one frame from the client; false (and {@link #violation}) when it goes over a budget. */
@@ -141,8 +150,13 @@ public final class Http2FloodGuard extends ChannelDuplexHandler {
   }
 
   private String account(FrameScanner f) {
+    if (highestStream < 0) highestStream = codec.connection().remote().lastStreamCreated(); // stream 1 after an upgrade
     switch (f.type) {
       case HEADERS:
+        if (!openedInOrder(f.streamId)) {
+          violationError = Http2Error.PROTOCOL_ERROR;
+          return "HEADERS opening stream " + f.streamId + " after stream " + highestStream;
+        }
         headerBlock = f.length;
         return headerBlock > maxHeaderBlock ? "header block larger than " + maxHeaderBlock + " bytes" : null;
       case CONTINUATION:
@@ -168,6 +182,35 @@ public final class Http2FloodGuard extends ChannelDuplexHandler {
           options.maxWindowUpdateFramesPerWindow() + Http2Options.WINDOW_UPDATES_PER_DATA_FRAME * dataFramesSent);
       default -> over("GOAWAY or extension", ++others, options.maxOtherFramesPerWindow());
     };
+  }
+
+  /**
+   * RFC 9113 5.1.1: a new stream's id must be higher than every stream the client opened before,
+   * a connection error PROTOCOL_ERROR otherwise. Netty cannot tell a lower id that was never used
+   * from a closed stream (it answers RST_STREAM STREAM_CLOSED), so the ids a client skipped are
+   * remembered here (the last {@value #MAX_GAPS} gaps; clients rarely skip any). False for HEADERS
+   * on a skipped id. Even ids and stream 0 are left to Netty.
+   */
+  private boolean openedInOrder(int streamId) {
+    if ((streamId & 1) == 0) return true;
+    if (streamId > highestStream) {
+      int from = highestStream < 1 ? 1 : highestStream + 2;
+      if (streamId > from) {
+        if (gapCount == MAX_GAPS) {
+          System.arraycopy(gaps, 2, gaps, 0, gaps.length - 2);
+          gapCount--;
+        }
+        gaps[2 * gapCount] = from;
+        gaps[2 * gapCount + 1] = streamId - 2;
+        gapCount++;
+      }
+      highestStream = streamId;
+      return true;
+    }
+    for (int i = 0; i < gapCount; i++) {
+      if (streamId >= gaps[2 * i] && streamId <= gaps[2 * i + 1]) return false;
+    }
+    return true;
   }
 
   private String over(String type, int count, long budget) {

@@ -27,6 +27,33 @@ public final class Hpack {
     return b.toByteArray();
   }
 
+  /** Each (name, value) pair as a literal without indexing, in the order given (pseudo-header fields included). */
+  public static byte[] fields(String... nameValuePairs) {
+    if (nameValuePairs.length % 2 != 0) throw new IllegalArgumentException("name and value pairs expected");
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    for (int i = 0; i < nameValuePairs.length; i += 2) b.writeBytes(literal(nameValuePairs[i], nameValuePairs[i + 1]));
+    return b.toByteArray();
+  }
+
+  /** Literal header field without indexing whose name is table entry {@code nameIndex} (section 6.2.2). */
+  public static byte[] literalIndexedName(int nameIndex, String value) {
+    return concat(integer(0x00, 4, nameIndex), string(value));
+  }
+
+  /**
+   * Literal header field without indexing, new name, whose value is the Huffman-coded octets
+   * {@code huffman} exactly as given (section 5.2 with H set): for codes a decoder must refuse.
+   */
+  public static byte[] literalHuffmanValue(String name, byte[] huffman) {
+    return concat(integer(0x00, 4, 0), string(name), integer(0x80, 7, huffman.length), huffman);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    for (byte[] p : parts) b.writeBytes(p);
+    return b.toByteArray();
+  }
+
   /** Literal header field without indexing, new name (section 6.2.2). */
   public static byte[] literal(String name, String value) {
     return literal(0x00, 4, name, value);
@@ -35,6 +62,11 @@ public final class Hpack {
   /** Literal header field with incremental indexing, new name (section 6.2.1): adds the field to the dynamic table. */
   public static byte[] literalWithIndexing(String name, String value) {
     return literal(0x40, 6, name, value);
+  }
+
+  /** Literal header field never indexed, new name (section 6.2.3). */
+  public static byte[] literalNeverIndexed(String name, String value) {
+    return literal(0x10, 4, name, value);
   }
 
   /** Indexed header field (section 6.1): index 1..61 is the static table, 62 the newest dynamic entry. */

@@ -62,6 +62,62 @@ public final class Http2Frames {
     return f;
   }
 
+  /**
+   * A frame whose header says exactly what is given: {@code length} need not be the payload's
+   * length, and {@code rawStreamId} is written as is (the reserved bit included).
+   */
+  public static byte[] rawFrame(int length, int type, int flags, int rawStreamId, byte[] payload) {
+    byte[] f = new byte[9 + payload.length];
+    f[0] = (byte) (length >>> 16);
+    f[1] = (byte) (length >>> 8);
+    f[2] = (byte) length;
+    f[3] = (byte) type;
+    f[4] = (byte) flags;
+    putInt(f, 5, rawStreamId);
+    System.arraycopy(payload, 0, f, 9, payload.length);
+    return f;
+  }
+
+  /**
+   * A frame with the PADDED flag (DATA, HEADERS, PUSH_PROMISE): the Pad Length byte says
+   * {@code padLength}, and that many zero bytes follow {@code content}.
+   */
+  public static byte[] padded(int type, int flags, int streamId, byte[] content, int padLength) {
+    return frame(type, flags | FLAG_PADDED, streamId, concat(new byte[] {(byte) padLength}, content, new byte[padLength]));
+  }
+
+  /**
+   * A frame with the PADDED flag whose Pad Length byte says {@code declaredPadLength} but which
+   * carries only {@code content}: a pad length that does not fit is a protocol error.
+   */
+  public static byte[] badlyPadded(int type, int flags, int streamId, byte[] content, int declaredPadLength) {
+    return frame(type, flags | FLAG_PADDED, streamId, concat(new byte[] {(byte) declaredPadLength}, content));
+  }
+
+  /** HEADERS with the PRIORITY flag: {@code streamId} depends on {@code dependency} with weight 1..256. */
+  public static byte[] headersWithPriority(int streamId, int dependency, int weight, boolean exclusive, byte[] block,
+      boolean endStream, boolean endHeaders) {
+    byte[] p = new byte[5];
+    putInt(p, 0, (dependency & 0x7fffffff) | (exclusive ? 0x80000000 : 0));
+    p[4] = (byte) (weight - 1);
+    int flags = FLAG_PRIORITY | (endStream ? FLAG_END_STREAM : 0) | (endHeaders ? FLAG_END_HEADERS : 0);
+    return frame(HEADERS, flags, streamId, concat(p, block));
+  }
+
+  /** PUSH_PROMISE on {@code streamId} reserving {@code promisedStreamId}, with END_HEADERS. */
+  public static byte[] pushPromise(int streamId, int promisedStreamId, byte[] block) {
+    byte[] p = new byte[4];
+    putInt(p, 0, promisedStreamId & 0x7fffffff);
+    return frame(PUSH_PROMISE, FLAG_END_HEADERS, streamId, concat(p, block));
+  }
+
+  /** {@code n} bytes of {@code c}. */
+  public static byte[] bytes(int n, char c) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, (byte) c);
+    return b;
+  }
+
   /** SETTINGS with (identifier, value) pairs. */
   public static byte[] settings(int... idValuePairs) {
     if (idValuePairs.length % 2 != 0) throw new IllegalArgumentException("identifier and value pairs expected");

@@ -163,6 +163,13 @@ public final class RawHttp2 implements AutoCloseable {
     return c;
   }
 
+  /** Speaks HTTP/2 on a connected socket, sending {@code opening} first instead of the preface (for invalid prefaces). */
+  public static RawHttp2 overWithoutPreface(Socket socket, byte[] opening) throws IOException {
+    RawHttp2 c = new RawHttp2(socket);
+    c.write(opening);
+    return c;
+  }
+
   /**
    * Connects to 127.0.0.1:port and upgrades with {@code GET path} and {@code Upgrade: h2c}
    * (RFC 7540 section 3.2), then sends the preface and an empty SETTINGS frame. The upgrade
@@ -306,6 +313,30 @@ public final class RawHttp2 implements AutoCloseable {
         // the server may have stopped reading: what it sends still counts
       }
     }
+  }
+
+  /**
+   * Completes the connection setup: reads until the server acknowledged our SETTINGS, answering
+   * its own SETTINGS on the way. Afterwards nothing the server sends is owed an answer until a
+   * request is made.
+   */
+  public RawHttp2 handshake() throws IOException {
+    boolean was = answering;
+    answering = true;
+    try {
+      await(f -> f.is(Http2Frames.SETTINGS) && (f.flags & Http2Frames.FLAG_ACK) != 0);
+    } finally {
+      answering = was;
+    }
+    return this;
+  }
+
+  /** Sends PING with {@code opaque} and reads until its acknowledgement; fails on a GOAWAY or the end of the connection. */
+  public Frame ping(long opaque) throws IOException {
+    write(Http2Frames.ping(opaque, false));
+    Frame f = await(fr -> fr.is(Http2Frames.GOAWAY) || fr.is(Http2Frames.PING) && (fr.flags & Http2Frames.FLAG_ACK) != 0);
+    if (f.is(Http2Frames.GOAWAY)) throw new IOException("GOAWAY instead of a PING acknowledgement: " + f);
+    return f;
   }
 
   /** Reads frames until a GOAWAY, which it returns; fails when the connection ends first. */
