@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +14,8 @@ import java.util.concurrent.TimeUnit;
  * The memory in use, as shares of what the JVM may use, sampled every {@link #PERIOD_MILLIS} by a
  * daemon thread. Reading is two volatile loads, cheap enough for every request.
  *
- * <p>Heap: for each heap pool, what was still in use after the last garbage collection (live data,
- * not garbage waiting to be collected), against the pool's maximum or the heap's; the largest share
- * counts. Direct memory: Netty's counter of the buffers it allocated, or the JDK's direct buffer pool,
+ * <p>Heap: what the heap pools still held after their last garbage collection (live data, not garbage
+ * waiting to be collected), summed, against the maximum heap. Direct memory: Netty's counter of the buffers it allocated, or the JDK's direct buffer pool,
  * whichever is larger, against the maximum direct memory.
  */
 public final class MemoryPressure {
@@ -59,15 +57,15 @@ public final class MemoryPressure {
   private void sample() {
     try {
       long heapMax = Runtime.getRuntime().maxMemory();
-      double h = 0;
-      List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
-      for (MemoryPoolMXBean p : pools) {
+      // live heap: what each heap pool still held after its last collection, over the whole heap (a single
+      // pool's share misleads: a survivor space is often full right after a young collection)
+      long live = 0;
+      for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
         if (p.getType() != MemoryType.HEAP || !p.isCollectionUsageThresholdSupported()) continue;
         MemoryUsage after = p.getCollectionUsage();
-        if (after == null) continue;
-        long max = after.getMax() > 0 ? after.getMax() : heapMax;
-        if (max > 0) h = Math.max(h, (double) after.getUsed() / max);
+        if (after != null) live += after.getUsed();
       }
+      double h = heapMax > 0 && heapMax != Long.MAX_VALUE ? (double) live / heapMax : 0;
       long directMax = PlatformDependent.maxDirectMemory();
       long used = Math.max(0, PlatformDependent.usedDirectMemory());
       for (BufferPoolMXBean b : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
