@@ -49,7 +49,7 @@ public final class ExternalGateway implements GatewayUnderTest {
   /** The flags appended to the command. */
   static List<String> flags(Path configDir) {
     return List.of("--config-dir", configDir.toAbsolutePath().toString(), "--http-port", "0", "--https-port", "0",
-        "--admin-port", "0", "--access-log", "off");
+        "--admin-port", "0", "--access-log", "off", "--listener-port-map", "*=0");
   }
 
   /**

@@ -100,6 +100,8 @@ final class Exchange implements UpstreamListener {
   private ClusterConfig fallbackCluster;
   /** the route's retries (proxy-next-upstream*); null: only the built-in retry of a connection that failed */
   private RoutePolicy.Retry retry;
+  /** the weighted cluster picked (its own header changes apply), or null */
+  private RoutePolicy.WeightedCluster weighted;
   private int retries;
   /** ingress-nginx proxy-* settings of the route, or null */
   private RoutePolicy.Limits limits;
@@ -222,7 +224,7 @@ final class Exchange implements UpstreamListener {
     if (!target.equals(request.uri())) request.setUri(target);
 
     Snapshot snapshot = dataPlane.snapshots().get();
-    VirtualHost vh = snapshot.routes().select(RouteTable.normalizeHost(host));
+    VirtualHost vh = handler.routes(snapshot).select(RouteTable.normalizeHost(host));
     RequestMatchInput matchInput = new RequestMatchInput(method, path, target, host, handler.tls(), h);
     route = vh == null ? null : vh.match(matchInput);
     if (route == null) {
@@ -256,10 +258,16 @@ final class Exchange implements UpstreamListener {
     }
     RoutePolicy.Redirect redirect = policy.redirect();
     if (redirect != null && !(redirect.plainHttpOnly() && handler.tls())) {
-      sendRedirect(redirect.code(), RouteActions.location(redirect, handler.tls(), host, target));
+      sendRedirect(redirect.code(), RouteActions.location(redirect, handler.tls(), host, target, route.path()));
       return;
     }
-    cluster = snapshot.clusters().get(RouteActions.pickCluster(route));
+    weighted = RouteActions.pickWeighted(route);
+    String clusterName = weighted == null ? route.cluster() : weighted.cluster();
+    cluster = snapshot.clusters().get(clusterName);
+    if (cluster == null && ClusterConfig.INVALID_BACKEND.equals(clusterName)) {
+      sendLocalReply(HttpResponseStatus.INTERNAL_SERVER_ERROR, "invalid backend reference", "-");
+      return;
+    }
     RoutePolicy.Fallback fallback = policy.fallback();
     if (fallback != null) {
       // Higress's fallback cluster: taken when the route's own has no endpoints
@@ -300,6 +308,7 @@ final class Exchange implements UpstreamListener {
       if (rewrite.host() != null) h.set(HttpHeaderNames.HOST, rewrite.host());
     }
     RouteActions.apply(policy.requestHeaders(), h);
+    if (weighted != null) RouteActions.apply(weighted.requestHeaders(), h);
     if (expectContinue) {
       // we answer 100-continue ourselves (like Envoy): the upstream sees a plain request
       downstream.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
@@ -644,6 +653,7 @@ final class Exchange implements UpstreamListener {
     long contentLength = HttpUtil.getContentLength(res, -1L);
     HeaderRules.stripHopByHop(h, false);
     RouteActions.apply(route.policy().responseHeaders(), h);
+    if (weighted != null) RouteActions.apply(weighted.responseHeaders(), h);
     if (affinityCookie != null) h.add(HttpHeaderNames.SET_COOKIE, affinityCookie);
     if (corsOrigin != null) CorsRules.responseHeaders(route.policy().cors(), corsOrigin, h);
     boolean bodyless = request.method() == HttpMethod.HEAD || code == 204 || code == 304;
@@ -902,7 +912,7 @@ final class Exchange implements UpstreamListener {
    */
   private boolean retryLater(int status) {
     if (retry == null || done || localReply || responseStarted || retries >= retry.attempts()) return false;
-    if (status == 0 ? !retry.serverErrors() : !retry.retriesStatus(status)) return false;
+    if (status == 0 ? !retry.connectionErrors() : !retry.retriesStatus(status)) return false;
     if (!replayable()) return false;
     retries++;
     UpstreamConnection conn = upstream;

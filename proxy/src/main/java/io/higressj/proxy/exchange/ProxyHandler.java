@@ -1,5 +1,7 @@
 package io.higressj.proxy.exchange;
 
+import io.higressj.config.model.RouteTable;
+import io.higressj.config.model.Snapshot;
 import io.higressj.proxy.DataPlane;
 import io.higressj.proxy.http1.RequestFramingHandler;
 import io.netty.buffer.Unpooled;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The downstream end of the proxy: one per HTTP/1.1 connection or per HTTP/2 stream. Requests are
@@ -32,6 +35,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private final DataPlane dataPlane;
   private final boolean http2;
   private final boolean tls;
+  private final Function<Snapshot, RouteTable> routes;
   private ChannelHandlerContext ctx;
   private Exchange current;
   private ArrayDeque<Object> queued;
@@ -44,9 +48,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * @param tls the downstream connection is TLS (X-Forwarded-Proto: https)
    */
   public ProxyHandler(DataPlane dataPlane, boolean http2, boolean tls) {
+    this(dataPlane, http2, tls, Snapshot::routes);
+  }
+
+  /** @param routes the route table of this listener in a snapshot (a Gateway listener's own, or the Ingress one) */
+  public ProxyHandler(DataPlane dataPlane, boolean http2, boolean tls, Function<Snapshot, RouteTable> routes) {
     this.dataPlane = dataPlane;
     this.http2 = http2;
     this.tls = tls;
+    this.routes = routes;
+  }
+
+  RouteTable routes(Snapshot s) {
+    return routes.apply(s);
   }
 
   DataPlane dataPlane() {
