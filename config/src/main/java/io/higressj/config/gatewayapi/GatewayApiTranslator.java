@@ -583,6 +583,7 @@ public final class GatewayApiTranslator {
           case "HTTP", "HTTPS" -> {
             Map<String, List<Placed>> byHost = vhosts.computeIfAbsent(key, k -> new TreeMap<>());
             for (String host : e.getValue()) {
+              if (shadowed(g, l, host)) continue;
               List<Placed> list = byHost.computeIfAbsent(host, k -> new ArrayList<>());
               for (Template t : templates) list.add(new Placed(instantiate(t, l), t));
             }
@@ -597,6 +598,19 @@ public final class GatewayApiTranslator {
           default -> { }
         }
       }
+    }
+
+    /**
+     * Listener isolation: requests for {@code host} go to a more specific listener of the same port, so a
+     * route of {@code l} must not serve them.
+     */
+    boolean shadowed(GatewayState g, ListenerState l, String host) {
+      for (ListenerState o : g.listeners) {
+        if (o == l || o.port != l.port || o.hostname == null || !o.accepted()) continue;
+        boolean moreSpecific = l.hostname == null || (!l.hostname.equals(o.hostname) && Hostnames.covers(l.hostname, o.hostname));
+        if (moreSpecific && Hostnames.covers(o.hostname, host)) return true;
+      }
+      return false;
     }
 
     Route instantiate(Template t, ListenerState l) {

@@ -207,7 +207,7 @@ final class RouteRules {
       throw new Invalid("cors.allowOrigins: " + e.getMessage());
     }
     return new RoutePolicy.Cors(allow, join(f.path("allowMethods")), join(f.path("allowHeaders")), join(f.path("exposeHeaders")),
-        f.path("allowCredentials").asBoolean(false), String.valueOf(f.path("maxAge").asInt(5)));
+        f.path("allowCredentials").asBoolean(false), String.valueOf(f.path("maxAge").asInt(5)), true);
   }
 
   private static String join(JsonNode list) {

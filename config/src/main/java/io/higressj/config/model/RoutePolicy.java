@@ -199,11 +199,18 @@ public record RoutePolicy(
    * send; null: the header is not sent.
    *
    * @param maxAge seconds, as the {@code Access-Control-Max-Age} value
+   * @param refuseOtherPreflights preflights from origins not allowed are refused by the gateway (403) instead
+   *     of being forwarded (Gateway API CORS filter)
    */
   public record Cors(CorsOrigins allowOrigins, String allowMethods, String allowHeaders, String exposeHeaders,
-      boolean allowCredentials, String maxAge) {
+      boolean allowCredentials, String maxAge, boolean refuseOtherPreflights) {
     public Cors {
       requireNonNull(allowOrigins, "allowOrigins");
+    }
+
+    public Cors(CorsOrigins allowOrigins, String allowMethods, String allowHeaders, String exposeHeaders,
+        boolean allowCredentials, String maxAge) {
+      this(allowOrigins, allowMethods, allowHeaders, exposeHeaders, allowCredentials, maxAge, false);
     }
   }
 

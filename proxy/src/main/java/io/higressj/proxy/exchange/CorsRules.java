@@ -40,6 +40,20 @@ final class CorsRules {
     if (cors.allowMethods() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, cors.allowMethods());
     if (cors.allowHeaders() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, cors.allowHeaders());
     if (cors.maxAge() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, cors.maxAge());
+    if (cors.exposeHeaders() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, cors.exposeHeaders());
+  }
+
+  /**
+   * With credentials, a {@code *} is not a wildcard for browsers: the Gateway API has the method and
+   * headers the preflight asks for named instead.
+   */
+  static void echoWildcards(RoutePolicy.Cors cors, HttpHeaders request, HttpHeaders out) {
+    if (!cors.allowCredentials()) return;
+    String m = request.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
+    if ("*".equals(cors.allowMethods()) && m != null) out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, m);
+    String h = request.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+    if ("*".equals(cors.allowHeaders()) && h != null) out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, h);
+    if ("*".equals(cors.exposeHeaders())) out.remove(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS);
   }
 
   /** The headers a response to a (non-preflight) CORS request gets; they replace the upstream's. */

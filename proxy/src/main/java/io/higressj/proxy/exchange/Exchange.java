@@ -242,6 +242,11 @@ final class Exchange implements UpstreamListener {
         sendPreflight(policy.cors());
         return;
       }
+      if (corsOrigin == null && policy.cors().refuseOtherPreflights() && CorsRules.isPreflight(request.method(), h)
+          && h.contains(HttpHeaderNames.ORIGIN)) {
+        sendLocalReply(HttpResponseStatus.FORBIDDEN, "CORS origin not allowed", "-");
+        return;
+      }
     }
     if (policy.rateLimit() != null && !policy.rateLimit().bucket().tryAcquire(System.nanoTime())) {
       sendLocalReply(HttpResponseStatus.TOO_MANY_REQUESTS, "local_rate_limited", "RL", X_ENVOY_RATELIMITED, TRUE);
@@ -731,14 +736,15 @@ final class Exchange implements UpstreamListener {
     }
     if (done) return;
     if (!responseStarted) {
-      if (conn.reused() && !requestHasBody && attempts < MAX_ATTEMPTS + 1) {
+      if (conn.reused() && !requestHasBody && attempts < MAX_ATTEMPTS + 1 && (retry == null || !retry.connectionErrors())) {
         // a kept-alive connection the upstream had just closed: the request never reached it
         acquire();
         return;
       }
       if (retryLater(0)) return;
       cancelTimeout();
-      sendLocalReply(HttpResponseStatus.BAD_GATEWAY, "upstream connection closed before response", "UC");
+      // 503 as Envoy answers a reset before the response headers (the Gateway API expects 500 or 503)
+      sendLocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connection closed before response", "UC");
       return;
     }
     // the response was cut short: the client must see it was incomplete
@@ -821,6 +827,7 @@ final class Exchange implements UpstreamListener {
   private void sendPreflight(RoutePolicy.Cors cors) {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
     CorsRules.preflightHeaders(cors, corsOrigin, res.headers());
+    if (cors.refuseOtherPreflights()) CorsRules.echoWildcards(cors, request.headers(), res.headers());
     writeLocalResponse(res, flags);
   }
 
