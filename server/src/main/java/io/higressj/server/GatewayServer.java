@@ -13,6 +13,7 @@ import io.higressj.config.resource.ResourceKey;
 import io.higressj.config.model.SnapshotHolder;
 import io.higressj.config.source.DirectoryConfigSource;
 import io.higressj.proxy.DataPlane;
+import io.higressj.proxy.RouteSelector;
 import io.higressj.proxy.Transport;
 import io.higressj.proxy.accesslog.AccessLog;
 import io.higressj.proxy.listener.HttpListener;
@@ -130,7 +131,18 @@ public final class GatewayServer implements AutoCloseable {
       try {
         HttpListener h = HttpListener.bind(key, dataPlane, workers, options.bindAddress(), port,
             l.protocol() == ListenerConfig.Protocol.HTTPS ? certificates.selecting(snap -> tlsOf(snap, key)) : null,
-            snap -> routesOf(snap, key));
+            new RouteSelector() {
+              @Override
+              public RouteTable routes(Snapshot snap) {
+                return routesOf(snap, key);
+              }
+
+              @Override
+              public boolean misdirected(Snapshot snap, String sni, String host) {
+                ListenerConfig c = snap.listeners().get(key);
+                return c != null && c.misdirected(sni, host);
+              }
+            });
         gatewayListeners.put(key, new BoundListener(key, l.protocol(), l.gatewayNamespace(), l.gatewayName(), l.port(), h, h));
         LOG.log(System.Logger.Level.INFO, "Gateway listener " + key + " (" + l.protocol() + ") bound to port " + h.port());
       } catch (Exception e) {

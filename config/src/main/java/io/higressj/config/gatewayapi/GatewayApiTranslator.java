@@ -678,7 +678,7 @@ public final class GatewayApiTranslator {
           RoutePolicy.HeaderOps resOps = RoutePolicy.HeaderOps.NONE;
           RoutePolicy.Rewrite rewrite = null;
           RoutePolicy.Cors cors = null;
-          RoutePolicy.Mirror mirror = null;
+          List<RoutePolicy.Mirror> mirrors = new ArrayList<>();
           for (JsonNode f : filters) {
             String type = f.path("type").asText();
             switch (type) {
@@ -705,12 +705,14 @@ public final class GatewayApiTranslator {
                   double den = rm.path("fraction").path("denominator").asDouble(100);
                   pct = den <= 0 ? 0 : 100.0 * rm.path("fraction").path("numerator").asDouble() / den;
                 }
-                if (mirror == null && !cluster.equals(ClusterConfig.INVALID_BACKEND)) mirror = new RoutePolicy.Mirror(cluster, pct);
+                if (!cluster.equals(ClusterConfig.INVALID_BACKEND)) mirrors.add(new RoutePolicy.Mirror(cluster, pct));
               }
               case "ExtensionRef" -> throw new Invalid("filter ExtensionRef is not supported");
               default -> throw new Invalid("filter type " + type + " is not supported");
             }
           }
+          RoutePolicy.Mirror mirror = null;
+          for (int k = mirrors.size() - 1; k >= 0; k--) mirror = new RoutePolicy.Mirror(mirrors.get(k).cluster(), mirrors.get(k).percentage(), mirror);
           policy = new RoutePolicy(List.of(), null, rewrite, reqOps, resOps, null, cors, null, null, null, null, null, mirror);
           JsonNode timeouts = rule.path("timeouts");
           if (timeouts.path("request").isTextual()) {
@@ -804,7 +806,9 @@ public final class GatewayApiTranslator {
         List<ListenerConfig.SniRoute> sni = new ArrayList<>(passthrough.getOrDefault(key, List.of()));
         sni.sort(Comparator.comparingInt((ListenerConfig.SniRoute s) -> s.host().equals("*") ? 2 : s.host().startsWith("*.") ? 1 : 0)
             .thenComparing(s -> -s.host().length()));
-        out.add(new ListenerConfig(ns, name, port, protocol, table, tls, sni, tcp.getOrDefault(key, List.of())));
+        List<String> names = new ArrayList<>();
+        for (ListenerState l : e.getValue()) names.add(l.hostname == null ? "*" : l.hostname);
+        out.add(new ListenerConfig(ns, name, port, protocol, table, tls, sni, tcp.getOrDefault(key, List.of()), names));
       }
       return out;
     }

@@ -16,10 +16,13 @@ import java.util.List;
  * @param routes HTTP and HTTPS: the virtual hosts of the routes attached to the listeners of this port
  * @param tls HTTPS: certificates by listener hostname (a listener without hostname gives the default)
  * @param passthrough TLS: where connections go by the SNI name the client sends, in match order
- * @param tcpClusters TCP: where connections go (by weight: the first one; more are spread by weight)
+ * @param tcpClusters TCP: where connections go (spread by weight)
+ * @param hostnames the hostnames of the merged listeners ({@code *} for one without), to tell which one a
+ *     request is for: an HTTPS request whose Host belongs to another listener than its SNI name is misdirected
  */
 public record ListenerConfig(String gatewayNamespace, String gatewayName, int port, Protocol protocol,
-    RouteTable routes, TlsConfig tls, List<SniRoute> passthrough, List<RoutePolicy.WeightedCluster> tcpClusters) {
+    RouteTable routes, TlsConfig tls, List<SniRoute> passthrough, List<RoutePolicy.WeightedCluster> tcpClusters,
+    List<String> hostnames) {
   /** What a Gateway listener's port speaks. */
   public enum Protocol { HTTP, HTTPS, TLS, TCP }
 
@@ -52,6 +55,34 @@ public record ListenerConfig(String gatewayNamespace, String gatewayName, int po
     requireNonNull(tls, "tls");
     passthrough = List.copyOf(passthrough);
     tcpClusters = List.copyOf(tcpClusters);
+    hostnames = List.copyOf(hostnames);
+  }
+
+  /** The most specific listener hostname matching {@code host} (exact, longest wildcard, {@code *}), or null. */
+  public String listenerHostname(String host) {
+    String h = host == null ? null : RouteTable.normalizeHost(host);
+    String best = null;
+    for (String p : hostnames) {
+      boolean match = p.equals("*") || (h != null && (p.equals(h)
+          || (p.startsWith("*.") && h.endsWith(p.substring(1)) && h.length() > p.length() - 1)));
+      if (!match) continue;
+      if (best == null || rank(p) > rank(best)) best = p;
+    }
+    return best;
+  }
+
+  private static int rank(String p) {
+    if (p.equals("*")) return 0;
+    return p.startsWith("*.") ? p.length() : 100_000;
+  }
+
+  /**
+   * Whether an HTTPS request for {@code host} on a connection whose TLS server name was {@code sni} belongs
+   * to another listener than the connection (answered 421, Misdirected Request).
+   */
+  public boolean misdirected(String sni, String host) {
+    if (protocol != Protocol.HTTPS || hostnames.size() < 2) return false;
+    return !java.util.Objects.equals(listenerHostname(sni), listenerHostname(host));
   }
 
   /** {@code <namespace>/<gateway>:<port>}: how the server and {@code /config_dump} name it. */

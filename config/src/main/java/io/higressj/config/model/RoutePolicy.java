@@ -70,8 +70,13 @@ public record RoutePolicy(
    *
    * @param cluster the cluster copies go to
    * @param percentage share of requests copied, 0 to 100
+   * @param next another mirror, decided on its own (Gateway API allows several RequestMirror filters), or null
    */
-  public record Mirror(String cluster, double percentage) {}
+  public record Mirror(String cluster, double percentage, Mirror next) {
+    public Mirror(String cluster, double percentage) {
+      this(cluster, percentage, null);
+    }
+  }
 
   public RoutePolicy {
     weightedClusters = List.copyOf(weightedClusters);

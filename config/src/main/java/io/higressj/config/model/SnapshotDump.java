@@ -83,7 +83,10 @@ public final class SnapshotDump {
     if (p.rateLimit() != null) o.put("rateLimit", p.rateLimit().toString());
     if (p.ipAccess() != null) o.put("ipAccess", p.ipAccess().toString());
     if (p.retry() != null) o.put("retry", p.retry().toString());
-    if (p.mirror() != null) o.put("mirror", p.mirror().cluster() + " (" + p.mirror().percentage() + "%)");
+    for (RoutePolicy.Mirror m = p.mirror(); m != null; m = m.next()) {
+      String text = m.cluster() + " (" + m.percentage() + "%)";
+      o.put("mirror", o.has("mirror") ? o.get("mirror").asText() + ", " + text : text);
+    }
     if (p.fallback() != null) o.put("fallback", p.fallback().toString());
     if (p.limits() != null) o.put("limits", p.limits().toString());
     return o;

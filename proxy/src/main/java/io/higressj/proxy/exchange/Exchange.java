@@ -79,6 +79,8 @@ final class Exchange implements UpstreamListener {
   private Route route;
   /** where a copy of this request goes once it is complete, or null */
   private ClusterConfig mirrorCluster;
+  /** further mirrors (Gateway API: several RequestMirror filters), or null */
+  private java.util.List<ClusterConfig> moreMirrors;
   /** consistent-hash key of this request, or null */
   private String hashKey;
   /** Set-Cookie for a cookie-affinity cluster when the request had no cookie, or null */
@@ -224,6 +226,10 @@ final class Exchange implements UpstreamListener {
     if (!target.equals(request.uri())) request.setUri(target);
 
     Snapshot snapshot = dataPlane.snapshots().get();
+    if (handler.misdirected(snapshot, host)) {
+      sendLocalReply(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected request", "-");
+      return;
+    }
     VirtualHost vh = handler.routes(snapshot).select(RouteTable.normalizeHost(host));
     RequestMatchInput matchInput = new RequestMatchInput(method, path, target, host, handler.tls(), h);
     route = vh == null ? null : vh.match(matchInput);
@@ -295,9 +301,13 @@ final class Exchange implements UpstreamListener {
       return;
     }
     retry = policy.retry();
-    RoutePolicy.Mirror mirror = policy.mirror();
-    if (mirror != null && (mirror.percentage() >= 100 || ThreadLocalRandom.current().nextDouble(100) < mirror.percentage())) {
-      mirrorCluster = snapshot.clusters().get(mirror.cluster());
+    for (RoutePolicy.Mirror mirror = policy.mirror(); mirror != null; mirror = mirror.next()) {
+      if (mirror.percentage() >= 100 || ThreadLocalRandom.current().nextDouble(100) < mirror.percentage()) {
+        ClusterConfig mc = snapshot.clusters().get(mirror.cluster());
+        if (mc == null) continue;
+        if (mirrorCluster == null) mirrorCluster = mc;
+        else (moreMirrors == null ? moreMirrors = new java.util.ArrayList<>(2) : moreMirrors).add(mc);
+      }
     }
     if (requestHasBody && (fallbackCluster != null || retry != null && retry.attempts() > 0 || mirrorCluster != null)) {
       replay = new ReplayBuffer(ReplayBuffer.DEFAULT_LIMIT);
@@ -439,6 +449,12 @@ final class Exchange implements UpstreamListener {
     if (mc == null) return;
     if (requestHasBody && (replay == null || !replay.usable())) return;
     MirrorRequest.send(dataPlane, downstream.eventLoop(), mc, request, requestHasBody ? replay.copy() : null);
+    if (moreMirrors != null) {
+      for (ClusterConfig more : moreMirrors) {
+        MirrorRequest.send(dataPlane, downstream.eventLoop(), more, request, requestHasBody ? replay.copy() : null);
+      }
+      moreMirrors = null;
+    }
   }
 
   private void connect() {

@@ -1,8 +1,7 @@
 package io.higressj.proxy.listener;
 
-import io.higressj.config.model.RouteTable;
-import io.higressj.config.model.Snapshot;
 import io.higressj.proxy.DataPlane;
+import io.higressj.proxy.RouteSelector;
 import io.higressj.proxy.compression.HttpCompressionHandler;
 import io.higressj.proxy.exchange.ProxyHandler;
 import io.higressj.proxy.http1.RequestFramingHandler;
@@ -33,7 +32,6 @@ import io.netty.util.AsciiString;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import java.net.InetSocketAddress;
-import java.util.function.Function;
 
 /**
  * One HTTP listener: plain (HTTP/1.1, h2c by prior knowledge or Upgrade) or TLS (SNI certificate
@@ -56,7 +54,7 @@ public final class HttpListener implements AutoCloseable {
    */
   public static HttpListener bind(String name, DataPlane dataPlane, EventLoopGroup group, String host, int port,
       ServerCertificates certificates) throws InterruptedException {
-    return bind(name, dataPlane, group, host, port, certificates, Snapshot::routes);
+    return bind(name, dataPlane, group, host, port, certificates, RouteSelector.INGRESS);
   }
 
   /**
@@ -66,7 +64,7 @@ public final class HttpListener implements AutoCloseable {
    * @param routes this listener's route table in a snapshot
    */
   public static HttpListener bind(String name, DataPlane dataPlane, EventLoopGroup group, String host, int port,
-      Mapping<String, SslContext> certificates, Function<Snapshot, RouteTable> routes) throws InterruptedException {
+      Mapping<String, SslContext> certificates, RouteSelector routes) throws InterruptedException {
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(dataPlane.transport().serverChannel())
@@ -116,7 +114,7 @@ public final class HttpListener implements AutoCloseable {
     return Http2Downstream.frameCodec(dp.options());
   }
 
-  static Http2MultiplexHandler newMultiplexHandler(DataPlane dp, boolean tls, Function<Snapshot, RouteTable> routes) {
+  static Http2MultiplexHandler newMultiplexHandler(DataPlane dp, boolean tls, RouteSelector routes) {
     return new Http2MultiplexHandler(Http2Downstream.closedWithConnection(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel ch) {
@@ -127,7 +125,7 @@ public final class HttpListener implements AutoCloseable {
     }));
   }
 
-  private static void initCleartext(ChannelPipeline p, DataPlane dp, Function<Snapshot, RouteTable> routes) {
+  private static void initCleartext(ChannelPipeline p, DataPlane dp, RouteSelector routes) {
     HttpServerCodec codec = newServerCodec(dp);
     HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol -> {
       if (!AsciiString.contentEquals("h2c", protocol)) return null;
@@ -160,9 +158,9 @@ public final class HttpListener implements AutoCloseable {
   /** After the TLS handshake: HTTP/2 or HTTP/1.1 as ALPN chose. */
   private static final class Alpn extends ApplicationProtocolNegotiationHandler {
     private final DataPlane dp;
-    private final Function<Snapshot, RouteTable> routes;
+    private final RouteSelector routes;
 
-    Alpn(DataPlane dp, Function<Snapshot, RouteTable> routes) {
+    Alpn(DataPlane dp, RouteSelector routes) {
       super(ApplicationProtocolNames.HTTP_1_1);
       this.dp = dp;
       this.routes = routes;
