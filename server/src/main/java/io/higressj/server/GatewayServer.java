@@ -74,7 +74,12 @@ public final class GatewayServer implements AutoCloseable {
   private void startInternal() throws IOException, InterruptedException {
     dataPlane = new DataPlane(snapshots, options.proxy(), accessLog, transport);
     DataPlane dp = dataPlane;
-    source.start(applier); // the first set is applied before start() returns
+    // the first set is applied before start() returns; in standalone mode status goes into the objects' files
+    StatusWriter status = options.writeStatus() ? new StatusWriter(java.time.Clock.systemUTC()) : null;
+    source.start(set -> {
+      applier.accept(set);
+      if (status != null) status.write(set, applier.statuses());
+    });
     http = HttpListener.bind("http", dp, workers, options.bindAddress(), options.httpPort(), null);
     listeners.add(http);
     if (options.httpsPort() >= 0) {

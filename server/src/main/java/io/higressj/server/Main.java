@@ -65,6 +65,10 @@ public final class Main implements Callable<Integer> {
       description = "Gateway API listeners: bind port TO where a Gateway declares FROM; FROM * maps every other port, TO 0 picks a free port (default: as declared).")
   String listenerPortMap;
 
+  @Option(names = "--write-status", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+      description = "Write Gateway API status into the objects' files in the configuration directory (default: ${DEFAULT-VALUE}).")
+  boolean writeStatus;
+
   public static void main(String[] args) {
     configureLogging();
     int code = new CommandLine(new Main()).execute(args);
@@ -81,7 +85,7 @@ public final class Main implements Callable<Integer> {
   public Integer call() throws Exception {
     ServerOptions options = new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort,
         accessLog, ingressClass, workers, ProxyOptions.defaults().withUpstreamResponseTimeout(parseDuration(upstreamTimeout)),
-        parsePortMap(listenerPortMap));
+        parsePortMap(listenerPortMap), writeStatus);
     GatewayServer server = GatewayServer.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -20,6 +20,7 @@ import java.nio.file.Path;
  * @param proxy data plane settings
  * @param listenerPorts Gateway listener port to the port bound ({@code --listener-port-map}; 0 = a free one);
  *     the key {@link #ANY_PORT} maps every port not listed; unmapped ports are bound as declared
+ * @param writeStatus write Gateway API status into the objects' files (standalone mode's status store)
  */
 public record ServerOptions(
     Path configDir,
@@ -32,14 +33,15 @@ public record ServerOptions(
     String ingressClass,
     int workers,
     ProxyOptions proxy,
-    java.util.Map<Integer, Integer> listenerPorts) {
+    java.util.Map<Integer, Integer> listenerPorts,
+    boolean writeStatus) {
   /** The {@link #listenerPorts} key standing for every port ({@code *=TO}). */
   public static final int ANY_PORT = -1;
 
   public ServerOptions(Path configDir, String bindAddress, int httpPort, int httpsPort, String adminAddress, int adminPort,
       String accessLog, String ingressClass, int workers, ProxyOptions proxy) {
     this(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
-        java.util.Map.of());
+        java.util.Map.of(), true);
   }
 
   public ServerOptions {
@@ -58,7 +60,13 @@ public record ServerOptions(
 
   public ServerOptions withListenerPorts(java.util.Map<Integer, Integer> map) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
-        map);
+        map, writeStatus);
+  }
+
+  /** @param write whether Gateway API status is written into the objects' files (standalone mode) */
+  public ServerOptions withWriteStatus(boolean write) {
+    return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
+        listenerPorts, write);
   }
 
   /** The port to bind for a Gateway listener declaring {@code declared}: mapped, else as declared; 0 = a free one. */
@@ -102,16 +110,16 @@ public record ServerOptions(
   /** Defaults for tests: every port picked free, access log off. */
   public static ServerOptions forTest(Path configDir) {
     return new ServerOptions(configDir, "127.0.0.1", 0, 0, "127.0.0.1", 0, "off", "higress", 2, ProxyOptions.defaults(),
-        java.util.Map.of(ANY_PORT, 0));
+        java.util.Map.of(ANY_PORT, 0), true);
   }
 
   public ServerOptions withAccessLog(String target) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, target, ingressClass, workers, proxy,
-        listenerPorts);
+        listenerPorts, writeStatus);
   }
 
   public ServerOptions withProxy(ProxyOptions p) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, p,
-        listenerPorts);
+        listenerPorts, writeStatus);
   }
 }

@@ -173,6 +173,27 @@ class GatewayApiEndToEndTest {
       JsonNode parent = byKind.get("HTTPRoute ra").path("parents").get(0);
       assertThat(parent.path("controllerName").asText()).isEqualTo("higress.io/gateway-controller");
       assertThat(parent.path("conditions").toString()).contains("\"type\":\"ResolvedRefs\",\"status\":\"False\",\"reason\":\"BackendNotFound\"");
+
+      // standalone mode: the status goes into the objects' files, once (no reload loop)
+      Path routeFile = dir.resolve("httproutes/a.yaml");
+      await("status in the HTTPRoute's file", () -> {
+        try {
+          return java.nio.file.Files.readString(routeFile).contains("reason: BackendNotFound");
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      });
+      await("status in the Gateway's file", () -> {
+        try {
+          return java.nio.file.Files.readString(dir.resolve("gateways/a.yaml")).contains("attachedRoutes: 1");
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      });
+      Thread.sleep(300);
+      long version = f.JSON.readTree(f.adminGet("/config_dump")).path("version").asLong();
+      Thread.sleep(500);
+      assertThat(f.JSON.readTree(f.adminGet("/config_dump")).path("version").asLong()).as("settled").isEqualTo(version);
     }
   }
 }
