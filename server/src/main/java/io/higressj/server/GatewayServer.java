@@ -17,6 +17,7 @@ import io.higressj.proxy.RouteSelector;
 import io.higressj.proxy.Transport;
 import io.higressj.proxy.accesslog.AccessLog;
 import io.higressj.proxy.listener.HttpListener;
+import io.higressj.proxy.tcp.L4Listener;
 import io.higressj.proxy.tls.ServerCertificates;
 import io.higressj.server.admin.AdminServer;
 import io.netty.channel.EventLoopGroup;
@@ -98,7 +99,7 @@ public final class GatewayServer implements AutoCloseable {
       out.add(new AdminServer.ListenerInfo(l.name(), l == https ? "HTTPS" : "HTTP", options.bindAddress(), l.port()));
     }
     for (BoundListener b : gatewayListeners.values()) {
-      out.add(new AdminServer.ListenerInfo(b.key(), b.protocol().name(), options.bindAddress(), b.listener().port(),
+      out.add(new AdminServer.ListenerInfo(b.key(), b.protocol().name(), options.bindAddress(), b.port(),
           b.gatewayNamespace(), b.gatewayName(), b.gatewayPort()));
     }
     return out;
@@ -106,7 +107,15 @@ public final class GatewayServer implements AutoCloseable {
 
   /** A Gateway listener's socket. */
   private record BoundListener(String key, ListenerConfig.Protocol protocol, String gatewayNamespace, String gatewayName,
-      int gatewayPort, AutoCloseable socket, HttpListener listener) {}
+      int gatewayPort, AutoCloseable socket, int port) {
+    void close() {
+      try {
+        socket.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "Gateway listener " + key + ": " + e);
+      }
+    }
+  }
 
   private final Map<String, BoundListener> gatewayListeners = new ConcurrentSkipListMap<>();
   private DataPlane dataPlane;
@@ -118,15 +127,13 @@ public final class GatewayServer implements AutoCloseable {
    */
   private synchronized void bindGatewayListeners(Snapshot s) {
     Map<String, ListenerConfig> wanted = new HashMap<>();
-    for (ListenerConfig l : s.listeners().all()) {
-      if (l.protocol() == ListenerConfig.Protocol.HTTP || l.protocol() == ListenerConfig.Protocol.HTTPS) wanted.put(l.key(), l);
-    }
+    for (ListenerConfig l : s.listeners().all()) wanted.put(l.key(), l);
     for (BoundListener b : List.copyOf(gatewayListeners.values())) {
       ListenerConfig l = wanted.get(b.key());
       if (l == null || l.protocol() != b.protocol()) {
         gatewayListeners.remove(b.key());
-        b.listener().close();
-        LOG.log(System.Logger.Level.INFO, "Gateway listener " + b.key() + " closed (port " + b.listener().port() + ")");
+        b.close();
+        LOG.log(System.Logger.Level.INFO, "Gateway listener " + b.key() + " closed (port " + b.port() + ")");
       }
     }
     for (ListenerConfig l : wanted.values()) {
@@ -134,6 +141,19 @@ public final class GatewayServer implements AutoCloseable {
       String key = l.key();
       int port = options.listenerPort(l.port());
       try {
+        if (l.protocol() == ListenerConfig.Protocol.TCP || l.protocol() == ListenerConfig.Protocol.TLS) {
+          boolean tls = l.protocol() == ListenerConfig.Protocol.TLS;
+          L4Listener l4 = L4Listener.bind(dataPlane, workers, options.bindAddress(), port, tls, (snap, sni) -> {
+            ListenerConfig c = snap.listeners().get(key);
+            if (c == null) return null;
+            if (!tls) return c.tcpClusters();
+            ListenerConfig.SniRoute r = c.selectPassthrough(sni);
+            return r == null ? null : r.clusters();
+          });
+          gatewayListeners.put(key, new BoundListener(key, l.protocol(), l.gatewayNamespace(), l.gatewayName(), l.port(), l4, l4.port()));
+          LOG.log(System.Logger.Level.INFO, "Gateway listener " + key + " (" + l.protocol() + ") bound to port " + l4.port());
+          continue;
+        }
         HttpListener h = HttpListener.bind(key, dataPlane, workers, options.bindAddress(), port,
             l.protocol() == ListenerConfig.Protocol.HTTPS ? certificates.selecting(snap -> tlsOf(snap, key)) : null,
             new RouteSelector() {
@@ -148,7 +168,7 @@ public final class GatewayServer implements AutoCloseable {
                 return c != null && c.misdirected(sni, host);
               }
             });
-        gatewayListeners.put(key, new BoundListener(key, l.protocol(), l.gatewayNamespace(), l.gatewayName(), l.port(), h, h));
+        gatewayListeners.put(key, new BoundListener(key, l.protocol(), l.gatewayNamespace(), l.gatewayName(), l.port(), h, h.port()));
         LOG.log(System.Logger.Level.INFO, "Gateway listener " + key + " (" + l.protocol() + ") bound to port " + h.port());
       } catch (Exception e) {
         if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -209,7 +229,7 @@ public final class GatewayServer implements AutoCloseable {
   /** The port a Gateway listener ({@code namespace/gateway:port}) is bound to, or -1. */
   public int gatewayListenerPort(String key) {
     BoundListener b = gatewayListeners.get(key);
-    return b == null ? -1 : b.listener().port();
+    return b == null ? -1 : b.port();
   }
 
   @Override
@@ -217,7 +237,7 @@ public final class GatewayServer implements AutoCloseable {
     source.close();
     for (HttpListener l : listeners) l.close();
     synchronized (this) {
-      for (BoundListener b : gatewayListeners.values()) b.listener().close();
+      for (BoundListener b : gatewayListeners.values()) b.close();
       gatewayListeners.clear();
     }
     if (admin != null) admin.close();
