@@ -275,6 +275,11 @@ public final class GatewayApiTranslator {
         l.conditions.set("Programmed", false, "Invalid", "invalid port");
         return;
       }
+      if (l.protocol.equals("TLS") && spec.path("tls").path("mode").asText("Passthrough").equals("Terminate")) {
+        l.conditions.set("Accepted", false, "UnsupportedValue", "TLS listeners pass TLS through (mode Passthrough); use HTTPS to terminate");
+        l.conditions.set("Programmed", false, "Invalid", "unsupported TLS mode");
+        return;
+      }
       if (l.protocol.equals("HTTPS")) {
         JsonNode tls = spec.path("tls");
         String mode = tls.path("mode").asText("Terminate");
