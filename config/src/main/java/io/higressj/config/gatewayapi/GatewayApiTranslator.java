@@ -533,6 +533,7 @@ public final class GatewayApiTranslator {
         entry.set("conditions", c.toJson());
         parents.add(entry);
       }
+      if (parents.isEmpty()) return; // no parent of ours: another controller's route
       if (refs.reason != null) problems.add(Problem.warning(r, "spec.rules", refs.message));
       ObjectNode st = Conditions.JSON.objectNode();
       st.set("parents", parents);

@@ -40,14 +40,15 @@ final class CorsRules {
     if (cors.allowMethods() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, cors.allowMethods());
     if (cors.allowHeaders() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, cors.allowHeaders());
     if (cors.maxAge() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, cors.maxAge());
-    if (cors.exposeHeaders() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, cors.exposeHeaders());
   }
 
   /**
-   * With credentials, a {@code *} is not a wildcard for browsers: the Gateway API has the method and
-   * headers the preflight asks for named instead.
+   * What the Gateway API CORS filter adds to a preflight answer: the exposed headers and, with credentials
+   * (where a {@code *} is not a wildcard for browsers), the method and headers the preflight asks for in
+   * place of {@code *}.
    */
-  static void echoWildcards(RoutePolicy.Cors cors, HttpHeaders request, HttpHeaders out) {
+  static void gatewayApiPreflight(RoutePolicy.Cors cors, HttpHeaders request, HttpHeaders out) {
+    if (cors.exposeHeaders() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, cors.exposeHeaders());
     if (!cors.allowCredentials()) return;
     String m = request.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
     if ("*".equals(cors.allowMethods()) && m != null) out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, m);

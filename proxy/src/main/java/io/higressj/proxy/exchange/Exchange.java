@@ -843,7 +843,7 @@ final class Exchange implements UpstreamListener {
   private void sendPreflight(RoutePolicy.Cors cors) {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
     CorsRules.preflightHeaders(cors, corsOrigin, res.headers());
-    if (cors.refuseOtherPreflights()) CorsRules.echoWildcards(cors, request.headers(), res.headers());
+    if (cors.refuseOtherPreflights()) CorsRules.gatewayApiPreflight(cors, request.headers(), res.headers());
     writeLocalResponse(res, flags);
   }
 
