@@ -131,8 +131,8 @@ public final class GatewayServer implements AutoCloseable {
     for (BoundListener b : List.copyOf(gatewayListeners.values())) {
       ListenerConfig l = wanted.get(b.key());
       if (l == null || l.protocol() != b.protocol()) {
+        b.close(); // closed before it disappears from the listing
         gatewayListeners.remove(b.key());
-        b.close();
         LOG.log(System.Logger.Level.INFO, "Gateway listener " + b.key() + " closed (port " + b.port() + ")");
       }
     }

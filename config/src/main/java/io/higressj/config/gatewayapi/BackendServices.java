@@ -23,6 +23,7 @@ final class BackendServices {
   private static final Comparator<Endpoint> ORDER = Comparator.comparing(Endpoint::address).thenComparingInt(Endpoint::port);
 
   private final ResourceSet set;
+  private java.util.Map<String, List<Resource>> slicesByService;
 
   BackendServices(ResourceSet set) {
     this.set = set;
@@ -72,8 +73,7 @@ final class BackendServices {
         }
       }
     }
-    for (Resource slice : set.ofKind("EndpointSlice")) {
-      if (!slice.namespace().equals(namespace) || !name.equals(slice.label("kubernetes.io/service-name"))) continue;
+    for (Resource slice : slices().getOrDefault(namespace + "/" + name, List.of())) {
       int p = endpointPort(slice.body().path("ports"), portName, targetNumber);
       if (p == 0) continue;
       for (JsonNode e : slice.body().path("endpoints")) {
@@ -87,6 +87,18 @@ final class BackendServices {
     boolean h2c = forceH2c || http2(sp.path("appProtocol").asText(""), portName);
     return new ClusterConfig(clusterName, namespace + "/" + name, port, new ArrayList<>(endpoints),
         h2c ? UpstreamProtocol.H2C : UpstreamProtocol.HTTP1, io.higressj.config.model.LoadBalancer.ROUND_ROBIN);
+  }
+
+  /** EndpointSlices by "namespace/service", read once. */
+  private java.util.Map<String, List<Resource>> slices() {
+    if (slicesByService == null) {
+      slicesByService = new java.util.HashMap<>();
+      for (Resource slice : set.ofKind("EndpointSlice")) {
+        String svc = slice.label("kubernetes.io/service-name");
+        if (svc != null) slicesByService.computeIfAbsent(slice.namespace() + "/" + svc, k -> new ArrayList<>()).add(slice);
+      }
+    }
+    return slicesByService;
   }
 
   private static int endpointPort(JsonNode ports, String portName, int targetNumber) {
