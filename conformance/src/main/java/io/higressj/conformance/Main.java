@@ -39,7 +39,7 @@ public final class Main implements Callable<Integer> {
 
   @Option(names = "--gateway-cmd", paramLabel = "CMD",
       description = "Run the gateway as this command (through /bin/sh) with --config-dir DIR --http-port 0 --https-port 0 "
-          + "--admin-port 0 --access-log off appended; default: the gateway of this build, in this JVM.")
+          + "--admin-port 0 --access-log off --listener-port-map *=0 appended; default: the gateway of this build, in this JVM.")
   String gatewayCommand;
 
   @Option(names = "--max-wait", paramLabel = "SECONDS",

@@ -1,6 +1,9 @@
 package io.higressj.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.higressj.config.gatewayapi.GatewayApiTranslator;
 import io.higressj.config.ingress.IngressTranslator;
+import io.higressj.config.model.GatewayListeners;
 import io.higressj.config.model.Snapshot;
 import io.higressj.config.model.SnapshotHolder;
 import io.higressj.config.model.TlsConfig;
@@ -48,6 +51,12 @@ final class ConfigApplier implements Consumer<ResourceSet> {
   private List<String> tlsErrors = List.of();
   private Set<String> reported = Set.of();
   private volatile boolean applied;
+  private final GatewayApiTranslator gatewayTranslator;
+  private final Consumer<Snapshot> beforePublish;
+  private GatewayApiTranslator.Result gatewayApi;
+  private GatewayListeners gatewayListeners = GatewayListeners.NONE;
+  private GatewayListeners preparedListeners;
+  private volatile Map<ResourceKey, ObjectNode> statuses = Map.of();
 
   /** An object as {@link Resource#describe()} and {@link Problem#object()} name it: no API group. */
   private record Name(String kind, String namespace, String name) {
@@ -92,9 +101,25 @@ final class ConfigApplier implements Consumer<ResourceSet> {
   }
 
   ConfigApplier(SnapshotHolder holder, ServerCertificates certificates, String ingressClass) {
+    this(holder, certificates, ingressClass, GatewayApiTranslator.Options.defaults(), s -> { });
+  }
+
+  /**
+   * @param gatewayApi how Gateway API objects are translated
+   * @param beforePublish sees each snapshot before it is published (the server binds the listeners it declares)
+   */
+  ConfigApplier(SnapshotHolder holder, ServerCertificates certificates, String ingressClass,
+      GatewayApiTranslator.Options gatewayApi, Consumer<Snapshot> beforePublish) {
     this.holder = holder;
     this.certificates = certificates;
     this.translator = new IngressTranslator(new IngressTranslator.Options(ingressClass, false));
+    this.gatewayTranslator = new GatewayApiTranslator(gatewayApi);
+    this.beforePublish = beforePublish;
+  }
+
+  /** The status of each Gateway API object of the last applied set, as the API server would hold it. */
+  Map<ResourceKey, ObjectNode> statuses() {
+    return statuses;
   }
 
   boolean applied() {
@@ -159,15 +184,37 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     rejectedBefore = rejected;
 
     List<Problem> problems = new ArrayList<>(snapshot.problems());
-    if (snapshot.tls() != preparedTls) { // the translator keeps the same TlsConfig while TLS is unchanged
-      tlsErrors = certificates.prepare(snapshot.tls());
+    // Gateway API: translated again only when an object it reads changed
+    boolean gatewayApiChanged = gatewayApi == null;
+    for (ResourceSet.Change c : changes) {
+      if (GatewayApiTranslator.KINDS.contains(c.key().kind())) gatewayApiChanged = true;
+    }
+    if (gatewayApiChanged) {
+      gatewayApi = GatewayApiTranslator.concerns(set) ? gatewayTranslator.translate(set) : GatewayApiTranslator.Result.EMPTY;
+      gatewayListeners = new GatewayListeners(gatewayApi.listeners());
+      statuses = gatewayApi.statuses();
+    }
+    Map<String, io.higressj.config.model.ClusterConfig> clusters = snapshot.clusters();
+    if (!gatewayApi.clusters().isEmpty()) {
+      clusters = new HashMap<>(clusters);
+      for (var c : gatewayApi.clusters().values()) clusters.putIfAbsent(c.name(), c);
+    }
+    problems.addAll(gatewayApi.problems());
+    if (snapshot.tls() != preparedTls || gatewayListeners != preparedListeners) {
+      // the translators keep the same TlsConfig and listeners while they are unchanged
+      List<TlsConfig> all = new ArrayList<>();
+      all.add(snapshot.tls());
+      for (var l : gatewayListeners.all()) all.add(l.tls());
+      tlsErrors = certificates.prepare(all);
       preparedTls = snapshot.tls();
+      preparedListeners = gatewayListeners;
     }
     for (String err : tlsErrors) {
       problems.add(new Problem("", "", "", err, Problem.Severity.ERROR));
     }
-    snapshot = new Snapshot(0, Instant.now(), snapshot.routes(), snapshot.clusters(), snapshot.tls(), problems,
-        snapshot.settings());
+    snapshot = new Snapshot(0, Instant.now(), snapshot.routes(), clusters, snapshot.tls(), problems,
+        snapshot.settings(), gatewayListeners);
+    beforePublish.accept(snapshot);
     Snapshot published = holder.publish(snapshot);
     applied = true;
 

@@ -61,6 +61,14 @@ public final class Main implements Callable<Integer> {
       description = "Time to wait for an upstream's response headers before answering 504, e.g. 15s, 500ms (default: ${DEFAULT-VALUE}).")
   String upstreamTimeout;
 
+  @Option(names = "--listener-port-map", paramLabel = "FROM=TO[,FROM=TO...]", defaultValue = "",
+      description = "Gateway API listeners: bind port TO where a Gateway declares FROM; FROM * maps every other port, TO 0 picks a free port (default: as declared).")
+  String listenerPortMap;
+
+  @Option(names = "--write-status", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+      description = "Write Gateway API status into the objects' files in the configuration directory (default: ${DEFAULT-VALUE}).")
+  boolean writeStatus;
+
   public static void main(String[] args) {
     configureLogging();
     int code = new CommandLine(new Main()).execute(args);
@@ -76,7 +84,8 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerOptions options = new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort,
-        accessLog, ingressClass, workers, ProxyOptions.defaults().withUpstreamResponseTimeout(parseDuration(upstreamTimeout)));
+        accessLog, ingressClass, workers, ProxyOptions.defaults().withUpstreamResponseTimeout(parseDuration(upstreamTimeout)),
+        parsePortMap(listenerPortMap), writeStatus);
     GatewayServer server = GatewayServer.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -88,6 +97,14 @@ public final class Main implements Callable<Integer> {
         + " admin=" + server.adminPort() + " config-dir=" + configDir.toAbsolutePath());
     stopped.await();
     return 0;
+  }
+
+  static java.util.Map<Integer, Integer> parsePortMap(String s) {
+    try {
+      return ServerOptions.parseListenerPortMap(s);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(new Main()), e.getMessage());
+    }
   }
 
   static Duration parseDuration(String s) {

@@ -37,6 +37,12 @@ public record ClusterConfig(String name, String service, int port, List<Endpoint
     return lb.equals(loadBalancer) ? this : new ClusterConfig(name, service, port, endpoints, protocol, lb);
   }
 
+  /**
+   * The cluster name of a backend reference that cannot be used (Gateway API: not found, not permitted,
+   * not a Service): no such cluster exists, and requests sent there get 500, as the specification asks.
+   */
+  public static final String INVALID_BACKEND = "invalid-backend-ref";
+
   public static String clusterName(String namespace, String service, int port) {
     return "outbound|" + port + "||" + service + "." + namespace + ".svc.cluster.local";
   }

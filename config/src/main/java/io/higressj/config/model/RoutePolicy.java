@@ -70,8 +70,13 @@ public record RoutePolicy(
    *
    * @param cluster the cluster copies go to
    * @param percentage share of requests copied, 0 to 100
+   * @param next another mirror, decided on its own (Gateway API allows several RequestMirror filters), or null
    */
-  public record Mirror(String cluster, double percentage) {}
+  public record Mirror(String cluster, double percentage, Mirror next) {
+    public Mirror(String cluster, double percentage) {
+      this(cluster, percentage, null);
+    }
+  }
 
   public RoutePolicy {
     weightedClusters = List.copyOf(weightedClusters);
@@ -108,11 +113,22 @@ public record RoutePolicy(
         ipAccess, retry, f, limits);
   }
 
-  /** @param cluster cluster name; @param weight relative weight, >= 0 */
-  public record WeightedCluster(String cluster, int weight) {
+  /**
+   * @param cluster cluster name
+   * @param weight relative weight, >= 0
+   * @param requestHeaders header changes on requests sent to this cluster, after the route's (Gateway API backendRef filters)
+   * @param responseHeaders header changes on its responses, after the route's
+   */
+  public record WeightedCluster(String cluster, int weight, HeaderOps requestHeaders, HeaderOps responseHeaders) {
     public WeightedCluster {
       requireNonNull(cluster, "cluster");
       if (weight < 0) throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0)");
+      requireNonNull(requestHeaders, "requestHeaders");
+      requireNonNull(responseHeaders, "responseHeaders");
+    }
+
+    public WeightedCluster(String cluster, int weight) {
+      this(cluster, weight, HeaderOps.NONE, HeaderOps.NONE);
     }
   }
 
@@ -124,8 +140,15 @@ public record RoutePolicy(
    * @param path the new path (the query is kept)
    * @param plainHttpOnly only requests that arrived without TLS are redirected ({@code ssl-redirect});
    *     others are forwarded
+   * @param prefixPath {@code path} replaces only the part of the request path the route's prefix matched
+   *     (Gateway API {@code ReplacePrefixMatch})
    */
-  public record Redirect(int code, String scheme, String host, int port, String path, boolean plainHttpOnly) {}
+  public record Redirect(int code, String scheme, String host, int port, String path, boolean plainHttpOnly,
+      boolean prefixPath) {
+    public Redirect(int code, String scheme, String host, int port, String path, boolean plainHttpOnly) {
+      this(code, scheme, host, port, path, plainHttpOnly, false);
+    }
+  }
 
   /**
    * @param regex when set, the path is rewritten with {@code regex} and {@code substitution} ({@code $1}
@@ -181,11 +204,18 @@ public record RoutePolicy(
    * send; null: the header is not sent.
    *
    * @param maxAge seconds, as the {@code Access-Control-Max-Age} value
+   * @param refuseOtherPreflights preflights from origins not allowed are refused by the gateway (403) instead
+   *     of being forwarded (Gateway API CORS filter)
    */
   public record Cors(CorsOrigins allowOrigins, String allowMethods, String allowHeaders, String exposeHeaders,
-      boolean allowCredentials, String maxAge) {
+      boolean allowCredentials, String maxAge, boolean refuseOtherPreflights) {
     public Cors {
       requireNonNull(allowOrigins, "allowOrigins");
+    }
+
+    public Cors(CorsOrigins allowOrigins, String allowMethods, String allowHeaders, String exposeHeaders,
+        boolean allowCredentials, String maxAge) {
+      this(allowOrigins, allowMethods, allowHeaders, exposeHeaders, allowCredentials, maxAge, false);
     }
   }
 
@@ -281,11 +311,18 @@ public record RoutePolicy(
    * @param serverErrors retry on a 5xx response, a failed connection, a reset or a per-try timeout
    *     (Envoy {@code 5xx}; nginx {@code error}, {@code timeout}, {@code invalid_header})
    * @param statuses retry on these response statuses (Envoy {@code retriable-status-codes}; nginx {@code http_NNN})
+   * @param connectionErrors retry when no response came: a failed connection, a reset, a per-try timeout
    */
-  public record Retry(int attempts, Duration perTryTimeout, boolean serverErrors, List<Integer> statuses) {
+  public record Retry(int attempts, Duration perTryTimeout, boolean serverErrors, List<Integer> statuses,
+      boolean connectionErrors) {
     public Retry {
       if (attempts < 0) throw new IllegalArgumentException("attempts: " + attempts + " (expected: >= 0)");
       statuses = List.copyOf(statuses);
+    }
+
+    /** Connection failures retried exactly when 5xx responses are. */
+    public Retry(int attempts, Duration perTryTimeout, boolean serverErrors, List<Integer> statuses) {
+      this(attempts, perTryTimeout, serverErrors, statuses, serverErrors);
     }
 
     /** Whether a response with {@code status} is tried again. */

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param tls server certificates
  * @param problems what was rejected (ERROR) or applied with a defect (WARNING) while compiling
  * @param settings the gateway-wide settings of the {@code higress-config} and {@code higress-https} ConfigMaps
+ * @param listeners the Gateway API listeners (ports declared by Gateways), each with its own routes and certificates
  */
 public record Snapshot(
     long version,
@@ -27,7 +28,8 @@ public record Snapshot(
     Map<String, ClusterConfig> clusters,
     TlsConfig tls,
     List<Problem> problems,
-    GatewaySettings settings) {
+    GatewaySettings settings,
+    GatewayListeners listeners) {
   public Snapshot {
     requireNonNull(created, "created");
     requireNonNull(routes, "routes");
@@ -35,6 +37,13 @@ public record Snapshot(
     requireNonNull(tls, "tls");
     problems = List.copyOf(problems);
     requireNonNull(settings, "settings");
+    requireNonNull(listeners, "listeners");
+  }
+
+  /** A snapshot without Gateway API listeners. */
+  public Snapshot(long version, Instant created, RouteTable routes, Map<String, ClusterConfig> clusters, TlsConfig tls,
+      List<Problem> problems, GatewaySettings settings) {
+    this(version, created, routes, clusters, tls, problems, settings, GatewayListeners.NONE);
   }
 
   /** A snapshot with the default settings (as without the two ConfigMaps). */
@@ -48,6 +57,6 @@ public record Snapshot(
   }
 
   public Snapshot withVersion(long v) {
-    return new Snapshot(v, created, routes, clusters, tls, problems, settings);
+    return new Snapshot(v, created, routes, clusters, tls, problems, settings, listeners);
   }
 }

@@ -25,21 +25,8 @@ public final class SnapshotDump {
     root.put("version", s.version());
     root.put("created", s.created().toString());
 
-    ArrayNode hosts = root.putArray("virtualHosts");
-    for (VirtualHost vh : s.routes().virtualHosts()) {
-      ObjectNode h = hosts.addObject();
-      h.put("domain", vh.domain());
-      ArrayNode routes = h.putArray("routes");
-      for (Route r : vh.routes()) {
-        ObjectNode o = routes.addObject();
-        o.put("name", r.name());
-        o.put("match", r.path().toString());
-        if (!r.conditions().isEmpty()) o.put("conditions", r.conditions().toString());
-        if (r.policy().redirect() == null) o.put("cluster", r.cluster());
-        o.put("source", r.source());
-        if (!r.policy().isNone()) o.set("policy", policy(r.policy()));
-      }
-    }
+    root.set("virtualHosts", virtualHosts(s.routes()));
+    if (!s.listeners().isEmpty()) root.set("gatewayListeners", listeners(s.listeners()));
 
     ArrayNode clusters = root.putArray("clusters");
     for (ClusterConfig c : new TreeMap<>(s.clusters()).values()) {
@@ -68,11 +55,69 @@ public final class SnapshotDump {
     return root;
   }
 
+  private static ArrayNode virtualHosts(RouteTable table) {
+    ArrayNode hosts = JSON.arrayNode();
+    for (VirtualHost vh : table.virtualHosts()) {
+      ObjectNode h = hosts.addObject();
+      h.put("domain", vh.domain());
+      ArrayNode routes = h.putArray("routes");
+      for (Route r : vh.routes()) {
+        ObjectNode o = routes.addObject();
+        o.put("name", r.name());
+        o.put("match", r.path().toString());
+        if (!r.conditions().isEmpty()) o.put("conditions", r.conditions().toString());
+        if (r.policy().redirect() == null) o.put("cluster", r.cluster());
+        o.put("source", r.source());
+        if (!r.policy().isNone()) o.set("policy", policy(r.policy()));
+      }
+    }
+    return hosts;
+  }
+
+  /** The Gateway API listeners: each Gateway port with its hostnames, certificates and routes. */
+  public static ArrayNode listeners(GatewayListeners listeners) {
+    ArrayNode out = JSON.arrayNode();
+    for (ListenerConfig l : listeners.all()) {
+      ObjectNode o = out.addObject();
+      o.put("key", l.key());
+      o.put("protocol", l.protocol().name());
+      ArrayNode names = o.putArray("hostnames");
+      l.hostnames().forEach(names::add);
+      if (l.protocol() == ListenerConfig.Protocol.HTTPS) {
+        ObjectNode tls = o.putObject("tls");
+        ObjectNode byHost = tls.putObject("hosts");
+        for (Map.Entry<String, CertificateConfig> e : new TreeMap<>(l.tls().byHost()).entrySet()) byHost.put(e.getKey(), e.getValue().secret());
+        if (l.tls().defaultCertificate() == null) tls.putNull("default");
+        else tls.put("default", l.tls().defaultCertificate().secret());
+      }
+      if (l.protocol() == ListenerConfig.Protocol.HTTP || l.protocol() == ListenerConfig.Protocol.HTTPS) {
+        o.set("virtualHosts", virtualHosts(l.routes()));
+      }
+      if (!l.passthrough().isEmpty()) {
+        ArrayNode p = o.putArray("passthrough");
+        for (ListenerConfig.SniRoute r : l.passthrough()) {
+          ObjectNode e = p.addObject().put("host", r.host()).put("source", r.source());
+          ArrayNode cs = e.putArray("clusters");
+          for (RoutePolicy.WeightedCluster c : r.clusters()) cs.addObject().put("cluster", c.cluster()).put("weight", c.weight());
+        }
+      }
+      if (!l.tcpClusters().isEmpty()) {
+        ArrayNode cs = o.putArray("tcpClusters");
+        for (RoutePolicy.WeightedCluster c : l.tcpClusters()) cs.addObject().put("cluster", c.cluster()).put("weight", c.weight());
+      }
+    }
+    return out;
+  }
+
   private static ObjectNode policy(RoutePolicy p) {
     ObjectNode o = JSON.objectNode();
     if (!p.weightedClusters().isEmpty()) {
       ArrayNode w = o.putArray("weightedClusters");
-      for (RoutePolicy.WeightedCluster c : p.weightedClusters()) w.addObject().put("cluster", c.cluster()).put("weight", c.weight());
+      for (RoutePolicy.WeightedCluster c : p.weightedClusters()) {
+        ObjectNode e = w.addObject().put("cluster", c.cluster()).put("weight", c.weight());
+        if (!c.requestHeaders().isEmpty()) e.put("requestHeaders", c.requestHeaders().toString());
+        if (!c.responseHeaders().isEmpty()) e.put("responseHeaders", c.responseHeaders().toString());
+      }
     }
     if (p.redirect() != null) o.put("redirect", p.redirect().toString());
     if (p.rewrite() != null) o.put("rewrite", p.rewrite().toString());
@@ -83,7 +128,10 @@ public final class SnapshotDump {
     if (p.rateLimit() != null) o.put("rateLimit", p.rateLimit().toString());
     if (p.ipAccess() != null) o.put("ipAccess", p.ipAccess().toString());
     if (p.retry() != null) o.put("retry", p.retry().toString());
-    if (p.mirror() != null) o.put("mirror", p.mirror().cluster() + " (" + p.mirror().percentage() + "%)");
+    for (RoutePolicy.Mirror m = p.mirror(); m != null; m = m.next()) {
+      String text = m.cluster() + " (" + m.percentage() + "%)";
+      o.put("mirror", o.has("mirror") ? o.get("mirror").asText() + ", " + text : text);
+    }
     if (p.fallback() != null) o.put("fallback", p.fallback().toString());
     if (p.limits() != null) o.put("limits", p.limits().toString());
     return o;

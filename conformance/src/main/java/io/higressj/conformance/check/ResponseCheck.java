@@ -169,7 +169,15 @@ public final class ResponseCheck {
       }
     }
     if (expect.backendFromRequestHeader() != null) {
-      failures.add("backendFromRequestHeader needs an echo reply to read the request header from");
+      String h = expect.backendFromRequestHeader();
+      List<String> values = echo == null ? null : echo.headers().get(h);
+      if (echo == null) {
+        failures.add("backendFromRequestHeader needs an echo reply to read the request header from");
+      } else if (values == null || values.size() != 1) {
+        failures.add("expected the backend to receive exactly one " + h + " header, received " + (values == null ? "none" : values));
+      } else if (!echo.pod().startsWith(values.get(0))) {
+        failures.add("expected the reply from backend " + values.get(0) + " (header " + h + "), received pod " + quote(echo.pod()));
+      }
     }
   }
 

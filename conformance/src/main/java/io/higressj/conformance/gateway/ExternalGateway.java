@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * A gateway in its own process: {@code <command> --config-dir DIR --http-port 0 --https-port 0
- * --admin-port 0 --access-log off}, run by {@code /bin/sh}. The bound ports come from the line
+ * --admin-port 0 --access-log off --listener-port-map *=0}, run by {@code /bin/sh}. The bound ports come from the line
  * {@code higress-j ready: http=P https=P admin=P ...} on its standard error; everything it prints
  * goes to a log file.
  */
@@ -49,7 +49,7 @@ public final class ExternalGateway implements GatewayUnderTest {
   /** The flags appended to the command. */
   static List<String> flags(Path configDir) {
     return List.of("--config-dir", configDir.toAbsolutePath().toString(), "--http-port", "0", "--https-port", "0",
-        "--admin-port", "0", "--access-log", "off");
+        "--admin-port", "0", "--access-log", "off", "--listener-port-map", "*=0");
   }
 
   /**

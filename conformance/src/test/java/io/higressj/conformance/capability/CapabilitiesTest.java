@@ -53,12 +53,13 @@ class CapabilitiesTest {
     Capabilities c = Capabilities.builtin();
     assertThat(c.kinds()).contains("networking.k8s.io/Ingress", "Service", "Endpoints", "discovery.k8s.io/EndpointSlice", "Secret",
         "ConfigMap");
-    assertThat(c.kinds()).doesNotContain("extensions.higress.io/WasmPlugin", "gateway.networking.k8s.io/HTTPRoute");
+    assertThat(c.kinds()).doesNotContain("extensions.higress.io/WasmPlugin")
+        .contains("gateway.networking.k8s.io/Gateway", "gateway.networking.k8s.io/HTTPRoute", "gateway.networking.k8s.io/GRPCRoute");
     assertThat(c.annotations()).contains("nginx.ingress.kubernetes.io/enable-cors", "higress.io/route-limit-rps")
         .allMatch(a -> a.startsWith("nginx.ingress.kubernetes.io/") || a.startsWith("higress.io/"))
         .doesNotContain("nginx.ingress.kubernetes.io/configuration-snippet");
     assertThat(c.plugins()).isEmpty();
-    assertThat(c.status()).isFalse();
+    assertThat(c.status()).as("GET /status on the admin endpoint").isTrue();
     assertThat(c.gatewayApi().gatewayClassName()).isEqualTo("higress");
     assertThat(c.installationObjects()).extracting(o -> o.path("kind").asText()).containsExactly("ConfigMap", "GatewayClass");
   }
@@ -83,8 +84,7 @@ class CapabilitiesTest {
         "annotation higress.io/server-snippet",
         "plugin key-auth",
         "service redis",
-        "feature wasm-go",
-        "status");
+        "feature wasm-go");
   }
 
   @Test

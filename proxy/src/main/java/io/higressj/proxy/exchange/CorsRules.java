@@ -42,6 +42,21 @@ final class CorsRules {
     if (cors.maxAge() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, cors.maxAge());
   }
 
+  /**
+   * What the Gateway API CORS filter adds to a preflight answer: the exposed headers and, with credentials
+   * (where a {@code *} is not a wildcard for browsers), the method and headers the preflight asks for in
+   * place of {@code *}.
+   */
+  static void gatewayApiPreflight(RoutePolicy.Cors cors, HttpHeaders request, HttpHeaders out) {
+    if (cors.exposeHeaders() != null) out.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, cors.exposeHeaders());
+    if (!cors.allowCredentials()) return;
+    String m = request.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
+    if ("*".equals(cors.allowMethods()) && m != null) out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, m);
+    String h = request.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+    if ("*".equals(cors.allowHeaders()) && h != null) out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, h);
+    if ("*".equals(cors.exposeHeaders())) out.remove(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS);
+  }
+
   /** The headers a response to a (non-preflight) CORS request gets; they replace the upstream's. */
   static void responseHeaders(RoutePolicy.Cors cors, String origin, HttpHeaders out) {
     out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);

@@ -81,6 +81,8 @@ final class Exchange implements UpstreamListener {
   private io.higressj.config.settings.GatewaySettings settings = io.higressj.config.settings.GatewaySettings.DEFAULT;
   /** where a copy of this request goes once it is complete, or null */
   private ClusterConfig mirrorCluster;
+  /** further mirrors (Gateway API: several RequestMirror filters), or null */
+  private java.util.List<ClusterConfig> moreMirrors;
   /** consistent-hash key of this request, or null */
   private String hashKey;
   /** Set-Cookie for a cookie-affinity cluster when the request had no cookie, or null */
@@ -102,6 +104,8 @@ final class Exchange implements UpstreamListener {
   private ClusterConfig fallbackCluster;
   /** the route's retries (proxy-next-upstream*); null: only the built-in retry of a connection that failed */
   private RoutePolicy.Retry retry;
+  /** the weighted cluster picked (its own header changes apply), or null */
+  private RoutePolicy.WeightedCluster weighted;
   private int retries;
   /** ingress-nginx proxy-* settings of the route, or null */
   private RoutePolicy.Limits limits;
@@ -231,7 +235,11 @@ final class Exchange implements UpstreamListener {
 
     Snapshot snapshot = dataPlane.snapshots().get();
     settings = snapshot.settings();
-    VirtualHost vh = snapshot.routes().select(RouteTable.normalizeHost(host));
+    if (handler.misdirected(snapshot, host)) {
+      sendLocalReply(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected request", "-");
+      return;
+    }
+    VirtualHost vh = handler.routes(snapshot).select(RouteTable.normalizeHost(host));
     RequestMatchInput matchInput = new RequestMatchInput(method, path, target, host, handler.tls(), h);
     route = vh == null ? null : vh.match(matchInput);
     if (route == null) {
@@ -247,6 +255,11 @@ final class Exchange implements UpstreamListener {
       corsOrigin = CorsRules.allowedOrigin(policy.cors(), h);
       if (corsOrigin != null && CorsRules.isPreflight(request.method(), h)) {
         sendPreflight(policy.cors());
+        return;
+      }
+      if (corsOrigin == null && policy.cors().refuseOtherPreflights() && CorsRules.isPreflight(request.method(), h)
+          && h.contains(HttpHeaderNames.ORIGIN)) {
+        sendLocalReply(HttpResponseStatus.FORBIDDEN, "CORS origin not allowed", "-");
         return;
       }
     }
@@ -266,10 +279,16 @@ final class Exchange implements UpstreamListener {
     }
     RoutePolicy.Redirect redirect = policy.redirect();
     if (redirect != null && !(redirect.plainHttpOnly() && handler.tls())) {
-      sendRedirect(redirect.code(), RouteActions.location(redirect, handler.tls(), host, target));
+      sendRedirect(redirect.code(), RouteActions.location(redirect, handler.tls(), host, target, route.path()));
       return;
     }
-    cluster = snapshot.clusters().get(RouteActions.pickCluster(route));
+    weighted = RouteActions.pickWeighted(route);
+    String clusterName = weighted == null ? route.cluster() : weighted.cluster();
+    cluster = snapshot.clusters().get(clusterName);
+    if (cluster == null && ClusterConfig.INVALID_BACKEND.equals(clusterName)) {
+      sendLocalReply(HttpResponseStatus.INTERNAL_SERVER_ERROR, "invalid backend reference", "-");
+      return;
+    }
     RoutePolicy.Fallback fallback = policy.fallback();
     if (fallback != null) {
       // Higress's fallback cluster: taken when the route's own has no endpoints
@@ -292,9 +311,13 @@ final class Exchange implements UpstreamListener {
       return;
     }
     retry = policy.retry();
-    RoutePolicy.Mirror mirror = policy.mirror();
-    if (mirror != null && (mirror.percentage() >= 100 || ThreadLocalRandom.current().nextDouble(100) < mirror.percentage())) {
-      mirrorCluster = snapshot.clusters().get(mirror.cluster());
+    for (RoutePolicy.Mirror mirror = policy.mirror(); mirror != null; mirror = mirror.next()) {
+      if (mirror.percentage() >= 100 || ThreadLocalRandom.current().nextDouble(100) < mirror.percentage()) {
+        ClusterConfig mc = snapshot.clusters().get(mirror.cluster());
+        if (mc == null) continue;
+        if (mirrorCluster == null) mirrorCluster = mc;
+        else (moreMirrors == null ? moreMirrors = new java.util.ArrayList<>(2) : moreMirrors).add(mc);
+      }
     }
     if (requestHasBody && (fallbackCluster != null || retry != null && retry.attempts() > 0 || mirrorCluster != null)) {
       replay = new ReplayBuffer(ReplayBuffer.DEFAULT_LIMIT);
@@ -310,6 +333,7 @@ final class Exchange implements UpstreamListener {
       if (rewrite.host() != null) h.set(HttpHeaderNames.HOST, rewrite.host());
     }
     RouteActions.apply(policy.requestHeaders(), h);
+    if (weighted != null) RouteActions.apply(weighted.requestHeaders(), h);
     if (expectContinue) {
       // we answer 100-continue ourselves (like Envoy): the upstream sees a plain request
       downstream.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
@@ -436,6 +460,12 @@ final class Exchange implements UpstreamListener {
     if (mc == null) return;
     if (requestHasBody && (replay == null || !replay.usable())) return;
     MirrorRequest.send(dataPlane, downstream.eventLoop(), mc, request, requestHasBody ? replay.copy() : null);
+    if (moreMirrors != null) {
+      for (ClusterConfig more : moreMirrors) {
+        MirrorRequest.send(dataPlane, downstream.eventLoop(), more, request, requestHasBody ? replay.copy() : null);
+      }
+      moreMirrors = null;
+    }
   }
 
   private void connect() {
@@ -655,6 +685,7 @@ final class Exchange implements UpstreamListener {
     long contentLength = HttpUtil.getContentLength(res, -1L);
     HeaderRules.stripHopByHop(h, false);
     RouteActions.apply(route.policy().responseHeaders(), h);
+    if (weighted != null) RouteActions.apply(weighted.responseHeaders(), h);
     if (affinityCookie != null) h.add(HttpHeaderNames.SET_COOKIE, affinityCookie);
     if (corsOrigin != null) CorsRules.responseHeaders(route.policy().cors(), corsOrigin, h);
     boolean bodyless = request.method() == HttpMethod.HEAD || code == 204 || code == 304;
@@ -732,14 +763,15 @@ final class Exchange implements UpstreamListener {
     }
     if (done) return;
     if (!responseStarted) {
-      if (conn.reused() && !requestHasBody && attempts < MAX_ATTEMPTS + 1) {
+      if (conn.reused() && !requestHasBody && attempts < MAX_ATTEMPTS + 1 && (retry == null || !retry.connectionErrors())) {
         // a kept-alive connection the upstream had just closed: the request never reached it
         acquire();
         return;
       }
       if (retryLater(0)) return;
       cancelTimeout();
-      sendLocalReply(HttpResponseStatus.BAD_GATEWAY, "upstream connection closed before response", "UC");
+      // 503 as Envoy answers a reset before the response headers (the Gateway API expects 500 or 503)
+      sendLocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connection closed before response", "UC");
       return;
     }
     // the response was cut short: the client must see it was incomplete
@@ -822,6 +854,7 @@ final class Exchange implements UpstreamListener {
   private void sendPreflight(RoutePolicy.Cors cors) {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
     CorsRules.preflightHeaders(cors, corsOrigin, res.headers());
+    if (cors.refuseOtherPreflights()) CorsRules.gatewayApiPreflight(cors, request.headers(), res.headers());
     writeLocalResponse(res, flags);
   }
 
@@ -913,7 +946,7 @@ final class Exchange implements UpstreamListener {
    */
   private boolean retryLater(int status) {
     if (retry == null || done || localReply || responseStarted || retries >= retry.attempts()) return false;
-    if (status == 0 ? !retry.serverErrors() : !retry.retriesStatus(status)) return false;
+    if (status == 0 ? !retry.connectionErrors() : !retry.retriesStatus(status)) return false;
     if (!replayable()) return false;
     retries++;
     UpstreamConnection conn = upstream;

@@ -1,6 +1,9 @@
 package io.higressj.proxy.exchange;
 
+import io.higressj.config.model.RouteTable;
+import io.higressj.config.model.Snapshot;
 import io.higressj.proxy.DataPlane;
+import io.higressj.proxy.RouteSelector;
 import io.higressj.proxy.http1.RequestFramingHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -32,6 +35,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private final DataPlane dataPlane;
   private final boolean http2;
   private final boolean tls;
+  private final RouteSelector routes;
   private ChannelHandlerContext ctx;
   private Exchange current;
   private ArrayDeque<Object> queued;
@@ -44,9 +48,43 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * @param tls the downstream connection is TLS (X-Forwarded-Proto: https)
    */
   public ProxyHandler(DataPlane dataPlane, boolean http2, boolean tls) {
+    this(dataPlane, http2, tls, RouteSelector.INGRESS);
+  }
+
+  /** @param routes the route table of this listener in a snapshot (a Gateway listener's own, or the Ingress one) */
+  public ProxyHandler(DataPlane dataPlane, boolean http2, boolean tls, RouteSelector routes) {
     this.dataPlane = dataPlane;
     this.http2 = http2;
     this.tls = tls;
+    this.routes = routes;
+  }
+
+  RouteTable routes(Snapshot s) {
+    return routes.routes(s);
+  }
+
+  /** Whether a request for {@code host} belongs to another listener than this TLS connection's server name. */
+  boolean misdirected(Snapshot s, String host) {
+    return tls && routes.misdirected(s, sni(), host);
+  }
+
+  private String sni;
+
+  /** The TLS server name the client sent, or null. */
+  String sni() {
+    if (sni == null) {
+      var ch = ctx.channel();
+      if (http2 && ch.parent() != null) ch = ch.parent();
+      SslHandler ssl = ch.pipeline().get(SslHandler.class);
+      String name = "";
+      if (ssl != null && ssl.engine().getSession() instanceof javax.net.ssl.ExtendedSSLSession ext) {
+        for (javax.net.ssl.SNIServerName n : ext.getRequestedServerNames()) {
+          if (n instanceof javax.net.ssl.SNIHostName h) name = h.getAsciiName();
+        }
+      }
+      sni = name;
+    }
+    return sni.isEmpty() ? null : sni;
   }
 
   DataPlane dataPlane() {

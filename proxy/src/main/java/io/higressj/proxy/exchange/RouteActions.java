@@ -13,17 +13,23 @@ final class RouteActions {
 
   /** The cluster a request goes to: one of the weighted clusters by weight, else the route's. */
   static String pickCluster(Route route) {
+    RoutePolicy.WeightedCluster w = pickWeighted(route);
+    return w == null ? route.cluster() : w.cluster();
+  }
+
+  /** One of the route's weighted clusters, by weight; null when it has none (or only zero weights). */
+  static RoutePolicy.WeightedCluster pickWeighted(Route route) {
     List<RoutePolicy.WeightedCluster> w = route.policy().weightedClusters();
-    if (w.isEmpty()) return route.cluster();
+    if (w.isEmpty()) return null;
     int total = 0;
     for (RoutePolicy.WeightedCluster c : w) total += c.weight();
-    if (total <= 0) return route.cluster();
+    if (total <= 0) return null;
     int pick = ThreadLocalRandom.current().nextInt(total);
     for (RoutePolicy.WeightedCluster c : w) {
       pick -= c.weight();
-      if (pick < 0) return c.cluster();
+      if (pick < 0) return c;
     }
-    return route.cluster();
+    return null;
   }
 
   /**
@@ -33,6 +39,11 @@ final class RouteActions {
    * @param target the request target (path and query)
    */
   static String location(RoutePolicy.Redirect r, boolean tls, String host, String target) {
+    return location(r, tls, host, target, null);
+  }
+
+  /** @param match the route's path match ({@link RoutePolicy.Redirect#prefixPath()} replaces what it matched) */
+  static String location(RoutePolicy.Redirect r, boolean tls, String host, String target, PathMatch match) {
     String fromScheme = tls ? "https" : "http";
     String scheme = r.scheme() != null ? r.scheme() : fromScheme;
     String hostPart;
@@ -42,11 +53,12 @@ final class RouteActions {
       hostPart = host;
       if (!scheme.equals(fromScheme)) hostPart = stripPort(hostPart); // the other scheme's port is not known here
       if (r.port() > 0) hostPart = stripPort(hostPart) + ":" + r.port();
+      else if (r.port() == 0) hostPart = stripPort(hostPart);
     }
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);
     String query = q < 0 ? "" : target.substring(q);
-    if (r.path() != null) path = r.path();
+    if (r.path() != null) path = r.prefixPath() && match != null ? replacePrefix(match, path, r.path()) : r.path();
     return scheme + "://" + hostPart + path + query;
   }
 
@@ -68,10 +80,18 @@ final class RouteActions {
     String to = rewrite.prefix();
     if (to == null) return null;
     if (match.type() != PathMatch.Type.PREFIX) return to;
+    return replacePrefix(match, path, to);
+  }
+
+  /**
+   * {@code path} with the part a prefix match covered replaced by {@code to}, element-wise: "/foo" to
+   * "/xyz" makes "/foo/bar" "/xyz/bar", and so does "/xyz/"; "/" to "/xyz" makes "/bar" "/xyz/bar".
+   */
+  static String replacePrefix(PathMatch match, String path, String to) {
     String v = match.value();
-    if (v.length() == 1) return to + path.substring(1); // "/": everything after the first slash
-    if (path.length() == v.length()) return to;
-    return to + path.substring(v.length() + 1); // the match ends at a '/', which 'to' ends with
+    String rest = v.length() == 1 ? path : path.substring(Math.min(v.length(), path.length())); // "" or "/..."
+    String out = to.endsWith("/") && rest.startsWith("/") ? to + rest.substring(1) : to + rest;
+    return out.isEmpty() ? "/" : out;
   }
 
   static void apply(RoutePolicy.HeaderOps ops, HttpHeaders h) {

@@ -1,6 +1,7 @@
 package io.higressj.proxy.listener;
 
 import io.higressj.proxy.DataPlane;
+import io.higressj.proxy.RouteSelector;
 import io.higressj.proxy.compression.HttpCompressionHandler;
 import io.higressj.proxy.exchange.ProxyHandler;
 import io.higressj.proxy.http1.RequestFramingHandler;
@@ -28,6 +29,8 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.util.AsciiString;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import java.net.InetSocketAddress;
 
 /**
@@ -51,6 +54,17 @@ public final class HttpListener implements AutoCloseable {
    */
   public static HttpListener bind(String name, DataPlane dataPlane, EventLoopGroup group, String host, int port,
       ServerCertificates certificates) throws InterruptedException {
+    return bind(name, dataPlane, group, host, port, certificates, RouteSelector.INGRESS);
+  }
+
+  /**
+   * Binds a listener that routes with its own table (a Gateway API listener).
+   *
+   * @param certificates SNI host name to TLS context; null for a plain-text listener
+   * @param routes this listener's route table in a snapshot
+   */
+  public static HttpListener bind(String name, DataPlane dataPlane, EventLoopGroup group, String host, int port,
+      Mapping<String, SslContext> certificates, RouteSelector routes) throws InterruptedException {
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(dataPlane.transport().serverChannel())
@@ -67,10 +81,10 @@ public final class HttpListener implements AutoCloseable {
               return;
             }
             if (certificates == null) {
-              initCleartext(ch.pipeline(), dataPlane);
+              initCleartext(ch.pipeline(), dataPlane, routes);
             } else {
               ch.pipeline().addLast("sni", new SniHandler(certificates));
-              ch.pipeline().addLast("alpn", new Alpn(dataPlane));
+              ch.pipeline().addLast("alpn", new Alpn(dataPlane, routes));
             }
           }
         });
@@ -104,24 +118,24 @@ public final class HttpListener implements AutoCloseable {
     return Http2Downstream.frameCodec(dp.options());
   }
 
-  static Http2MultiplexHandler newMultiplexHandler(DataPlane dp, boolean tls) {
+  static Http2MultiplexHandler newMultiplexHandler(DataPlane dp, boolean tls, RouteSelector routes) {
     return new Http2MultiplexHandler(Http2Downstream.closedWithConnection(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel ch) {
         ch.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
         ch.pipeline().addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), true));
-        ch.pipeline().addLast("proxy", new ProxyHandler(dp, true, tls));
+        ch.pipeline().addLast("proxy", new ProxyHandler(dp, true, tls, routes));
       }
     }));
   }
 
-  private static void initCleartext(ChannelPipeline p, DataPlane dp) {
+  private static void initCleartext(ChannelPipeline p, DataPlane dp, RouteSelector routes) {
     HttpServerCodec codec = newServerCodec(dp);
     HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol -> {
       if (!AsciiString.contentEquals("h2c", protocol)) return null;
       Http2FrameCodec frames = newFrameCodec(dp);
       return new Http2ServerUpgradeCodec(frames, Http2Downstream.guardOnUpgrade(frames, dp.options()),
-          newMultiplexHandler(dp, false), Http2Downstream.errorSink());
+          newMultiplexHandler(dp, false, routes), Http2Downstream.errorSink());
     }, 64 * 1024);
     ChannelHandler priorKnowledge = new ChannelInitializer<Channel>() {
       @Override
@@ -131,7 +145,7 @@ public final class HttpListener implements AutoCloseable {
         if (pl.get(RequestFramingHandler.NAME) != null) pl.remove(RequestFramingHandler.NAME); // HTTP/1.1 only
         Http2FrameCodec frames = newFrameCodec(dp);
         pl.addBefore("proxy", "h2-frames", frames);
-        pl.addBefore("proxy", "h2-streams", newMultiplexHandler(dp, false));
+        pl.addBefore("proxy", "h2-streams", newMultiplexHandler(dp, false, routes));
         pl.addBefore("proxy", "h2-errors", Http2Downstream.errorSink());
         pl.remove("proxy");
         Http2Downstream.guard(pl, frames, dp.options());
@@ -142,30 +156,32 @@ public final class HttpListener implements AutoCloseable {
     // the h2c handler put the codec right behind itself: the framing checks go in between
     p.addAfter("h2c", RequestFramingHandler.NAME, newFramingHandler(dp));
     p.addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), false));
-    p.addLast("proxy", new ProxyHandler(dp, false, false));
+    p.addLast("proxy", new ProxyHandler(dp, false, false, routes));
   }
 
   /** After the TLS handshake: HTTP/2 or HTTP/1.1 as ALPN chose. */
   private static final class Alpn extends ApplicationProtocolNegotiationHandler {
     private final DataPlane dp;
+    private final RouteSelector routes;
 
-    Alpn(DataPlane dp) {
+    Alpn(DataPlane dp, RouteSelector routes) {
       super(ApplicationProtocolNames.HTTP_1_1);
       this.dp = dp;
+      this.routes = routes;
     }
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
       if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
         Http2FrameCodec frames = newFrameCodec(dp);
-        ctx.pipeline().addLast(frames, newMultiplexHandler(dp, true));
+        ctx.pipeline().addLast(frames, newMultiplexHandler(dp, true, routes));
         ctx.pipeline().addLast("h2-errors", Http2Downstream.errorSink());
         Http2Downstream.guard(ctx.pipeline(), frames, dp.options());
       } else {
         ctx.pipeline().addLast(RequestFramingHandler.NAME, newFramingHandler(dp));
         ctx.pipeline().addLast("codec", newServerCodec(dp));
         ctx.pipeline().addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), false));
-        ctx.pipeline().addLast("proxy", new ProxyHandler(dp, false, true));
+        ctx.pipeline().addLast("proxy", new ProxyHandler(dp, false, true, routes));
       }
     }
 

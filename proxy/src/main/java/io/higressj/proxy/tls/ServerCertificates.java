@@ -94,10 +94,36 @@ public final class ServerCertificates implements Mapping<String, SslContext> {
         .build();
   }
 
+  /**
+   * Builds contexts for the certificates of every {@code tls} (the Ingress ones and each Gateway
+   * listener's) and forgets the others; see {@link #prepare(TlsConfig)}.
+   */
+  public List<String> prepare(List<TlsConfig> all) {
+    Map<String, CertificateConfig> byHost = new java.util.HashMap<>();
+    List<String> errors = new ArrayList<>();
+    List<CertificateConfig> every = new ArrayList<>();
+    for (TlsConfig t : all) {
+      every.addAll(t.byHost().values());
+      if (t.defaultCertificate() != null) every.add(t.defaultCertificate());
+    }
+    int i = 0;
+    for (CertificateConfig c : every) byHost.put("h" + i++, c);
+    errors.addAll(prepare(new TlsConfig(byHost, null)));
+    return errors;
+  }
+
+  /** The contexts of another certificate set of the snapshot (a Gateway listener's), sharing this cache. */
+  public Mapping<String, SslContext> selecting(java.util.function.Function<io.higressj.config.model.Snapshot, TlsConfig> tls) {
+    return sni -> context(tls.apply(snapshots.get()).select(sni), sni);
+  }
+
   /** SNI host name (null when the client sent none) to context; an exception fails the handshake. */
   @Override
   public SslContext map(String sni) {
-    CertificateConfig c = snapshots.get().tls().select(sni);
+    return context(snapshots.get().tls().select(sni), sni);
+  }
+
+  private SslContext context(CertificateConfig c, String sni) {
     if (c == null) throw new IllegalStateException("no certificate for server name " + sni);
     SslContext ctx = contexts.get(c);
     if (ctx == null && !failures.containsKey(c)) {

@@ -39,7 +39,12 @@ public final class AdminServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** A listener as shown in /config_dump. */
-  public record ListenerInfo(String name, String protocol, String address, int port) {}
+  public record ListenerInfo(String name, String protocol, String address, int port, String gatewayNamespace,
+      String gatewayName, int gatewayPort) {
+    public ListenerInfo(String name, String protocol, String address, int port) {
+      this(name, protocol, address, port, null, null, -1);
+    }
+  }
 
   private final Channel channel;
 
@@ -49,6 +54,13 @@ public final class AdminServer implements AutoCloseable {
 
   public static AdminServer bind(EventLoopGroup group, Transport transport, String address, int port,
       SnapshotHolder snapshots, Supplier<List<ListenerInfo>> listeners, BooleanSupplier ready) throws InterruptedException {
+    return bind(group, transport, address, port, snapshots, listeners, ready, null);
+  }
+
+  /** @param status {@code GET /status}: the objects' status (Gateway API); null: 404 */
+  public static AdminServer bind(EventLoopGroup group, Transport transport, String address, int port,
+      SnapshotHolder snapshots, Supplier<List<ListenerInfo>> listeners, BooleanSupplier ready,
+      Supplier<com.fasterxml.jackson.databind.JsonNode> status) throws InterruptedException {
     Channel ch = new ServerBootstrap()
         .group(group)
         .channel(transport.serverChannel())
@@ -56,7 +68,7 @@ public final class AdminServer implements AutoCloseable {
           @Override
           protected void initChannel(Channel c) {
             c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                new Handler(snapshots, listeners, ready));
+                new Handler(snapshots, listeners, ready, status));
           }
         })
         .bind(address, port).sync().channel();
@@ -76,11 +88,14 @@ public final class AdminServer implements AutoCloseable {
     private final SnapshotHolder snapshots;
     private final Supplier<List<ListenerInfo>> listeners;
     private final BooleanSupplier ready;
+    private final Supplier<com.fasterxml.jackson.databind.JsonNode> status;
 
-    Handler(SnapshotHolder snapshots, Supplier<List<ListenerInfo>> listeners, BooleanSupplier ready) {
+    Handler(SnapshotHolder snapshots, Supplier<List<ListenerInfo>> listeners, BooleanSupplier ready,
+        Supplier<com.fasterxml.jackson.databind.JsonNode> status) {
       this.snapshots = snapshots;
       this.listeners = listeners;
       this.ready = ready;
+      this.status = status;
     }
 
     @Override
@@ -94,15 +109,21 @@ public final class AdminServer implements AutoCloseable {
           ObjectNode dump = SnapshotDump.toJson(snapshots.get());
           ArrayNode ls = JSON.createArrayNode();
           for (ListenerInfo l : listeners.get()) {
-            ls.addObject().put("name", l.name()).put("protocol", l.protocol()).put("address", l.address()).put("port", l.port());
+            ObjectNode o = ls.addObject().put("name", l.name()).put("protocol", l.protocol()).put("address", l.address()).put("port", l.port());
+            if (l.gatewayName() != null) {
+              o.putObject("gateway").put("namespace", l.gatewayNamespace()).put("name", l.gatewayName());
+              o.put("gatewayPort", l.gatewayPort());
+            }
           }
           dump.set("listeners", ls);
           res = reply(HttpResponseStatus.OK, "application/json", JSON.writeValueAsString(dump) + "\n");
         }
+        case "/status" -> res = status == null ? reply(HttpResponseStatus.NOT_FOUND, "text/plain", "no status\n")
+            : reply(HttpResponseStatus.OK, "application/json", JSON.writeValueAsString(status.get()) + "\n");
         case "/ready" -> res = ready.getAsBoolean()
             ? reply(HttpResponseStatus.OK, "text/plain", "ready\n")
             : reply(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain", "not ready\n");
-        case "/" -> res = reply(HttpResponseStatus.OK, "text/plain", "Higress-J admin: /config_dump /ready\n");
+        case "/" -> res = reply(HttpResponseStatus.OK, "text/plain", "Higress-J admin: /config_dump /status /ready\n");
         default -> res = reply(HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n");
       }
       boolean keepAlive = HttpUtil.isKeepAlive(req);

@@ -1,0 +1,172 @@
+package io.higressj.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.higressj.config.resource.Resource;
+import io.higressj.config.resource.ResourceKey;
+import io.higressj.config.resource.ResourceSet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Standalone mode's status store: the status the Gateway API translator computed for an object is written
+ * into the object's own YAML file, as a top-level {@code status:} block of its document (the rest of the
+ * file, comments included, is left as it is). A condition keeps its {@code lastTransitionTime} while its
+ * status does not change.
+ *
+ * <p>No reload loop: the file change is read back like any change, the status does not change the
+ * translation, and an object whose file already holds the status is not written again. No lost edit: the
+ * status is only written when the file still holds the generation it describes, and the file is replaced
+ * only if it did not change while the new text was prepared.
+ */
+final class StatusWriter {
+  private static final System.Logger LOG = System.getLogger("io.higressj.config");
+  private static final ObjectMapper YAML = YAMLMapper.builder()
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+      .disable(YAMLGenerator.Feature.SPLIT_LINES)
+      .build();
+
+  private final Clock clock;
+
+  StatusWriter(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Writes every status that differs from the one its object's file holds. */
+  void write(ResourceSet set, Map<ResourceKey, ObjectNode> statuses) {
+    for (Map.Entry<ResourceKey, ObjectNode> e : statuses.entrySet()) {
+      Resource r = set.resources().get(e.getKey());
+      if (r == null) continue;
+      JsonNode old = r.body().get("status");
+      long generation = r.metadata().path("generation").asLong(1);
+      try {
+        // as the file would hold it (numbers read back as YAML reads them)
+        JsonNode status = YAML.readTree(YAML.writeValueAsString(withTransitionTimes(e.getValue(), old)));
+        if (status.equals(old)) continue;
+        writeInto(Path.of(r.origin()), r.key(), generation, status);
+      } catch (IOException | RuntimeException ex) {
+        LOG.log(System.Logger.Level.WARNING, r.describe() + ": cannot write its status to " + r.origin() + ": " + ex);
+      }
+    }
+  }
+
+  /** {@code status} with each condition's {@code lastTransitionTime}: the old one when its status is unchanged, else now. */
+  ObjectNode withTransitionTimes(ObjectNode status, JsonNode old) {
+    ObjectNode out = status.deepCopy();
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    stamp(out.path("conditions"), old == null ? null : old.path("conditions"), now);
+    JsonNode ls = out.path("listeners");
+    for (int i = 0; i < ls.size(); i++) {
+      JsonNode before = old == null ? null : find(old.path("listeners"), "name", ls.get(i).path("name").asText());
+      stamp(ls.get(i).path("conditions"), before == null ? null : before.path("conditions"), now);
+    }
+    JsonNode ps = out.path("parents");
+    for (int i = 0; i < ps.size(); i++) {
+      JsonNode before = null;
+      if (old != null) {
+        for (JsonNode p : old.path("parents")) {
+          if (p.path("parentRef").equals(ps.get(i).path("parentRef"))) before = p;
+        }
+      }
+      stamp(ps.get(i).path("conditions"), before == null ? null : before.path("conditions"), now);
+    }
+    return out;
+  }
+
+  private static void stamp(JsonNode conditions, JsonNode old, String now) {
+    if (!(conditions instanceof ArrayNode list)) return;
+    for (JsonNode c : list) {
+      JsonNode before = old == null ? null : find(old, "type", c.path("type").asText());
+      String time = before != null && before.path("status").equals(c.path("status")) && before.path("lastTransitionTime").isTextual()
+          ? before.path("lastTransitionTime").asText() : now;
+      ((ObjectNode) c).put("lastTransitionTime", time);
+    }
+  }
+
+  private static JsonNode find(JsonNode list, String field, String value) {
+    for (JsonNode n : list) {
+      if (n.path(field).asText().equals(value)) return n;
+    }
+    return null;
+  }
+
+  private void writeInto(Path file, ResourceKey key, long generation, JsonNode status) throws IOException {
+    byte[] before = Files.readAllBytes(file);
+    String text = new String(before, StandardCharsets.UTF_8);
+    List<String> docs = splitDocuments(text);
+    StringBuilder out = new StringBuilder();
+    boolean found = false;
+    for (int i = 0; i < docs.size(); i++) {
+      String doc = docs.get(i);
+      if (!found && isObject(doc, key, generation)) {
+        doc = replaceStatus(doc, YAML.writeValueAsString(YAML.createObjectNode().set("status", status)));
+        found = true;
+      }
+      out.append(doc);
+    }
+    if (!found || out.toString().equals(text)) return; // changed meanwhile (another generation, or gone), or nothing to do
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".status.tmp");
+    Files.writeString(tmp, out.toString(), StandardCharsets.UTF_8);
+    if (!java.util.Arrays.equals(before, Files.readAllBytes(file))) { // edited while we prepared ours
+      Files.deleteIfExists(tmp);
+      return;
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The documents of a file, each with its separator line, so that joining them gives the text back. */
+  static List<String> splitDocuments(String text) {
+    List<String> docs = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    for (String line : text.split("(?<=\n)")) {
+      if (line.startsWith("---") && line.substring(3).isBlank() && !cur.isEmpty()) {
+        docs.add(cur.toString());
+        cur.setLength(0);
+      }
+      cur.append(line);
+    }
+    if (!cur.isEmpty()) docs.add(cur.toString());
+    return docs;
+  }
+
+  private static boolean isObject(String doc, ResourceKey key, long generation) {
+    JsonNode n;
+    try {
+      n = YAML.readTree(doc.startsWith("---") ? doc.substring(doc.indexOf('\n') + 1) : doc);
+    } catch (IOException e) {
+      return false;
+    }
+    if (n == null || !n.isObject()) return false;
+    ResourceKey k = ResourceKey.of(n.path("apiVersion").asText(), n.path("kind").asText(),
+        n.path("metadata").path("namespace").asText(""), n.path("metadata").path("name").asText());
+    return k.equals(key) && n.path("metadata").path("generation").asLong(1) == generation;
+  }
+
+  /** The document without its top-level {@code status:} block, then {@code statusYaml}. */
+  static String replaceStatus(String doc, String statusYaml) {
+    StringBuilder kept = new StringBuilder();
+    boolean skipping = false;
+    for (String line : doc.split("(?<=\n)", -1)) {
+      if (line.isEmpty()) continue;
+      boolean topLevel = !line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && line.charAt(0) != '#';
+      if (topLevel) skipping = line.startsWith("status:");
+      if (!skipping) kept.append(line);
+    }
+    if (kept.length() > 0 && kept.charAt(kept.length() - 1) != '\n') kept.append('\n');
+    return kept + statusYaml;
+  }
+}
