@@ -9,6 +9,7 @@ import io.higressj.proxy.accesslog.AccessLog;
 import io.higressj.proxy.listener.HttpListener;
 import io.higressj.proxy.tls.ServerCertificates;
 import io.higressj.server.admin.AdminServer;
+import io.higressj.server.plugin.PluginLoader;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,8 +29,10 @@ public final class GatewayServer implements AutoCloseable {
   private final DirectoryConfigSource source;
   private final ServerCertificates certificates;
   private final ConfigApplier applier;
+  private final PluginLoader plugins;
   private final List<HttpListener> listeners = new ArrayList<>();
   private HttpListener http;
+  private DataPlane dataPlane;
   private HttpListener https;
   private AdminServer admin;
 
@@ -39,7 +42,8 @@ public final class GatewayServer implements AutoCloseable {
     this.workers = transport.newGroup(threads, "gateway");
     this.accessLog = AccessLog.of(options.accessLog());
     this.certificates = new ServerCertificates(snapshots);
-    this.applier = new ConfigApplier(snapshots, certificates, options.ingressClass());
+    this.plugins = new PluginLoader(options.configDir().resolve("plugins"));
+    this.applier = new ConfigApplier(snapshots, certificates, options.ingressClass(), plugins, plugins::retain);
     this.source = new DirectoryConfigSource(options.configDir());
   }
 
@@ -56,8 +60,10 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private void startInternal() throws IOException, InterruptedException {
+    plugins.start(applier::reapply); // jars first: the first configuration may use them
     source.start(applier); // the first set is applied before start() returns
     DataPlane dp = new DataPlane(snapshots, options.proxy(), accessLog, transport);
+    dataPlane = dp;
     http = HttpListener.bind("http", dp, workers, options.bindAddress(), options.httpPort(), null);
     listeners.add(http);
     if (options.httpsPort() >= 0) {
@@ -100,8 +106,19 @@ public final class GatewayServer implements AutoCloseable {
     return snapshots;
   }
 
+  /** The plugin registry (built-in plugins, jars in {@code <config-dir>/plugins}, the Wasm seam). */
+  public PluginLoader plugins() {
+    return plugins;
+  }
+
+  /** The data plane, once started (plugin failure counts ...). */
+  public DataPlane dataPlane() {
+    return dataPlane;
+  }
+
   @Override
   public void close() {
+    plugins.close();
     source.close();
     for (HttpListener l : listeners) l.close();
     if (admin != null) admin.close();

@@ -2,6 +2,7 @@ package io.higressj.config.model;
 
 import static java.util.Objects.requireNonNull;
 
+import io.higressj.config.plugin.PluginChains;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.settings.GatewaySettings;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param tls server certificates
  * @param problems what was rejected (ERROR) or applied with a defect (WARNING) while compiling
  * @param settings the gateway-wide settings of the {@code higress-config} and {@code higress-https} ConfigMaps
+ * @param plugins the plugin chain of each route with plugins (WasmPlugin objects)
  */
 public record Snapshot(
     long version,
@@ -27,7 +29,8 @@ public record Snapshot(
     Map<String, ClusterConfig> clusters,
     TlsConfig tls,
     List<Problem> problems,
-    GatewaySettings settings) {
+    GatewaySettings settings,
+    PluginChains plugins) {
   public Snapshot {
     requireNonNull(created, "created");
     requireNonNull(routes, "routes");
@@ -35,6 +38,13 @@ public record Snapshot(
     requireNonNull(tls, "tls");
     problems = List.copyOf(problems);
     requireNonNull(settings, "settings");
+    requireNonNull(plugins, "plugins");
+  }
+
+  /** A snapshot without plugins. */
+  public Snapshot(long version, Instant created, RouteTable routes, Map<String, ClusterConfig> clusters, TlsConfig tls,
+      List<Problem> problems, GatewaySettings settings) {
+    this(version, created, routes, clusters, tls, problems, settings, PluginChains.EMPTY);
   }
 
   /** A snapshot with the default settings (as without the two ConfigMaps). */
@@ -48,6 +58,6 @@ public record Snapshot(
   }
 
   public Snapshot withVersion(long v) {
-    return new Snapshot(v, created, routes, clusters, tls, problems, settings);
+    return new Snapshot(v, created, routes, clusters, tls, problems, settings, plugins);
   }
 }

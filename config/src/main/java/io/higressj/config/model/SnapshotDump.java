@@ -3,6 +3,9 @@ package io.higressj.config.model;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.higressj.config.plugin.PluginBinding;
+import io.higressj.config.plugin.PluginChain;
+import io.higressj.config.plugin.PluginChains;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.settings.SettingsDump;
 import java.util.List;
@@ -38,6 +41,8 @@ public final class SnapshotDump {
         if (r.policy().redirect() == null) o.put("cluster", r.cluster());
         o.put("source", r.source());
         if (!r.policy().isNone()) o.set("policy", policy(r.policy()));
+        PluginChain chain = s.plugins().forRoute(r);
+        if (chain != null) o.set("plugins", plugins(chain));
       }
     }
 
@@ -62,10 +67,35 @@ public final class SnapshotDump {
     if (def == null) tls.putNull("default");
     else tls.put("default", def.secret());
 
+    if (!s.plugins().isEmpty()) {
+      ArrayNode wasm = root.putArray("wasmPlugins");
+      for (PluginChains.PluginSummary p : s.plugins().plugins()) {
+        wasm.addObject().put("name", p.plugin()).put("source", p.source()).put("url", p.url()).put("phase", p.phase())
+            .put("priority", p.priority()).put("failStrategy", p.failStrategy().name())
+            .put("implementation", p.implementation());
+      }
+    }
+
     ArrayNode problems = root.putArray("problems");
     for (Problem p : s.problems()) problems.add(toJson(p));
     root.set("settings", SettingsDump.toJson(s.settings()));
     return root;
+  }
+
+  /** A route's plugins in chain order: name, where its configuration comes from, domain rules left to check. */
+  private static ArrayNode plugins(PluginChain chain) {
+    ArrayNode a = JSON.arrayNode();
+    for (PluginBinding b : chain.bindings()) {
+      ObjectNode o = a.addObject();
+      o.put("name", b.plugin());
+      o.put("phase", b.phase().name());
+      o.put("priority", b.priority());
+      o.put("config", b.config() == null ? "disabled (" + b.configFrom() + ")" : b.configFrom());
+      for (PluginBinding.DomainRule d : b.domainRules()) {
+        o.withArray("domainRules").add(d.from() + " " + d.domains() + (d.config() == null ? " disabled" : ""));
+      }
+    }
+    return a;
   }
 
   private static ObjectNode policy(RoutePolicy p) {
