@@ -103,15 +103,19 @@ public final class WasmPluginTranslator {
           p.priority(), p.failStrategy(), p.factory().getClass().getName()));
     }
     Map<Route, PluginChain> byRoute = new IdentityHashMap<>();
-    Map<List<String>, PluginChain> shared = new HashMap<>();
+    Map<String, PluginChain> shared = new HashMap<>(); // routes whose rules decide alike share one chain
+    StringBuilder key = new StringBuilder();
     for (VirtualHost vh : routes.virtualHosts()) {
+      String exactHost = vh.domain().indexOf('*') < 0 ? vh.domain() : null;
       for (Route route : vh.routes()) {
         if (byRoute.containsKey(route)) continue;
-        List<String> key = List.of(route.source(), route.cluster());
-        PluginChain chain = shared.get(key);
-        if (chain == null && !shared.containsKey(key)) {
-          chain = bind(usable, route);
-          shared.put(key, chain);
+        key.setLength(0);
+        signature(usable, route, exactHost, key);
+        String k = key.toString();
+        PluginChain chain = shared.get(k);
+        if (chain == null && !shared.containsKey(k)) {
+          chain = bind(usable, route, exactHost);
+          shared.put(k, chain);
         }
         if (chain != null) byRoute.put(route, chain);
       }
@@ -119,8 +123,29 @@ public final class WasmPluginTranslator {
     return new Result(new PluginChains(byRoute, summaries), problems);
   }
 
-  /** The chain of {@code route}, or null when no plugin can run on it. */
-  private static PluginChain bind(List<Parsed> plugins, Route route) {
+  /** What {@link #bind} decides for {@code route}, as a key: per plugin, the rules that apply. */
+  private static void signature(List<Parsed> plugins, Route route, String exactHost, StringBuilder out) {
+    for (Parsed p : plugins) {
+      for (Rule r : p.rules()) {
+        if (r.ingressSources() != null && !r.ingressSources().contains(route.source())) continue;
+        if (!r.services().isEmpty() && !serviceMatches(r.services(), route.cluster())) continue;
+        if (r.domain() != null && exactHost != null && !r.domain().matches(exactHost)) continue;
+        out.append(r.index());
+        if (r.domain() != null && exactHost == null) {
+          out.append('d');
+          continue;
+        }
+        break;
+      }
+      out.append(';');
+    }
+  }
+
+  /**
+   * The chain of {@code route}, or null when no plugin can run on it. {@code exactHost}: the route's
+   * virtual host when it is one exact name (domain rules are then decided here), else null.
+   */
+  private static PluginChain bind(List<Parsed> plugins, Route route, String exactHost) {
     List<PluginBinding> out = new ArrayList<>();
     for (int rank = 0; rank < plugins.size(); rank++) {
       Parsed p = plugins.get(rank);
@@ -131,7 +156,8 @@ public final class WasmPluginTranslator {
         if (r.ingressSources() != null && !r.ingressSources().contains(route.source())) continue;
         if (!r.services().isEmpty() && !serviceMatches(r.services(), route.cluster())) continue;
         String label = "matchRules[" + r.index() + "]";
-        if (r.domain() != null) {
+        if (r.domain() != null && exactHost != null && !r.domain().matches(exactHost)) continue;
+        if (r.domain() != null && exactHost == null) {
           domainRules.add(new PluginBinding.DomainRule(r.domain(), r.config(), label));
           continue;
         }
@@ -196,7 +222,8 @@ public final class WasmPluginTranslator {
         : registry.lookup(new PluginRegistry.PluginRef(name, url, sha256, pullPolicy));
     PluginFactory<?> factory = lookup instanceof PluginRegistry.Found f ? f.factory() : null;
     Parsed cached = cache.get(r.key());
-    if (cached != null && cached.resource() == r && cached.factory() == factory && !cached.pending()
+    if (cached != null && (cached.resource() == r || cached.resource().body().equals(r.body()))
+        && cached.factory() == factory && !cached.pending()
         && secretsUnchanged(cached.secretsUsed(), set)) {
       return cached;
     }
