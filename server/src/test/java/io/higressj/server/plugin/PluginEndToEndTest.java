@@ -306,6 +306,35 @@ class PluginEndToEndTest {
     assertThat(ok.get()).isGreaterThan(20);
   }
 
+  @Test
+  void onDoneRunsWhenTheClientGoesAwayWhileAFilterWaits() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) { // accepts, never answers
+      f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", """
+          defaultConfig: {tag: abandoned, calloutCluster: "http://127.0.0.1:%d/slow"}
+          """.formatted(silent.getLocalPort())));
+      f.write("wasmplugins/b.yaml", wasmPlugin("b", "test-plugin-second", """
+          phase: AUTHN
+          defaultConfig: {tag: probe}
+          """));
+      f.await("foo.com", "/", x -> true);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (TestPluginFactory.CREATED.get("abandoned") == null && System.nanoTime() < deadline) {
+        try (io.higressj.server.RawHttp c = new io.higressj.server.RawHttp(f.gateway().httpPort())) {
+          c.send("GET / HTTP/1.1\r\nHost: foo.com\r\n\r\n");
+          Thread.sleep(100);
+        }
+      }
+      int created = TestPluginFactory.CREATED.get("abandoned").get();
+      assertThat(created).isPositive();
+      deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (System.nanoTime() < deadline && (TestPluginFactory.DONE.get("abandoned") == null
+          || TestPluginFactory.DONE.get("abandoned").get() < created)) {
+        Thread.sleep(10);
+      }
+      assertThat(TestPluginFactory.DONE.get("abandoned")).hasValue(created);
+    }
+  }
+
   void awaitPluginActive(String host) throws Exception {
     f.await(host, "/", x -> x.headers().firstValue("x-plugin-order").isPresent());
   }
