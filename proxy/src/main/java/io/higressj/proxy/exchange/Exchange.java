@@ -934,6 +934,7 @@ final class Exchange implements UpstreamListener, FilterHost {
    * the connection cannot be reused, Connection: close; a request body still to come is abandoned.
    */
   private void writeLocalResponse(FullHttpResponse res, String flag) {
+    if (filters != null) filters.gatewayReply(res); // the plugins' response callbacks see it (once)
     localReply = true;
     flags = flag;
     status = res.status().code();

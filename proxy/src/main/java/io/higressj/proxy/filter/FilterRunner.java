@@ -688,34 +688,50 @@ public final class FilterRunner {
       return;
     }
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-        Unpooled.wrappedBuffer(body == null ? new byte[0] : body.clone()));
+        Unpooled.copiedBuffer(body == null ? new byte[0] : body));
     if (headers != null) headers.forEach((k, v) -> res.headers().set(k, v));
     if (!res.headers().contains(HttpHeaderNames.CONTENT_TYPE) && res.content().isReadable()) {
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     }
-    if (from != null && responseHead == null) {
-      // the filters before the replying one see the reply, in response order; a PAUSE is not honoured here
-      HeaderViews.Response view = new HeaderViews.Response(res);
-      for (int i = slots.indexOf(from) - 1; i >= 0; i--) {
-        Slot s = slots.get(i);
-        if (s.disabled || s.filter == null) continue;
-        try {
-          s.filter.onResponseHeaders(s, view, !res.content().isReadable());
-          if (res.content().isReadable()) {
-            HeaderViews.BufBody b = new HeaderViews.BufBody(res.content());
-            s.filter.onResponseBody(s, b, true);
-            if (b.replacement != null) {
-              res.content().clear().writeBytes(b.replacement);
-              b.replacement.release();
-            }
+    // the filters before the replying one (all of them for the runner's own replies) see it, in response order
+    if (responseHead == null) replyFilters(from == null ? slots.size() : slots.indexOf(from), res);
+    host.sendFilterReply(res, from == null ? "-" : "PLUGIN");
+  }
+
+  /**
+   * A response the gateway makes itself (404 after a reroute, 503, 502, 504, redirects ...): the
+   * response callbacks of every filter see it before it is written, as Envoy's encoder filters see
+   * local replies. A PAUSE is not honoured here.
+   */
+  public void gatewayReply(FullHttpResponse res) {
+    if (stopped || done || responseHead != null) return;
+    stopped = true;
+    paused = null;
+    releaseHeld();
+    replyFilters(slots.size(), res);
+  }
+
+  /** The response callbacks of the filters before {@code end}, in response order, over a local reply. */
+  private void replyFilters(int end, FullHttpResponse res) {
+    HeaderViews.Response view = new HeaderViews.Response(res);
+    for (int i = end - 1; i >= 0; i--) {
+      Slot s = slots.get(i);
+      if (s.disabled || s.filter == null) continue;
+      try {
+        s.filter.onResponseHeaders(s, view, !res.content().isReadable());
+        if (res.content().isReadable()) {
+          HeaderViews.BufBody b = new HeaderViews.BufBody(res.content());
+          s.filter.onResponseBody(s, b, true);
+          if (b.replacement != null) {
+            res.content().clear().writeBytes(b.replacement);
+            b.replacement.release();
           }
-        } catch (Throwable t) {
-          rethrowFatal(t);
-          errors.record(s.binding.plugin(), "a local reply's response callbacks", t);
         }
+      } catch (Throwable t) {
+        rethrowFatal(t);
+        errors.record(s.binding.plugin(), "the response callbacks of a local reply", t);
       }
     }
-    host.sendFilterReply(res, from == null ? "-" : "PLUGIN");
   }
 
   /**

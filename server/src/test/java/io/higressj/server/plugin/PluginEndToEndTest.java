@@ -112,6 +112,17 @@ class PluginEndToEndTest {
   }
 
   @Test
+  void theGatewaysOwnRepliesPassTheResponseCallbacks() throws Exception {
+    f.write("ingresses/dead.yaml", ingress("ns1", "dead", "dead.com", "Prefix", "/", "missing"));
+    f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", """
+        defaultConfig: {tag: a, responseHeaders: {x-seen: "1"}, rewrite: {from: /gone, to: /}}
+        """));
+    HttpResponse<String> r = f.await("dead.com", "/", x -> x.headers().firstValue("x-seen").isPresent());
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("x-plugin-order")).hasValue("a");
+  }
+
+  @Test
   void pausesForACalloutToAClusterAndResumes() throws Exception {
     f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", """
         defaultConfig:
