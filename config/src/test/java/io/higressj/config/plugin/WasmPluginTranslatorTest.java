@@ -381,6 +381,28 @@ class WasmPluginTranslatorTest {
   }
 
   @Test
+  void lookingUpARouteWithoutPluginsAllocatesNothing() {
+    Out o = translate(INGRESSES + plugin("a", "oci://r/p/plugin-a:1", """
+        matchRules:
+        - ingress: [default/foo]
+          config: {x: 1}
+        """));
+    Route bar = o.route("bar.com");
+    PluginChains chains = o.result().chains();
+    assertThat(chains.forRoute(bar)).isNull();
+    assertThat(PluginChains.EMPTY.forRoute(bar)).isNull();
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().threadId();
+    int found = 0;
+    for (int i = 0; i < 20_000; i++) found += chains.forRoute(bar) == null && PluginChains.EMPTY.forRoute(bar) == null ? 0 : 1;
+    long before = mx.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < 100_000; i++) found += chains.forRoute(bar) == null && PluginChains.EMPTY.forRoute(bar) == null ? 0 : 1;
+    long allocated = mx.getThreadAllocatedBytes(tid) - before;
+    assertThat(found).isZero();
+    assertThat(allocated).isLessThan(10_000); // nothing per lookup (a little slack for the counter itself)
+  }
+
+  @Test
   void configDumpShowsChains() {
     Out o = translate(INGRESSES + plugin("a", "oci://r/p/plugin-a:1", """
         defaultConfig: {x: 1}
