@@ -403,6 +403,7 @@ public final class FilterRunner {
         pausedStage = Stage.REQUEST_BODY;
         return;
       }
+      if (paused == s) paused = null; // it let the data go on by itself
     }
     host.forwardRequestContent(c);
   }
@@ -523,6 +524,10 @@ public final class FilterRunner {
   }
 
   private void processResponseContent(HttpContent c) {
+    if (responseEnd && c instanceof LastHttpContent && !c.content().isReadable()) {
+      host.forwardResponseContent(c); // a response without a body: no body callbacks
+      return;
+    }
     if (responseAggregate != null) {
       boolean last = c instanceof LastHttpContent;
       if (responseAggregate.readableBytes() + c.content().readableBytes() > responseBufferLimit) {
@@ -590,6 +595,7 @@ public final class FilterRunner {
         pausedStage = Stage.RESPONSE_BODY;
         return;
       }
+      if (paused == s) paused = null;
     }
     host.forwardResponseContent(c);
   }

@@ -183,6 +183,25 @@ class PluginEndToEndTest {
   }
 
   @Test
+  void bodiesThroughPluginsOverHttp2() throws Exception {
+    f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", """
+        defaultConfig: {tag: a, upperCaseRequestBody: true, upperCaseResponseBody: true}
+        """));
+    f.write("ingresses/any.yaml", ingress("ns1", "any", null, "Prefix", "/h2", "echo")); // :authority is 127.0.0.1
+    f.await(null, "/h2", x -> x.headers().firstValue("x-plugin-order").isPresent());
+    java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2)
+        .build();
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r = h2.send(req(null, "/h2").header("Content-Type", "text/plain")
+          .POST(HttpRequest.BodyPublishers.ofString("over h2 " + i)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains("\"BODY\":\"OVER H2 " + i + "!\"");
+      if (i > 0) assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+    }
+  }
+
+  @Test
   void buffersTheResponseBody() throws Exception {
     f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", "defaultConfig: {tag: a, upperCaseResponseBody: true}"));
     HttpResponse<String> r = f.await("foo.com", "/lower", x -> x.body().contains("\"PATH\""));
