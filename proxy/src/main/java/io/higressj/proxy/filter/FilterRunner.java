@@ -394,7 +394,9 @@ public final class FilterRunner {
           }
         } else {
           requestLengthDelta += delta;
-          c = c.replace(body.replacement);
+          HttpContent replaced = c.replace(body.replacement); // keeps trailers; the old content is ours to free
+          c.release();
+          c = replaced;
         }
       }
       if (a == Action.PAUSE) {
@@ -586,7 +588,9 @@ public final class FilterRunner {
           }
         } else {
           responseLengthDelta += delta;
-          c = c.replace(body.replacement);
+          HttpContent replaced = c.replace(body.replacement); // keeps trailers; the old content is ours to free
+          c.release();
+          c = replaced;
         }
       }
       if (a == Action.PAUSE) {

@@ -202,6 +202,48 @@ class PluginEndToEndTest {
   }
 
   @Test
+  void aBodyCallbackThatPausesSeesAllDataSoFar() throws Exception {
+    f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", "defaultConfig: {tag: a, collectRequestBody: true}"));
+    awaitPluginActive("foo.com");
+    HttpResponse<String> r = send(req("foo.com", "/collect").header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("hello")));
+    assertThat(f.json(r).path("body").asText()).isEqualTo("[hello]");
+    // a chunked upload arriving in several chunks
+    HttpResponse<String> c = send(req("foo.com", "/collect").header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
+            new java.io.ByteArrayInputStream("part1-".getBytes()), new java.io.ByteArrayInputStream("part2".getBytes())))));
+    assertThat(f.json(c).path("body").asText()).isEqualTo("[part1-part2]");
+  }
+
+  @Test
+  void responseHeadersPauseForACallout() throws Exception {
+    f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", """
+        defaultConfig: {tag: a, responseCalloutUrl: "http://127.0.0.1:%d/in-response"}
+        """.formatted(other.port())));
+    HttpResponse<String> r = f.await("foo.com", "/r", x -> x.headers().firstValue("x-response-callout").isPresent());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("x-response-callout")).hasValue("200");
+    assertThat(f.json(r).path("path").asText()).isEqualTo("/r");
+  }
+
+  @Test
+  void aFailureAfterTheResponseHeadWasSentResetsTheStream() throws Exception {
+    f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", "defaultConfig: {tag: a, throwOnResponseBody: true}"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    Exception seen = null;
+    while (seen == null && System.nanoTime() < deadline) {
+      try {
+        f.get("foo.com", "/reset");
+        Thread.sleep(10);
+      } catch (java.io.IOException e) {
+        seen = e; // the head came, the body did not: the connection was closed mid-response
+      }
+    }
+    assertThat(seen).isNotNull();
+    assertThat(f.gateway().dataPlane().pluginErrors().count("test-plugin")).isPositive();
+  }
+
+  @Test
   void buffersTheResponseBody() throws Exception {
     f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", "defaultConfig: {tag: a, upperCaseResponseBody: true}"));
     HttpResponse<String> r = f.await("foo.com", "/lower", x -> x.body().contains("\"PATH\""));

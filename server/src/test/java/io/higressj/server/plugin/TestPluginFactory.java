@@ -34,7 +34,8 @@ public class TestPluginFactory implements PluginFactory<TestPluginFactory.Config
 
   public record Config(String tag, Map<String, String> requestHeaders, Map<String, String> responseHeaders,
       String blockPrefix, String calloutCluster, String calloutPath, String rewriteFrom, String rewriteTo,
-      boolean upperCaseRequestBody, boolean upperCaseResponseBody, String throwOnPrefix, String consumer) {}
+      boolean upperCaseRequestBody, boolean upperCaseResponseBody, String throwOnPrefix, String consumer,
+      String responseCalloutUrl, boolean collectRequestBody, boolean throwOnResponseBody) {}
 
   @Override
   public String name() {
@@ -56,7 +57,8 @@ public class TestPluginFactory implements PluginFactory<TestPluginFactory.Config
     return new Config((String) tag, strings(c, "requestHeaders"), strings(c, "responseHeaders"),
         (String) c.get("blockPrefix"), (String) c.get("calloutCluster"), (String) c.get("calloutPath"), from, to,
         Boolean.TRUE.equals(c.get("upperCaseRequestBody")), Boolean.TRUE.equals(c.get("upperCaseResponseBody")),
-        (String) c.get("throwOnPrefix"), (String) c.get("consumer"));
+        (String) c.get("throwOnPrefix"), (String) c.get("consumer"), (String) c.get("responseCalloutUrl"),
+        Boolean.TRUE.equals(c.get("collectRequestBody")), Boolean.TRUE.equals(c.get("throwOnResponseBody")));
   }
 
   private static Map<String, String> strings(Map<String, Object> c, String field) throws PluginConfigException {
@@ -98,6 +100,7 @@ public class TestPluginFactory implements PluginFactory<TestPluginFactory.Config
         headers.path(config.rewriteTo() + path.substring(config.rewriteFrom().length()));
       }
       if (config.upperCaseRequestBody() && !endOfStream) ctx.bufferRequestBody(1024);
+      if (config.collectRequestBody()) headers.remove("content-length"); // the length changes: chunked upstream
       if (config.upperCaseResponseBody()) ctx.bufferResponseBody(1 << 20);
       if (config.calloutCluster() != null) {
         ctx.callout(new CalloutRequest(config.calloutCluster(), "GET", config.calloutPath(), List.of(), null),
@@ -114,6 +117,10 @@ public class TestPluginFactory implements PluginFactory<TestPluginFactory.Config
     @Override
     public Action onRequestBody(FilterContext ctx, Body body, boolean endOfStream) {
       if (config.upperCaseRequestBody()) body.replace(body.text().toUpperCase(Locale.ROOT) + "!");
+      if (config.collectRequestBody()) {
+        if (!endOfStream) return Action.PAUSE; // proxy-wasm style: the next callback sees all data so far
+        body.replace("[" + body.text() + "]");
+      }
       return Action.CONTINUE;
     }
 
@@ -124,11 +131,20 @@ public class TestPluginFactory implements PluginFactory<TestPluginFactory.Config
       Integer callout = ctx.attribute("callout", Integer.class);
       if (callout != null) headers.set("x-callout-seen", callout.toString());
       if (ctx.consumer() != null) headers.set("x-consumer-seen", ctx.consumer());
+      if (config.responseCalloutUrl() != null) {
+        ctx.callout(new CalloutRequest(config.responseCalloutUrl(), "GET", null, List.of(), null), Duration.ofSeconds(5),
+            res -> {
+              headers.set("x-response-callout", Integer.toString(res.status()));
+              ctx.resume();
+            });
+        return Action.PAUSE;
+      }
       return Action.CONTINUE;
     }
 
     @Override
     public Action onResponseBody(FilterContext ctx, Body body, boolean endOfStream) {
+      if (config.throwOnResponseBody()) throw new IllegalStateException("response body boom");
       if (config.upperCaseResponseBody()) body.replace(body.text().toUpperCase(Locale.ROOT));
       return Action.CONTINUE;
     }
