@@ -78,8 +78,15 @@ public final class PluginLoader implements PluginRegistry, AutoCloseable {
   public PluginLoader(Path directory, WasmModuleResolver wasm, Duration pollInterval) {
     this.directory = directory;
     this.pollInterval = pollInterval;
-    for (PluginFactory<?> f : ServiceLoader.load(PluginFactory.class, PluginLoader.class.getClassLoader())) {
-      builtIn.putIfAbsent(f.name(), f);
+    var it = ServiceLoader.load(PluginFactory.class, PluginLoader.class.getClassLoader()).iterator();
+    while (true) {
+      try {
+        if (!it.hasNext()) break;
+        PluginFactory<?> f = it.next();
+        builtIn.putIfAbsent(f.name(), f);
+      } catch (java.util.ServiceConfigurationError e) {
+        LOG.log(System.Logger.Level.WARNING, "a built-in plugin cannot be loaded, left out: " + e.getMessage());
+      }
     }
     this.wasm = wasm != null ? wasm
         : ServiceLoader.load(WasmModuleResolver.class, PluginLoader.class.getClassLoader()).findFirst().orElse(null);
