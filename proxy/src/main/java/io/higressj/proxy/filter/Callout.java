@@ -82,7 +82,9 @@ final class Callout implements UpstreamListener {
       if (h.startsWith("[")) h = h.substring(1, h.length() - 1);
       int port = u.getPort() > 0 ? u.getPort() : tls ? 443 : 80;
       endpoint = new Endpoint(h, port);
-      protocol = tls ? new UpstreamProtocol(false, true, h, false, null, null, null) : UpstreamProtocol.HTTP1;
+      // https: the server's certificate is checked against the JDK's trust store and the URL's host name
+      boolean ip = h.indexOf(':') >= 0 || h.chars().allMatch(ch -> ch == '.' || ch >= '0' && ch <= '9');
+      protocol = tls ? new UpstreamProtocol(false, true, ip ? null : h, true, null, null, null) : UpstreamProtocol.HTTP1;
       authority = u.getPort() > 0 ? u.getHost() + ":" + port : u.getHost();
       if (target == null) {
         String p = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
