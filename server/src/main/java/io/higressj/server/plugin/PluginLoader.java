@@ -58,6 +58,8 @@ public final class PluginLoader implements PluginRegistry, AutoCloseable {
     final long size;
     final long modified;
     final URLClassLoader loader;
+    /** the private copy the loader reads, deleted with it; null when none */
+    Path copy;
     final Map<String, PluginFactory<?>> factories;
     final AtomicInteger snapshotsUsing = new AtomicInteger();
     volatile boolean closed;
@@ -176,6 +178,7 @@ public final class PluginLoader implements PluginRegistry, AutoCloseable {
     j.closed = true;
     try {
       j.loader.close();
+      if (j.copy != null) Files.deleteIfExists(j.copy);
       LOG.log(System.Logger.Level.INFO, "closed the class loader of replaced plugin jar " + j.path);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "closing the class loader of " + j.path + ": " + e);
@@ -273,7 +276,9 @@ public final class PluginLoader implements PluginRegistry, AutoCloseable {
       } else {
         LOG.log(System.Logger.Level.INFO, "loaded plugin jar " + p + ": " + factories.keySet());
       }
-      return new Jar(p, a.size(), a.lastModifiedTime().toMillis(), loader, Map.copyOf(factories));
+      Jar j = new Jar(p, a.size(), a.lastModifiedTime().toMillis(), loader, Map.copyOf(factories));
+      j.copy = copy;
+      return j;
     } catch (IOException | RuntimeException | java.util.ServiceConfigurationError | LinkageError e) {
       LOG.log(System.Logger.Level.WARNING, "cannot load plugin jar " + p + ": " + e);
       if (loader != null) {
