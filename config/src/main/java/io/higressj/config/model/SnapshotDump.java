@@ -68,6 +68,7 @@ public final class SnapshotDump {
     else tls.put("default", def.secret());
 
     if (!s.plugins().isEmpty()) {
+      if (s.plugins().unrouted() != null) root.set("unroutedPlugins", plugins(s.plugins().unrouted()));
       ArrayNode wasm = root.putArray("wasmPlugins");
       for (PluginChains.PluginSummary p : s.plugins().plugins()) {
         wasm.addObject().put("name", p.plugin()).put("source", p.source()).put("url", p.url()).put("phase", p.phase())

@@ -10,9 +10,10 @@ import java.util.Map;
  * request on a route without plugins costs one identity-hash probe), and the WasmPlugins in effect.
  */
 public final class PluginChains {
-  public static final PluginChains EMPTY = new PluginChains(new IdentityHashMap<>(), List.of());
+  public static final PluginChains EMPTY = new PluginChains(new IdentityHashMap<>(), null, List.of());
 
   private final IdentityHashMap<Route, PluginChain> byRoute;
+  private final PluginChain unrouted;
   private final List<PluginSummary> plugins;
 
   /** A WasmPlugin in effect, for {@code /config_dump}. */
@@ -20,8 +21,22 @@ public final class PluginChains {
       FailStrategy failStrategy, String implementation) {}
 
   public PluginChains(Map<Route, PluginChain> byRoute, List<PluginSummary> plugins) {
+    this(byRoute, null, plugins);
+  }
+
+  /**
+   * @param unrouted the plugins that run on requests no route matches (global configurations and
+   *     domain rules, as in Envoy, where the filters run before the router answers 404); null: none
+   */
+  public PluginChains(Map<Route, PluginChain> byRoute, PluginChain unrouted, List<PluginSummary> plugins) {
     this.byRoute = new IdentityHashMap<>(byRoute);
+    this.unrouted = unrouted;
     this.plugins = List.copyOf(plugins);
+  }
+
+  /** The chain for requests without a route, or null. */
+  public PluginChain unrouted() {
+    return unrouted;
   }
 
   /** The chain of {@code route}, or null when it has no plugins. */
@@ -40,7 +55,9 @@ public final class PluginChains {
 
   /** Every distinct chain (for tests and for the registry to see which factories are in use). */
   public java.util.Collection<PluginChain> chains() {
-    return java.util.Collections.unmodifiableCollection(new java.util.LinkedHashSet<>(byRoute.values()));
+    java.util.LinkedHashSet<PluginChain> all = new java.util.LinkedHashSet<>(byRoute.values());
+    if (unrouted != null) all.add(unrouted);
+    return java.util.Collections.unmodifiableCollection(all);
   }
 
   @Override

@@ -120,7 +120,7 @@ public final class WasmPluginTranslator {
         if (chain != null) byRoute.put(route, chain);
       }
     }
-    return new Result(new PluginChains(byRoute, summaries), problems);
+    return new Result(new PluginChains(byRoute, bind(usable, null, null), summaries), problems);
   }
 
   /** What {@link #bind} decides for {@code route}, as a key: per plugin, the rules that apply. */
@@ -143,7 +143,8 @@ public final class WasmPluginTranslator {
 
   /**
    * The chain of {@code route}, or null when no plugin can run on it. {@code exactHost}: the route's
-   * virtual host when it is one exact name (domain rules are then decided here), else null.
+   * virtual host when it is one exact name (domain rules are then decided here), else null. A null
+   * route: requests no route matches, which only global configurations and domain rules reach.
    */
   private static PluginChain bind(List<Parsed> plugins, Route route, String exactHost) {
     List<PluginBinding> out = new ArrayList<>();
@@ -153,8 +154,8 @@ public final class WasmPluginTranslator {
       Object config = p.global();
       String from = p.global() == null ? "none" : "defaultConfig";
       for (Rule r : p.rules()) {
-        if (r.ingressSources() != null && !r.ingressSources().contains(route.source())) continue;
-        if (!r.services().isEmpty() && !serviceMatches(r.services(), route.cluster())) continue;
+        if (r.ingressSources() != null && (route == null || !r.ingressSources().contains(route.source()))) continue;
+        if (!r.services().isEmpty() && (route == null || !serviceMatches(r.services(), route.cluster()))) continue;
         String label = "matchRules[" + r.index() + "]";
         if (r.domain() != null && exactHost != null && !r.domain().matches(exactHost)) continue;
         if (r.domain() != null && exactHost == null) {

@@ -242,6 +242,11 @@ final class Exchange implements UpstreamListener, FilterHost {
     RequestMatchInput matchInput = new RequestMatchInput(method, path, target, host, handler.tls(), h);
     route = vh == null ? null : vh.match(matchInput);
     if (route == null) {
+      PluginChain unrouted = snapshot.plugins().unrouted();
+      if (unrouted != null) { // global plugins see it first, and may send it to a route (reroute)
+        runPlugins(snapshot, h, contentLength, unrouted);
+        return;
+      }
       sendLocalReply(HttpResponseStatus.NOT_FOUND, "route not found", "NR");
       return;
     }
@@ -272,23 +277,32 @@ final class Exchange implements UpstreamListener, FilterHost {
     }
     PluginChain chain = snapshot.plugins().forRoute(route);
     if (chain != null) {
-      // the plugins see the request as the upstream will (X-Forwarded-*, X-Request-Id), before route actions
-      this.snapshot = snapshot;
-      expectContinue = HttpUtil.is100ContinueExpected(request);
-      h.remove(FilterRunner.X_MSE_CONSUMER); // only plugins name the consumer
-      prepareUpstreamHeaders(h, contentLength);
-      upstreamHeadersPrepared = true;
-      filters = new FilterRunner(this, chain, request, requestHasBody, handler.tls());
-      filters.start();
+      runPlugins(snapshot, h, contentLength, chain);
       return;
     }
     proceed(snapshot, host, target, path, matchInput, contentLength);
+  }
+
+  /** Starts the plugins; {@link #continueRequest} follows once the request headers passed them. */
+  private void runPlugins(Snapshot snapshot, HttpHeaders h, long contentLength, PluginChain chain) {
+    // the plugins see the request as the upstream will (X-Forwarded-*, X-Request-Id), before route actions
+    this.snapshot = snapshot;
+    expectContinue = HttpUtil.is100ContinueExpected(request);
+    h.remove(FilterRunner.X_MSE_CONSUMER); // only plugins name the consumer
+    prepareUpstreamHeaders(h, contentLength);
+    upstreamHeadersPrepared = true;
+    filters = new FilterRunner(this, chain, request, requestHasBody, handler.tls());
+    filters.start();
   }
 
   /** After the plugins: the request as they left it goes on (route actions, then upstream). */
   @Override
   public void continueRequest() {
     if (done || localReply) return;
+    if (route == null) { // no route, before and after the plugins
+      sendLocalReply(HttpResponseStatus.NOT_FOUND, "route not found", "NR");
+      return;
+    }
     String target = request.uri();
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);

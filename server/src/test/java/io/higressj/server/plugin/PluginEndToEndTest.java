@@ -123,6 +123,27 @@ class PluginEndToEndTest {
   }
 
   @Test
+  void globalPluginsSeeRequestsWithoutARouteAndMayRouteThem() throws Exception {
+    f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", "defaultConfig: {tag: a, blockPrefix: /blocked}"));
+    f.write("wasmplugins/b.yaml", wasmPlugin("b", "test-plugin-second", """
+        phase: AUTHN
+        matchRules:
+        - domain: [lost.com]
+          config: {tag: b, requestHeaders: {":authority": foo.com}}
+        """));
+    HttpResponse<String> r = f.await("unknown.com", "/x", x -> x.statusCode() == 404
+        && x.headers().firstValue("x-plugin-order").isPresent());
+    assertThat(r.headers().firstValue("x-plugin-order")).hasValue("a");
+    assertThat(f.get("unknown.com", "/blocked").statusCode()).isEqualTo(403);
+    // a plugin that changes the host of an unroutable request sends it to the route of the new host
+    HttpResponse<String> routed = f.await("lost.com", "/found", x -> x.statusCode() == 200);
+    assertThat(f.json(routed).path("host").asText()).isEqualTo("foo.com");
+    assertThat(f.json(routed).path("headers").path("X-Plugin-Order").get(0).asText()).isEqualTo("b,a");
+    JsonNode dump = GatewayFixture.JSON.readTree(f.adminGet("/config_dump"));
+    assertThat(dump.path("unroutedPlugins").findValuesAsText("name")).containsExactly("test-plugin-second", "test-plugin");
+  }
+
+  @Test
   void pausesForACalloutToAClusterAndResumes() throws Exception {
     f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", """
         defaultConfig:
