@@ -69,6 +69,8 @@ public final class FilterRunner {
 
   private Slot paused;
   private Stage pausedStage;
+  /** the filter whose callback is running, for a resume() that comes before its PAUSE */
+  private Slot inCallback;
   private boolean requestHeadersDone;
   private boolean stopped; // a local reply or a reset ended the chain
   private boolean done;
@@ -104,6 +106,7 @@ public final class FilterRunner {
     boolean disabled; // failed open
     HttpContent held; // streamed body kept by a PAUSE, by direction
     HttpContent heldResponse;
+    boolean earlyResume;
 
     Slot(PluginBinding binding) {
       this.binding = binding;
@@ -253,7 +256,8 @@ public final class FilterRunner {
       requestView.dirty = false;
       Action a;
       try {
-        a = s.filter.onRequestHeaders(s, requestView, !requestHasBody);
+        inCallback = s;
+        a = settle(s, s.filter.onRequestHeaders(s, requestView, !requestHasBody));
       } catch (Throwable t) {
         rethrowFatal(t);
         if (!failed(s, "onRequestHeaders", t)) return;
@@ -367,7 +371,8 @@ public final class FilterRunner {
       HeaderViews.BufBody body = new HeaderViews.BufBody(c.content());
       Action a;
       try {
-        a = s.filter.onRequestBody(s, body, last);
+        inCallback = s;
+        a = settle(s, s.filter.onRequestBody(s, body, last));
       } catch (Throwable t) {
         rethrowFatal(t);
         release(body);
@@ -421,7 +426,8 @@ public final class FilterRunner {
       HeaderViews.BufBody body = new HeaderViews.BufBody(requestAggregate);
       Action a;
       try {
-        a = s.filter.onRequestBody(s, body, true);
+        inCallback = s;
+        a = settle(s, s.filter.onRequestBody(s, body, true));
       } catch (Throwable t) {
         rethrowFatal(t);
         release(body);
@@ -480,7 +486,8 @@ public final class FilterRunner {
       if (s.disabled || s.filter == null) continue;
       Action a;
       try {
-        a = s.filter.onResponseHeaders(s, responseView, endOfStream);
+        inCallback = s;
+        a = settle(s, s.filter.onResponseHeaders(s, responseView, endOfStream));
       } catch (Throwable t) {
         rethrowFatal(t);
         if (!failed(s, "onResponseHeaders", t)) return;
@@ -562,7 +569,8 @@ public final class FilterRunner {
       HeaderViews.BufBody body = new HeaderViews.BufBody(c.content());
       Action a;
       try {
-        a = s.filter.onResponseBody(s, body, last);
+        inCallback = s;
+        a = settle(s, s.filter.onResponseBody(s, body, last));
       } catch (Throwable t) {
         rethrowFatal(t);
         release(body);
@@ -611,7 +619,8 @@ public final class FilterRunner {
       HeaderViews.BufBody body = new HeaderViews.BufBody(responseAggregate);
       Action a;
       try {
-        a = s.filter.onResponseBody(s, body, true);
+        inCallback = s;
+        a = settle(s, s.filter.onResponseBody(s, body, true));
       } catch (Throwable t) {
         rethrowFatal(t);
         release(body);
@@ -649,7 +658,19 @@ public final class FilterRunner {
 
   // ---------------------------------------------------------------- resume, local replies, failures
 
+  /** A callback's answer: a PAUSE whose resume() already came (a cached answer, say) is a CONTINUE. */
+  private Action settle(Slot s, Action a) {
+    inCallback = null;
+    boolean early = s.earlyResume;
+    s.earlyResume = false;
+    return a == Action.PAUSE && early ? Action.CONTINUE : a;
+  }
+
   private void resume(Slot s) {
+    if (inCallback == s && paused != s) {
+      s.earlyResume = true; // resumed inside its own callback, before returning PAUSE
+      return;
+    }
     if (done || stopped || paused != s) return;
     Stage stage = pausedStage;
     paused = null;
@@ -749,6 +770,8 @@ public final class FilterRunner {
    * returns true (go on), FAIL_CLOSE answers 500 (or resets) and returns false.
    */
   private boolean failed(Slot s, String what, Throwable t) {
+    inCallback = null;
+    s.earlyResume = false;
     errors.record(s.binding.plugin(), what, t);
     if (s.binding.failStrategy() == FailStrategy.FAIL_OPEN) {
       s.disabled = true;

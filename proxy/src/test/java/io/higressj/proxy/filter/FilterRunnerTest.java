@@ -420,6 +420,24 @@ class FilterRunnerTest {
   }
 
   @Test
+  void aResumeInsideTheCallbackBeforeItsPauseContinues() {
+    Logging a = new Logging("a") {
+      @Override
+      public Action onRequestHeaders(FilterContext ctx, RequestHeaders headers, boolean endOfStream) {
+        super.onRequestHeaders(ctx, headers, endOfStream);
+        ctx.resume(); // e.g. the answer was cached: no callout needed
+        return Action.PAUSE;
+      }
+    };
+    Logging b = new Logging("b");
+    FilterRunner r = runner(post("/", 0), false, binding(0, "a", FailStrategy.FAIL_CLOSE, () -> a),
+        binding(1, "b", FailStrategy.FAIL_CLOSE, () -> b));
+    r.start();
+    assertThat(events).containsExactly("a headers", "b headers", "continueRequest");
+    r.done();
+  }
+
+  @Test
   void onDoneRunsOnceAndLateResumesAreIgnored() {
     Logging a = new Logging("a") {
       @Override
