@@ -83,7 +83,6 @@ public final class FilterRunner {
   private boolean requestBodyComplete;
   private int requestBodyIndex;
   private boolean requestContentLengthFixed;
-  private long requestLengthDelta;
 
   // response
   private int responseBufferLimit = -1;
@@ -94,10 +93,7 @@ public final class FilterRunner {
   private ArrayDeque<HttpContent> queuedResponse;
   private CompositeByteBuf responseAggregate;
   private HttpHeaders responseTrailers;
-  private boolean responseBodyComplete;
-  private boolean responseBuffering;
   private boolean responseContentLength;
-  private long responseLengthDelta;
 
   /** One filter of this request. */
   private final class Slot implements FilterContext {
@@ -389,8 +385,7 @@ public final class FilterRunner {
       }
       if (body.replacement != null) {
         int delta = body.replacement.readableBytes() - c.content().readableBytes();
-        if (delta != 0 && !requestContentLengthFixed && HttpUtil.getContentLength(request, -1L) >= 0
-            && requestHeadersSentUpstream()) {
+        if (delta != 0 && !requestContentLengthFixed && HttpUtil.getContentLength(request, -1L) >= 0) {
           release(body);
           if (!failed(s, "onRequestBody", new IllegalStateException("changed the length of a streamed request body"
               + " that has a Content-Length; call bufferRequestBody in onRequestHeaders"))) {
@@ -398,7 +393,6 @@ public final class FilterRunner {
             return;
           }
         } else {
-          requestLengthDelta += delta;
           HttpContent replaced = c.replace(body.replacement); // keeps trailers; the old content is ours to free
           c.release();
           c = replaced;
@@ -413,10 +407,6 @@ public final class FilterRunner {
       if (paused == s) paused = null; // it let the data go on by itself
     }
     host.forwardRequestContent(c);
-  }
-
-  private boolean requestHeadersSentUpstream() {
-    return requestAggregate == null; // streamed: the head went on before the body
   }
 
   private void runBufferedRequestBody() {
@@ -501,8 +491,9 @@ public final class FilterRunner {
       }
     }
     responseHeadersDone = true;
+    // as the filters left it: one that removed Content-Length may change the length of streamed chunks
+    responseContentLength = HttpUtil.getContentLength(responseHead, -1L) >= 0;
     if (responseBufferLimit >= 0 && !endOfStream) {
-      responseBuffering = true;
       responseAggregate = Unpooled.compositeBuffer(Integer.MAX_VALUE);
     } else {
       host.continueResponse(responseHead);
@@ -548,7 +539,6 @@ public final class FilterRunner {
       if (last) responseTrailers = ((LastHttpContent) c).trailingHeaders().copy();
       c.release();
       if (last) {
-        responseBodyComplete = true;
         responseIndex = slots.size() - 1;
         runBufferedResponseBody();
       }
@@ -595,7 +585,6 @@ public final class FilterRunner {
             return;
           }
         } else {
-          responseLengthDelta += delta;
           HttpContent replaced = c.replace(body.replacement); // keeps trailers; the old content is ours to free
           c.release();
           c = replaced;
