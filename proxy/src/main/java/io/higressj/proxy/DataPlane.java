@@ -8,6 +8,7 @@ import io.higressj.config.model.SnapshotHolder;
 import io.higressj.config.settings.GatewaySettings;
 import io.higressj.proxy.accesslog.AccessLog;
 import io.higressj.proxy.exchange.PathNormalizer;
+import io.higressj.proxy.filter.PluginErrors;
 import io.higressj.proxy.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -26,6 +27,7 @@ public final class DataPlane {
   private final Transport transport;
   private final FastThreadLocal<LoopState> perLoop = new FastThreadLocal<>();
   private final PathNormalizer pathNormalizer;
+  private final PluginErrors pluginErrors = new PluginErrors();
 
   public DataPlane(SnapshotHolder snapshots, ProxyOptions options, AccessLog accessLog, Transport transport) {
     this.snapshots = requireNonNull(snapshots, "snapshots");
@@ -34,6 +36,11 @@ public final class DataPlane {
     this.transport = requireNonNull(transport, "transport");
     this.pathNormalizer = new PathNormalizer(options.mergeSlashes(), options.escapedSlashes());
     this.effective = new Effective(null, options);
+  }
+
+  /** Plugin failures, counted per plugin. */
+  public PluginErrors pluginErrors() {
+    return pluginErrors;
   }
 
   /** Normalises request paths before routing, as the options say. */

@@ -7,6 +7,9 @@ import io.higressj.config.model.GatewayListeners;
 import io.higressj.config.model.Snapshot;
 import io.higressj.config.model.SnapshotHolder;
 import io.higressj.config.model.TlsConfig;
+import io.higressj.config.plugin.PluginChains;
+import io.higressj.config.plugin.PluginRegistry;
+import io.higressj.config.plugin.WasmPluginTranslator;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.resource.Resource;
 import io.higressj.config.resource.ResourceKey;
@@ -41,6 +44,9 @@ final class ConfigApplier implements Consumer<ResourceSet> {
   private final SnapshotHolder holder;
   private final ServerCertificates certificates;
   private final IngressTranslator translator;
+  private final WasmPluginTranslator plugins;
+  /** told of each published snapshot's plugin chains (jar class loaders in use), or null */
+  private final Consumer<PluginChains> pluginsPublished;
   /** the last version of each object that translated without errors, by name as problems give it */
   private final Map<Name, Resource> lastGood = new HashMap<>();
   /** the key of each present object by name, or a TreeSet of keys when API groups share a name */
@@ -101,25 +107,46 @@ final class ConfigApplier implements Consumer<ResourceSet> {
   }
 
   ConfigApplier(SnapshotHolder holder, ServerCertificates certificates, String ingressClass) {
-    this(holder, certificates, ingressClass, GatewayApiTranslator.Options.defaults(), s -> { });
+    this(holder, certificates, ingressClass, GatewayApiTranslator.Options.defaults(), s -> { },
+        ref -> new PluginRegistry.Missing(PluginRegistry.missingMessage(ref.name())), null);
   }
 
   /**
    * @param gatewayApi how Gateway API objects are translated
    * @param beforePublish sees each snapshot before it is published (the server binds the listeners it declares)
+   * @param registry where WasmPlugin objects find their plugins
+   * @param pluginsPublished sees the plugin chains of each published snapshot; null: nobody
    */
   ConfigApplier(SnapshotHolder holder, ServerCertificates certificates, String ingressClass,
-      GatewayApiTranslator.Options gatewayApi, Consumer<Snapshot> beforePublish) {
+      GatewayApiTranslator.Options gatewayApi, Consumer<Snapshot> beforePublish, PluginRegistry registry,
+      Consumer<PluginChains> pluginsPublished) {
     this.holder = holder;
     this.certificates = certificates;
     this.translator = new IngressTranslator(new IngressTranslator.Options(ingressClass, false));
     this.gatewayTranslator = new GatewayApiTranslator(gatewayApi);
     this.beforePublish = beforePublish;
+    this.plugins = new WasmPluginTranslator(registry);
+    this.pluginsPublished = pluginsPublished;
   }
 
   /** The status of each Gateway API object of the last applied set, as the API server would hold it. */
   Map<ResourceKey, ObjectNode> statuses() {
     return statuses;
+  }
+
+  /** Applies the last resource set again (a plugin jar or module changed). */
+  synchronized void reapply() {
+    if (applied) accept(previous);
+  }
+
+  /** The Ingress translation plus the WasmPlugin chains on its routes. */
+  private Snapshot translate(ResourceSet set) {
+    Snapshot s = translator.update(set);
+    WasmPluginTranslator.Result p = plugins.translate(set, s.routes());
+    if (p.chains().isEmpty() && p.problems().isEmpty()) return s;
+    List<Problem> problems = new ArrayList<>(s.problems());
+    problems.addAll(p.problems());
+    return new Snapshot(s.version(), s.created(), s.routes(), s.clusters(), s.tls(), problems, s.settings(), p.chains());
   }
 
   boolean applied() {
@@ -136,7 +163,7 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     }
     previous = set;
 
-    Snapshot first = translator.update(set);
+    Snapshot first = translate(set);
     Set<Name> rejected = new HashSet<>();
     for (Problem p : first.problems()) {
       if (p.severity() != Problem.Severity.ERROR || p.object().isEmpty()) continue;
@@ -161,12 +188,12 @@ final class ConfigApplier implements Consumer<ResourceSet> {
           if (!e.getValue().key().equals(e.getKey())) changed.put(e.getKey(), null); // named alike in another group
         }
         for (Resource good : substitutes.values()) changed.put(good.key(), good);
-        Snapshot second = translator.update(set.with(changed, set.problems()));
+        Snapshot second = translate(set.with(changed, set.problems()));
         // report the first pass's errors (what is wrong with the files) plus the fallback notes
         List<Problem> problems = new ArrayList<>(first.problems());
         problems.addAll(extra);
         snapshot = new Snapshot(0, second.created(), second.routes(), second.clusters(), second.tls(), problems,
-            second.settings());
+            second.settings(), second.plugins());
       }
     }
     // last good versions: each present object that is not rejected now (of objects named alike, the one
@@ -213,9 +240,10 @@ final class ConfigApplier implements Consumer<ResourceSet> {
       problems.add(new Problem("", "", "", err, Problem.Severity.ERROR));
     }
     snapshot = new Snapshot(0, Instant.now(), snapshot.routes(), clusters, snapshot.tls(), problems,
-        snapshot.settings(), gatewayListeners);
+        snapshot.settings(), gatewayListeners, snapshot.plugins());
     beforePublish.accept(snapshot);
     Snapshot published = holder.publish(snapshot);
+    if (pluginsPublished != null) pluginsPublished.accept(published.plugins());
     applied = true;
 
     Set<String> now = new LinkedHashSet<>();

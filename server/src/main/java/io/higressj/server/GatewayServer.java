@@ -20,6 +20,7 @@ import io.higressj.proxy.listener.HttpListener;
 import io.higressj.proxy.tcp.L4Listener;
 import io.higressj.proxy.tls.ServerCertificates;
 import io.higressj.server.admin.AdminServer;
+import io.higressj.server.plugin.PluginLoader;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,8 +44,10 @@ public final class GatewayServer implements AutoCloseable {
   private final DirectoryConfigSource source;
   private final ServerCertificates certificates;
   private final ConfigApplier applier;
+  private final PluginLoader plugins;
   private final List<HttpListener> listeners = new ArrayList<>();
   private HttpListener http;
+  private DataPlane dataPlane;
   private HttpListener https;
   private AdminServer admin;
 
@@ -55,8 +58,10 @@ public final class GatewayServer implements AutoCloseable {
     this.accessLog = AccessLog.of(options.accessLog());
     this.certificates = new ServerCertificates(snapshots);
     String address = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::") ? "127.0.0.1" : options.bindAddress();
+    this.plugins = new PluginLoader(options.configDir().resolve("plugins"));
     this.applier = new ConfigApplier(snapshots, certificates, options.ingressClass(),
-        new GatewayApiTranslator.Options(GatewayApiTranslator.DEFAULT_CONTROLLER, address), this::bindGatewayListeners);
+        new GatewayApiTranslator.Options(GatewayApiTranslator.DEFAULT_CONTROLLER, address), this::bindGatewayListeners,
+        plugins, plugins::retain);
     this.source = new DirectoryConfigSource(options.configDir());
   }
 
@@ -75,6 +80,7 @@ public final class GatewayServer implements AutoCloseable {
   private void startInternal() throws IOException, InterruptedException {
     dataPlane = new DataPlane(snapshots, options.proxy(), accessLog, transport);
     DataPlane dp = dataPlane;
+    plugins.start(applier::reapply); // jars first: the first configuration may use them
     // the first set is applied before start() returns; in standalone mode status goes into the objects' files
     StatusWriter status = options.writeStatus() ? new StatusWriter(java.time.Clock.systemUTC()) : null;
     source.start(set -> {
@@ -118,7 +124,6 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private final Map<String, BoundListener> gatewayListeners = new ConcurrentSkipListMap<>();
-  private DataPlane dataPlane;
 
   /**
    * Binds the ports the snapshot's Gateway listeners declare (through the port map) and closes those no
@@ -232,8 +237,19 @@ public final class GatewayServer implements AutoCloseable {
     return b == null ? -1 : b.port();
   }
 
+  /** The plugin registry (built-in plugins, jars in {@code <config-dir>/plugins}, the Wasm seam). */
+  public PluginLoader plugins() {
+    return plugins;
+  }
+
+  /** The data plane, once started (plugin failure counts ...). */
+  public DataPlane dataPlane() {
+    return dataPlane;
+  }
+
   @Override
   public void close() {
+    plugins.close();
     source.close();
     for (HttpListener l : listeners) l.close();
     synchronized (this) {

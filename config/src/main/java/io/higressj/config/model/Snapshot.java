@@ -2,6 +2,7 @@ package io.higressj.config.model;
 
 import static java.util.Objects.requireNonNull;
 
+import io.higressj.config.plugin.PluginChains;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.settings.GatewaySettings;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param problems what was rejected (ERROR) or applied with a defect (WARNING) while compiling
  * @param settings the gateway-wide settings of the {@code higress-config} and {@code higress-https} ConfigMaps
  * @param listeners the Gateway API listeners (ports declared by Gateways), each with its own routes and certificates
+ * @param plugins the plugin chain of each route with plugins (WasmPlugin objects)
  */
 public record Snapshot(
     long version,
@@ -29,7 +31,8 @@ public record Snapshot(
     TlsConfig tls,
     List<Problem> problems,
     GatewaySettings settings,
-    GatewayListeners listeners) {
+    GatewayListeners listeners,
+    PluginChains plugins) {
   public Snapshot {
     requireNonNull(created, "created");
     requireNonNull(routes, "routes");
@@ -38,12 +41,25 @@ public record Snapshot(
     problems = List.copyOf(problems);
     requireNonNull(settings, "settings");
     requireNonNull(listeners, "listeners");
+    requireNonNull(plugins, "plugins");
+  }
+
+  /** A snapshot without Gateway API listeners and plugins. */
+  public Snapshot(long version, Instant created, RouteTable routes, Map<String, ClusterConfig> clusters, TlsConfig tls,
+      List<Problem> problems, GatewaySettings settings) {
+    this(version, created, routes, clusters, tls, problems, settings, GatewayListeners.NONE, PluginChains.EMPTY);
+  }
+
+  /** A snapshot without plugins. */
+  public Snapshot(long version, Instant created, RouteTable routes, Map<String, ClusterConfig> clusters, TlsConfig tls,
+      List<Problem> problems, GatewaySettings settings, GatewayListeners listeners) {
+    this(version, created, routes, clusters, tls, problems, settings, listeners, PluginChains.EMPTY);
   }
 
   /** A snapshot without Gateway API listeners. */
   public Snapshot(long version, Instant created, RouteTable routes, Map<String, ClusterConfig> clusters, TlsConfig tls,
-      List<Problem> problems, GatewaySettings settings) {
-    this(version, created, routes, clusters, tls, problems, settings, GatewayListeners.NONE);
+      List<Problem> problems, GatewaySettings settings, PluginChains plugins) {
+    this(version, created, routes, clusters, tls, problems, settings, GatewayListeners.NONE, plugins);
   }
 
   /** A snapshot with the default settings (as without the two ConfigMaps). */
@@ -57,6 +73,6 @@ public record Snapshot(
   }
 
   public Snapshot withVersion(long v) {
-    return new Snapshot(v, created, routes, clusters, tls, problems, settings, listeners);
+    return new Snapshot(v, created, routes, clusters, tls, problems, settings, listeners, plugins);
   }
 }

@@ -3,6 +3,9 @@ package io.higressj.config.model;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.higressj.config.plugin.PluginBinding;
+import io.higressj.config.plugin.PluginChain;
+import io.higressj.config.plugin.PluginChains;
 import io.higressj.config.resource.Problem;
 import io.higressj.config.settings.SettingsDump;
 import java.util.List;
@@ -25,8 +28,8 @@ public final class SnapshotDump {
     root.put("version", s.version());
     root.put("created", s.created().toString());
 
-    root.set("virtualHosts", virtualHosts(s.routes()));
-    if (!s.listeners().isEmpty()) root.set("gatewayListeners", listeners(s.listeners()));
+    root.set("virtualHosts", virtualHosts(s.routes(), s.plugins()));
+    if (!s.listeners().isEmpty()) root.set("gatewayListeners", listeners(s.listeners(), s.plugins()));
 
     ArrayNode clusters = root.putArray("clusters");
     for (ClusterConfig c : new TreeMap<>(s.clusters()).values()) {
@@ -49,13 +52,23 @@ public final class SnapshotDump {
     if (def == null) tls.putNull("default");
     else tls.put("default", def.secret());
 
+    if (!s.plugins().isEmpty()) {
+      if (s.plugins().unrouted() != null) root.set("unroutedPlugins", plugins(s.plugins().unrouted()));
+      ArrayNode wasm = root.putArray("wasmPlugins");
+      for (PluginChains.PluginSummary p : s.plugins().plugins()) {
+        wasm.addObject().put("name", p.plugin()).put("source", p.source()).put("url", p.url()).put("phase", p.phase())
+            .put("priority", p.priority()).put("failStrategy", p.failStrategy().name())
+            .put("implementation", p.implementation());
+      }
+    }
+
     ArrayNode problems = root.putArray("problems");
     for (Problem p : s.problems()) problems.add(toJson(p));
     root.set("settings", SettingsDump.toJson(s.settings()));
     return root;
   }
 
-  private static ArrayNode virtualHosts(RouteTable table) {
+  private static ArrayNode virtualHosts(RouteTable table, io.higressj.config.plugin.PluginChains plugins) {
     ArrayNode hosts = JSON.arrayNode();
     for (VirtualHost vh : table.virtualHosts()) {
       ObjectNode h = hosts.addObject();
@@ -69,6 +82,8 @@ public final class SnapshotDump {
         if (r.policy().redirect() == null) o.put("cluster", r.cluster());
         o.put("source", r.source());
         if (!r.policy().isNone()) o.set("policy", policy(r.policy()));
+        PluginChain chain = plugins.forRoute(r);
+        if (chain != null) o.set("plugins", plugins(chain));
       }
     }
     return hosts;
@@ -76,6 +91,11 @@ public final class SnapshotDump {
 
   /** The Gateway API listeners: each Gateway port with its hostnames, certificates and routes. */
   public static ArrayNode listeners(GatewayListeners listeners) {
+    return listeners(listeners, io.higressj.config.plugin.PluginChains.EMPTY);
+  }
+
+  /** The Gateway API listeners with each route's plugins. */
+  public static ArrayNode listeners(GatewayListeners listeners, io.higressj.config.plugin.PluginChains plugins) {
     ArrayNode out = JSON.arrayNode();
     for (ListenerConfig l : listeners.all()) {
       ObjectNode o = out.addObject();
@@ -91,7 +111,7 @@ public final class SnapshotDump {
         else tls.put("default", l.tls().defaultCertificate().secret());
       }
       if (l.protocol() == ListenerConfig.Protocol.HTTP || l.protocol() == ListenerConfig.Protocol.HTTPS) {
-        o.set("virtualHosts", virtualHosts(l.routes()));
+        o.set("virtualHosts", virtualHosts(l.routes(), plugins));
       }
       if (!l.passthrough().isEmpty()) {
         ArrayNode p = o.putArray("passthrough");
@@ -107,6 +127,22 @@ public final class SnapshotDump {
       }
     }
     return out;
+  }
+
+  /** A route's plugins in chain order: name, where its configuration comes from, domain rules left to check. */
+  private static ArrayNode plugins(PluginChain chain) {
+    ArrayNode a = JSON.arrayNode();
+    for (PluginBinding b : chain.bindings()) {
+      ObjectNode o = a.addObject();
+      o.put("name", b.plugin());
+      o.put("phase", b.phase().name());
+      o.put("priority", b.priority());
+      o.put("config", b.config() == null ? "disabled (" + b.configFrom() + ")" : b.configFrom());
+      for (PluginBinding.DomainRule d : b.domainRules()) {
+        o.withArray("domainRules").add(d.from() + " " + d.domains() + (d.config() == null ? " disabled" : ""));
+      }
+    }
+    return a;
   }
 
   private static ObjectNode policy(RoutePolicy p) {

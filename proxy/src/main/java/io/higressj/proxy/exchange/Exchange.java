@@ -12,6 +12,9 @@ import io.higressj.proxy.ProxyOptions;
 import io.higressj.proxy.http1.RequestFramingHandler;
 import io.higressj.proxy.http1.ResponseFramingHandler;
 import io.higressj.proxy.accesslog.AccessLogEntry;
+import io.higressj.proxy.filter.FilterHost;
+import io.higressj.proxy.filter.FilterRunner;
+import io.higressj.config.plugin.PluginChain;
 import io.higressj.proxy.upstream.UpstreamConnection;
 import io.higressj.proxy.upstream.UpstreamListener;
 import io.netty.buffer.ByteBuf;
@@ -51,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  * it runs on the downstream channel's event loop, which is also the loop of the upstream connection.
  * The snapshot is read once, at request headers, and kept to the end.
  */
-final class Exchange implements UpstreamListener {
+final class Exchange implements UpstreamListener, FilterHost {
   private static final int MAX_ATTEMPTS = 2;
   private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
   private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
@@ -135,6 +138,17 @@ final class Exchange implements UpstreamListener {
   private boolean webSocket;
   private boolean tunnel;
   private boolean done;
+  /** the route's plugins at work on this request; null on routes without plugins (the fast path) */
+  private FilterRunner filters;
+  private Snapshot snapshot;
+  /** the cluster picked for {@link #pickedFor} (weighted clusters pick once per route) */
+  private Route pickedFor;
+  private boolean expectContinue;
+  private boolean upstreamHeadersPrepared;
+  /** the response head was written downstream */
+  private boolean headSent;
+  /** the last request chunk went to the upstream side (filters may hold the body for a while) */
+  private boolean requestForwarded;
   private int status;
   private long bytesIn;
   private long bytesOut;
@@ -166,6 +180,7 @@ final class Exchange implements UpstreamListener {
   /** Downstream may be read while the upstream is connected and writable (or the request is over). */
   boolean wantsDownstreamReads() {
     if (requestComplete || localReply || tunnel) return true;
+    if (filters != null && filters.aggregatingRequest()) return true; // bounded by the plugin's limit
     return upstream != null && requestWrittenUpstream && upstream.channel().isWritable();
   }
 
@@ -243,6 +258,11 @@ final class Exchange implements UpstreamListener {
     RequestMatchInput matchInput = new RequestMatchInput(method, path, target, host, handler.tls(), h);
     route = vh == null ? null : vh.match(matchInput);
     if (route == null) {
+      PluginChain unrouted = snapshot.plugins().unrouted();
+      if (unrouted != null) { // global plugins see it first, and may send it to a route (reroute)
+        runPlugins(snapshot, h, contentLength, unrouted);
+        return;
+      }
       sendLocalReply(HttpResponseStatus.NOT_FOUND, "route not found", "NR");
       return;
     }
@@ -277,13 +297,55 @@ final class Exchange implements UpstreamListener {
       }
       clientLimits = perClient;
     }
+    PluginChain chain = snapshot.plugins().forRoute(route);
+    if (chain != null) {
+      runPlugins(snapshot, h, contentLength, chain);
+      return;
+    }
+    proceed(snapshot, host, target, path, matchInput, contentLength);
+  }
+
+  /** Starts the plugins; {@link #continueRequest} follows once the request headers passed them. */
+  private void runPlugins(Snapshot snapshot, HttpHeaders h, long contentLength, PluginChain chain) {
+    // the plugins see the request as the upstream will (X-Forwarded-*, X-Request-Id), before route actions
+    this.snapshot = snapshot;
+    expectContinue = HttpUtil.is100ContinueExpected(request);
+    h.remove(FilterRunner.X_MSE_CONSUMER); // only plugins name the consumer
+    prepareUpstreamHeaders(h, contentLength);
+    upstreamHeadersPrepared = true;
+    filters = new FilterRunner(this, chain, request, requestHasBody, handler.tls());
+    filters.start();
+  }
+
+  /** After the plugins: the request as they left it goes on (route actions, then upstream). */
+  @Override
+  public void continueRequest() {
+    if (done || localReply) return;
+    if (route == null) { // no route, before and after the plugins
+      sendLocalReply(HttpResponseStatus.NOT_FOUND, "route not found", "NR");
+      return;
+    }
+    String target = request.uri();
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    String host = request.headers().get(HttpHeaderNames.HOST);
+    if (host == null) host = "";
+    RequestMatchInput matchInput = new RequestMatchInput(request.method().name(), path, target, host, handler.tls(),
+        request.headers());
+    proceed(snapshot, host, target, path, matchInput, HttpUtil.getContentLength(request, -1L));
+  }
+
+  /** Redirects, cluster, rewrites, header actions, then the upstream. */
+  private void proceed(Snapshot snapshot, String host, String target, String path, RequestMatchInput matchInput,
+      long contentLength) {
+    HttpHeaders h = request.headers();
+    RoutePolicy policy = route.policy();
     RoutePolicy.Redirect redirect = policy.redirect();
     if (redirect != null && !(redirect.plainHttpOnly() && handler.tls())) {
       sendRedirect(redirect.code(), RouteActions.location(redirect, handler.tls(), host, target, route.path()));
       return;
     }
-    weighted = RouteActions.pickWeighted(route);
-    String clusterName = weighted == null ? route.cluster() : weighted.cluster();
+    String clusterName = clusterName(); // the weighted pick a plugin saw, if one asked
     cluster = snapshot.clusters().get(clusterName);
     if (cluster == null && ClusterConfig.INVALID_BACKEND.equals(clusterName)) {
       sendLocalReply(HttpResponseStatus.INTERNAL_SERVER_ERROR, "invalid backend reference", "-");
@@ -323,8 +385,12 @@ final class Exchange implements UpstreamListener {
       replay = new ReplayBuffer(ReplayBuffer.DEFAULT_LIMIT);
     }
 
-    boolean expectContinue = HttpUtil.is100ContinueExpected(request);
-    prepareUpstreamHeaders(h, contentLength);
+    if (!upstreamHeadersPrepared) {
+      expectContinue = HttpUtil.is100ContinueExpected(request);
+      prepareUpstreamHeaders(h, contentLength);
+    } else if (requestHasBody && contentLength < 0 && !h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
     RoutePolicy.Rewrite rewrite = policy.rewrite();
     if (rewrite != null) {
       String newPath = RouteActions.rewritePath(rewrite, route.path(), path);
@@ -541,6 +607,18 @@ final class Exchange implements UpstreamListener {
     boolean last = c instanceof LastHttpContent;
     bytesIn += c.content().readableBytes();
     if (last) requestComplete = true;
+    if (filters != null && !(localReply || tunnel || done || responseComplete) && filters.wantsRequestContent()) {
+      filters.requestContent(c);
+      return;
+    }
+    forwardRequestContent(c);
+  }
+
+  /** A request chunk on its way upstream (after the plugins, if any). */
+  @Override
+  public void forwardRequestContent(HttpContent c) {
+    boolean last = c instanceof LastHttpContent;
+    if (last) requestForwarded = true;
     if (localReply || tunnel || done || responseComplete) {
       // nobody takes this body any more (an early response already completed)
       c.release();
@@ -688,6 +766,28 @@ final class Exchange implements UpstreamListener {
     if (weighted != null) RouteActions.apply(weighted.responseHeaders(), h);
     if (affinityCookie != null) h.add(HttpHeaderNames.SET_COOKIE, affinityCookie);
     if (corsOrigin != null) CorsRules.responseHeaders(route.policy().cors(), corsOrigin, h);
+    if (filters != null) {
+      boolean end = request.method() == HttpMethod.HEAD || code == 204 || code == 304 || contentLength == 0;
+      filters.responseHeaders(res, end);
+      return;
+    }
+    writeResponseHead(res);
+  }
+
+  /** The response head passed the plugins. */
+  @Override
+  public void continueResponse(HttpResponse res) {
+    if (done) return;
+    writeResponseHead(res);
+    downstream.flush();
+  }
+
+  private void writeResponseHead(HttpResponse res) {
+    HttpHeaders h = res.headers();
+    int code = res.status().code();
+    status = code;
+    long contentLength = HttpUtil.getContentLength(res, -1L);
+    headSent = true;
     boolean bodyless = request.method() == HttpMethod.HEAD || code == 204 || code == 304;
     if (handler.http2()) {
       res.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -734,6 +834,16 @@ final class Exchange implements UpstreamListener {
     bytesOut += c.content().readableBytes();
     if (idleTimer != null) lastReadNanos = System.nanoTime();
     boolean last = c instanceof LastHttpContent;
+    if (filters != null) {
+      if (last) { // the upstream is done with this exchange, whatever the plugins still do with the body
+        UpstreamConnection conn = upstream;
+        upstream = null;
+        if (upstreamKeepAlive && requestComplete && requestForwarded) conn.release();
+        else conn.discard();
+      }
+      filters.responseContent(c);
+      return;
+    }
     if (last) {
       responseComplete = true;
       downstream.writeAndFlush(c);
@@ -746,6 +856,23 @@ final class Exchange implements UpstreamListener {
     }
     downstream.write(c);
     if (!downstream.isWritable()) upstream.channel().config().setAutoRead(false);
+  }
+
+  /** A response chunk that passed the plugins. */
+  @Override
+  public void forwardResponseContent(HttpContent c) {
+    if (done || localReply) {
+      c.release();
+      return;
+    }
+    if (c instanceof LastHttpContent) {
+      responseComplete = true;
+      downstream.writeAndFlush(c);
+      maybeFinish();
+      return;
+    }
+    downstream.writeAndFlush(c);
+    if (!downstream.isWritable() && upstream != null) upstream.channel().config().setAutoRead(false);
   }
 
   @Override
@@ -863,6 +990,7 @@ final class Exchange implements UpstreamListener {
    * the connection cannot be reused, Connection: close; a request body still to come is abandoned.
    */
   private void writeLocalResponse(FullHttpResponse res, String flag) {
+    if (filters != null) filters.gatewayReply(res); // the plugins' response callbacks see it (once)
     localReply = true;
     flags = flag;
     status = res.status().code();
@@ -874,6 +1002,7 @@ final class Exchange implements UpstreamListener {
     if (!handler.http2() && !keepAliveDownstream) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     responseStarted = true;
     responseComplete = true;
+    headSent = true;
     var f = downstream.writeAndFlush(res);
     if (abandonBody) {
       if (handler.http2()) f.addListener(ChannelFutureListener.CLOSE); // resets just this stream
@@ -1044,6 +1173,7 @@ final class Exchange implements UpstreamListener {
     cancelTimeout();
     tunnel = true;
     responseStarted = true;
+    headSent = true;
     responseComplete = true;
     status = 101;
     UpstreamConnection conn = upstream;
@@ -1082,6 +1212,122 @@ final class Exchange implements UpstreamListener {
     }
   }
 
+  // ---------------------------------------------------------------- FilterHost (the plugins' side)
+
+  @Override
+  public io.netty.channel.EventLoop eventLoop() {
+    return downstream.eventLoop();
+  }
+
+  @Override
+  public DataPlane dataPlane() {
+    return dataPlane;
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  @Override
+  public Route route() {
+    return route;
+  }
+
+  @Override
+  public String clusterName() {
+    if (route == null) return null;
+    if (pickedFor != route) { // one pick per route (a reroute picks again)
+      weighted = RouteActions.pickWeighted(route);
+      pickedFor = route;
+    }
+    return weighted == null ? route.cluster() : weighted.cluster();
+  }
+
+  @Override
+  public String clientAddress() {
+    return clientIp();
+  }
+
+  @Override
+  public boolean secure() {
+    return handler.tls();
+  }
+
+  @Override
+  public Route rematch() {
+    if (done || localReply) return null;
+    String target = request.uri();
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    try {
+      path = dataPlane.pathNormalizer().normalize(path);
+    } catch (PathNormalizer.InvalidPathException e) {
+      sendLocalReply(HttpResponseStatus.BAD_REQUEST, "bad request path", "DPE");
+      return null;
+    }
+    String host = request.headers().get(HttpHeaderNames.HOST);
+    if (host == null) host = "";
+    VirtualHost vh = snapshot.routes().select(RouteTable.normalizeHost(host));
+    Route r = vh == null ? null : vh.match(new RequestMatchInput(request.method().name(), path, target, host,
+        handler.tls(), request.headers()));
+    if (r == null) {
+      sendLocalReply(HttpResponseStatus.NOT_FOUND, "route not found", "NR");
+      return null;
+    }
+    route = r;
+    return r;
+  }
+
+  @Override
+  public void requestBodyWanted() {
+    if (expectContinue) {
+      // a plugin waits for the body before the request goes on: the client may send it now
+      expectContinue = false;
+      downstream.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+          Unpooled.EMPTY_BUFFER));
+    }
+    handler.updateAutoRead();
+  }
+
+  @Override
+  public boolean responseHeadSent() {
+    return headSent;
+  }
+
+  @Override
+  public void sendFilterReply(FullHttpResponse res, String flag) {
+    if (done) {
+      res.release();
+      return;
+    }
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) conn.discard();
+    cancelTimeout();
+    cancelTryTimer();
+    cancelIdleTimer();
+    if (headSent) {
+      res.release();
+      flags = flag;
+      abortDownstream();
+      return;
+    }
+    bytesOut += res.content().readableBytes();
+    writeLocalResponse(res, flag);
+  }
+
+  @Override
+  public void resetStream(String flag) {
+    if (done) return;
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) conn.discard();
+    cancelTimeout();
+    flags = flag;
+    abortDownstream();
+  }
+
   private void maybeFinish() {
     if (!done && responseComplete && requestComplete) finish();
   }
@@ -1089,6 +1335,7 @@ final class Exchange implements UpstreamListener {
   private void finish() {
     if (done) return;
     done = true;
+    if (filters != null) filters.done();
     if (countedEndpoint != null) {
       dataPlane.requestDone(countedEndpoint);
       countedEndpoint = null;
