@@ -58,7 +58,9 @@ public final class GatewayServer implements AutoCloseable {
     this.accessLog = AccessLog.of(options.accessLog());
     this.certificates = new ServerCertificates(snapshots);
     String address = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::") ? "127.0.0.1" : options.bindAddress();
-    this.plugins = new PluginLoader(options.configDir().resolve("plugins"));
+    this.plugins = new PluginLoader(options.configDir().resolve("plugins"),
+        new io.higressj.server.plugin.WasmModules(io.higressj.server.plugin.WasmModules.defaultCacheDir()),
+        java.time.Duration.ofMillis(250));
     this.applier = new ConfigApplier(snapshots, certificates, options.ingressClass(),
         new GatewayApiTranslator.Options(GatewayApiTranslator.DEFAULT_CONTROLLER, address), this::bindGatewayListeners,
         plugins, plugins::retain);
