@@ -164,16 +164,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (http2 && (deferred != null || current == null && msg instanceof HttpRequest && requests == 0)) {
-      // an HTTP/2 stream starts once the frames read with its HEADERS are handled: a stream the client
-      // resets in the same read (Rapid Reset, CVE-2023-44487) is gone by then and costs no upstream request
-      if (deferred == null) {
-        deferred = new ArrayDeque<>(2);
-        ctx.executor().execute(this::startDeferred);
-      }
-      deferred.add(msg);
-      return;
-    }
     if (queued != null && !queued.isEmpty() || (current != null && current.requestComplete() && msg instanceof HttpRequest)) {
       // a pipelined request: hold it until the current exchange is done
       if (queued == null) queued = new ArrayDeque<>();
@@ -182,19 +172,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     dispatch(msg);
-  }
-
-  /** HTTP/2 only: what arrived before the stream's exchange started (its HEADERS, maybe DATA) */
-  private ArrayDeque<Object> deferred;
-
-  private void startDeferred() {
-    ArrayDeque<Object> msgs = deferred;
-    deferred = null;
-    if (!ctx.channel().isActive() || closing) { // reset (or the connection closed) before it started
-      for (Object m : msgs) ReferenceCountUtil.release(m);
-      return;
-    }
-    for (Object m : msgs) dispatch(m);
   }
 
   private void dispatch(Object msg) {

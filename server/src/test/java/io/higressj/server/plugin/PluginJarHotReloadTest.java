@@ -127,7 +127,12 @@ class PluginJarHotReloadTest {
   void jarIsLoadedReplacedAndRemovedWithoutRestart() throws Exception {
     // no jar yet: the WasmPlugin names a plugin nobody serves
     assertThat(f.get("foo.com", "/").headers().firstValue("x-jar-version")).isEmpty();
-    assertThat(f.adminGet("/config_dump")).contains("no built-in plugin named jar-plugin and no Wasm module loader");
+    // and its oci:// module cannot be fetched (no such registry): reported on the WasmPlugin
+    long reported = System.nanoTime() + 10_000_000_000L;
+    while (!f.adminGet("/config_dump").contains("loading the Wasm module oci://registry.example.com/plugins/jar-plugin:1.0.0 failed")) {
+      if (System.nanoTime() > reported) throw new AssertionError("no fetch failure reported: " + f.adminGet("/config_dump"));
+      Thread.sleep(20);
+    }
 
     install(pluginJar("v1"), 1_000_000L);
     f.await("foo.com", "/", r -> "v1-cfg".equals(r.headers().firstValue("x-jar-version").orElse(null)));

@@ -71,4 +71,20 @@ class RapidResetTest {
       assertThat(c.awaitClose(5_000)).isTrue();
     }
   }
+
+  @Test
+  void streamsResetInTheSameReadNeverReachTheUpstream() throws Exception {
+    f = Http2EdgeFixture.start(dir);
+    try (RawHttp2 c = RawHttp2.connect(f.port)) {
+      c.write(settingsAck());
+      // 100 streams opened and cancelled in one write (well under the reset budget)
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      for (int chunk = 0; chunk < 10; chunk++) b.writeBytes(openAndReset(chunk));
+      c.write(b.toByteArray());
+      // a normal request on the same connection afterwards is served
+      c.streamIdsAbove(199);
+      assertThat(c.get(HOST, "/after").status()).isEqualTo(200);
+    }
+    assertThat(f.echo.recentRequests()).extracting(r -> r.path()).containsExactly("/after");
+  }
 }
