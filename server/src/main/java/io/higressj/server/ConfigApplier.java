@@ -139,10 +139,13 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     if (applied) accept(previous);
   }
 
-  /** The Ingress translation plus the WasmPlugin chains on its routes. */
+  /** The Ingress translation plus the WasmPlugin chains on its routes and on the Gateway API listeners' routes. */
   private Snapshot translate(ResourceSet set) {
     Snapshot s = translator.update(set);
-    WasmPluginTranslator.Result p = plugins.translate(set, s.routes());
+    List<io.higressj.config.model.RouteTable> tables = new ArrayList<>();
+    tables.add(s.routes());
+    for (var l : gatewayListeners.all()) tables.add(l.routes()); // WasmPlugin rules reach Gateway API routes too
+    WasmPluginTranslator.Result p = plugins.translate(set, tables);
     if (p.chains().isEmpty() && p.problems().isEmpty()) return s;
     List<Problem> problems = new ArrayList<>(s.problems());
     problems.addAll(p.problems());
@@ -163,6 +166,16 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     }
     previous = set;
 
+    // Gateway API: translated again only when an object it reads changed
+    boolean gatewayApiChanged = gatewayApi == null;
+    for (ResourceSet.Change c : changes) {
+      if (GatewayApiTranslator.KINDS.contains(c.key().kind())) gatewayApiChanged = true;
+    }
+    if (gatewayApiChanged) {
+      gatewayApi = GatewayApiTranslator.concerns(set) ? gatewayTranslator.translate(set) : GatewayApiTranslator.Result.EMPTY;
+      gatewayListeners = new GatewayListeners(gatewayApi.listeners());
+      statuses = gatewayApi.statuses();
+    }
     Snapshot first = translate(set);
     Set<Name> rejected = new HashSet<>();
     for (Problem p : first.problems()) {
@@ -211,16 +224,6 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     rejectedBefore = rejected;
 
     List<Problem> problems = new ArrayList<>(snapshot.problems());
-    // Gateway API: translated again only when an object it reads changed
-    boolean gatewayApiChanged = gatewayApi == null;
-    for (ResourceSet.Change c : changes) {
-      if (GatewayApiTranslator.KINDS.contains(c.key().kind())) gatewayApiChanged = true;
-    }
-    if (gatewayApiChanged) {
-      gatewayApi = GatewayApiTranslator.concerns(set) ? gatewayTranslator.translate(set) : GatewayApiTranslator.Result.EMPTY;
-      gatewayListeners = new GatewayListeners(gatewayApi.listeners());
-      statuses = gatewayApi.statuses();
-    }
     Map<String, io.higressj.config.model.ClusterConfig> clusters = snapshot.clusters();
     if (!gatewayApi.clusters().isEmpty()) {
       clusters = new HashMap<>(clusters);

@@ -75,6 +75,14 @@ public final class WasmPluginTranslator {
   }
 
   public Result translate(ResourceSet set, RouteTable routes) {
+    return translate(set, List.of(routes));
+  }
+
+  /**
+   * The chains of the routes of every table: the Ingress routes and each Gateway API listener's (rules
+   * by domain and service apply to both; {@code ingress} rules name Ingress objects).
+   */
+  public Result translate(ResourceSet set, List<RouteTable> tables) {
     List<Resource> objects = set.ofKind(KIND);
     if (objects.isEmpty()) {
       cache.clear();
@@ -105,7 +113,7 @@ public final class WasmPluginTranslator {
     Map<Route, PluginChain> byRoute = new IdentityHashMap<>();
     Map<String, PluginChain> shared = new HashMap<>(); // routes whose rules decide alike share one chain
     StringBuilder key = new StringBuilder();
-    for (VirtualHost vh : routes.virtualHosts()) {
+    for (RouteTable routes : tables) for (VirtualHost vh : routes.virtualHosts()) {
       String exactHost = vh.domain().indexOf('*') < 0 ? vh.domain() : null;
       for (Route route : vh.routes()) {
         if (byRoute.containsKey(route)) continue;

@@ -1268,7 +1268,7 @@ final class Exchange implements UpstreamListener, FilterHost {
     }
     String host = request.headers().get(HttpHeaderNames.HOST);
     if (host == null) host = "";
-    VirtualHost vh = snapshot.routes().select(RouteTable.normalizeHost(host));
+    VirtualHost vh = handler.routes(snapshot).select(RouteTable.normalizeHost(host));
     Route r = vh == null ? null : vh.match(new RequestMatchInput(request.method().name(), path, target, host,
         handler.tls(), request.headers()));
     if (r == null) {
