@@ -53,7 +53,7 @@ class CapabilitiesTest {
     Capabilities c = Capabilities.builtin();
     assertThat(c.kinds()).contains("networking.k8s.io/Ingress", "Service", "Endpoints", "discovery.k8s.io/EndpointSlice", "Secret",
         "ConfigMap");
-    assertThat(c.kinds()).doesNotContain("extensions.higress.io/WasmPlugin")
+    assertThat(c.kinds()).contains("extensions.higress.io/WasmPlugin") // its plugins are listed one by one
         .contains("gateway.networking.k8s.io/Gateway", "gateway.networking.k8s.io/HTTPRoute", "gateway.networking.k8s.io/GRPCRoute");
     assertThat(c.annotations()).contains("nginx.ingress.kubernetes.io/enable-cors", "higress.io/route-limit-rps")
         .allMatch(a -> a.startsWith("nginx.ingress.kubernetes.io/") || a.startsWith("higress.io/"))
@@ -79,7 +79,6 @@ class CapabilitiesTest {
           statusCheck: {type: gatewayLatestConditions, gateway: {namespace: n, name: g}}
         """, INGRESS);
     assertThat(Capabilities.builtin().missing(c)).containsExactly(
-        "kind extensions.higress.io/WasmPlugin",
         "annotation nginx.ingress.kubernetes.io/configuration-snippet",
         "annotation higress.io/server-snippet",
         "plugin key-auth",
