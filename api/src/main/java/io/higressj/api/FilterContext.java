@@ -69,4 +69,13 @@ public interface FilterContext {
 
   /** the plugin's logger, which rate-limits repeated messages */
   PluginLog log();
+
+  /**
+   * Reports that an asynchronous part of this filter failed (a callout's callback, a timer): the
+   * gateway applies the plugin's {@code failStrategy} as for a callback that threw: FAIL_CLOSE answers
+   * 500 (or resets the stream), FAIL_OPEN goes on without the filter. Any thread.
+   */
+  default void fail(Throwable cause) {
+    sendLocalReply(500, "plugin failed");
+  }
 }

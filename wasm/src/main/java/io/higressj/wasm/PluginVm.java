@@ -815,10 +815,10 @@ final class PluginVm {
           0);
     } catch (WasmFilterException e) {
       if (s != null && s.paused && !s.localReply) {
-        // the request waited for this answer; the SPI has no asynchronous failure, so it goes on
-        // (fail open) and the error is counted
+        // the request waited for this answer: it fails as the plugin's failStrategy says
         s.paused = false;
-        s.ctx.resume();
+        s.ctx.fail(e);
+        return;
       }
       throw e;
     } finally {

@@ -115,6 +115,16 @@ public final class FilterRunner {
     }
 
     @Override
+    public void fail(Throwable cause) {
+      if (!host.eventLoop().inEventLoop()) {
+        host.eventLoop().execute(() -> fail(cause));
+        return;
+      }
+      if (done || disabled) return;
+      failed(this, "an asynchronous callback", cause);
+    }
+
+    @Override
     public void sendLocalReply(int status, Map<String, String> headers, byte[] body) {
       if (!host.eventLoop().inEventLoop()) {
         host.eventLoop().execute(() -> sendLocalReply(status, headers, body));

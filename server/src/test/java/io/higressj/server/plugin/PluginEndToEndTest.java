@@ -158,6 +158,27 @@ class PluginEndToEndTest {
   }
 
   @Test
+  void aFailureInACalloutCallbackFollowsTheFailStrategy() throws Exception {
+    f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", """
+        defaultConfig:
+          tag: a
+          calloutCluster: "outbound|8080||other.ns1.svc.cluster.local"
+          calloutPath: /fail-async
+        """));
+    HttpResponse<String> closed = f.await("foo.com", "/api", x -> x.statusCode() == 500);
+    assertThat(closed.body()).isEqualTo("plugin test-plugin failed\n");
+    f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", """
+        failStrategy: FAIL_OPEN
+        defaultConfig:
+          tag: a
+          calloutCluster: "outbound|8080||other.ns1.svc.cluster.local"
+          calloutPath: /fail-async
+        """));
+    HttpResponse<String> open = f.await("foo.com", "/api", x -> x.statusCode() == 200);
+    assertThat(f.json(open).path("path").asText()).isEqualTo("/api");
+  }
+
+  @Test
   void calloutToAnAbsoluteUrl() throws Exception {
     f.write("wasmplugins/a.yaml", wasmPlugin("a", "test-plugin", """
         defaultConfig:

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A plugin for the end-to-end tests, registered with ServiceLoader in the test resources. What it does
  * is configured: {@code tag} (appended to {@code x-plugin-order} on the request and on the response),
  * {@code requestHeaders}/{@code responseHeaders} to set, {@code blockPrefix} (403 local reply),
- * {@code calloutCluster}+{@code calloutPath} (pause, callout, resume with {@code x-callout-status}),
+ * {@code calloutCluster}+{@code calloutPath} (pause, callout, resume with {@code x-callout-status}; a path
+ * containing {@code fail-async} makes the callback report a failure instead),
  * {@code rewrite} ({@code from}/{@code to} path prefixes: a reroute), {@code upperCaseRequestBody}
  * (buffers the body, sends it in upper case), {@code upperCaseResponseBody}, {@code throwOnPrefix},
  * {@code consumer}.
@@ -105,6 +106,10 @@ public class TestPluginFactory implements PluginFactory<TestPluginFactory.Config
       if (config.calloutCluster() != null) {
         ctx.callout(new CalloutRequest(config.calloutCluster(), "GET", config.calloutPath(), List.of(), null),
             Duration.ofSeconds(5), res -> {
+              if (config.calloutPath() != null && config.calloutPath().contains("fail-async")) {
+                ctx.fail(new IllegalStateException("the callout's answer is not acceptable"));
+                return;
+              }
               headers.set("x-callout-status", Integer.toString(res.status()));
               ctx.attribute("callout", res.status());
               ctx.resume();
