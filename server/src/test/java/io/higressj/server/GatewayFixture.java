@@ -123,12 +123,23 @@ public final class GatewayFixture implements AutoCloseable {
   public HttpResponse<String> await(String host, String path, Predicate<HttpResponse<String>> ok) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     HttpResponse<String> last = null;
+    java.io.IOException failure = null;
     while (System.nanoTime() < deadline) {
-      last = get(host, path);
+      try {
+        last = get(host, path);
+        failure = null;
+      } catch (java.io.IOException e) { // e.g. a pooled connection the gateway closed: try again
+        failure = e;
+        Thread.sleep(5);
+        continue;
+      }
       if (ok.test(last)) return last;
       Thread.sleep(5);
     }
-    throw new AssertionError("condition not met for " + host + path + "; last: " + (last == null ? null : last.statusCode() + " " + last.body()));
+    AssertionError e = new AssertionError("condition not met for " + host + path + "; last: "
+        + (last == null ? null : last.statusCode() + " " + last.body()));
+    if (failure != null) e.initCause(failure);
+    throw e;
   }
 
   public String adminGet(String path) throws Exception {
