@@ -33,6 +33,9 @@ import java.util.Locale;
  * @param internalHeaderExceptions lower-case names kept although {@link #internalHeaders} matches them
  * @param http2 downstream HTTP/2 settings and flood budgets (the header list limit is {@link #maxHeaderSize})
  * @param overload connection limit and memory-pressure thresholds
+ * @param requestBodyIdleTimeout a request whose body stops arriving for this long (while the gateway is
+ *     reading) is answered 408 and its connection closed (the request half of Envoy's
+ *     {@code stream_idle_timeout}); zero disables
  */
 public record ProxyOptions(
     Duration upstreamConnectTimeout,
@@ -52,7 +55,8 @@ public record ProxyOptions(
     List<String> internalHeaders,
     List<String> internalHeaderExceptions,
     Http2Options http2,
-    Overload overload) {
+    Overload overload,
+    Duration requestBodyIdleTimeout) {
 
   /**
    * When the gateway refuses new work instead of failing under it (Envoy's overload manager).
@@ -111,6 +115,8 @@ public record ProxyOptions(
     requireNonNull(internalHeaderExceptions, "internalHeaderExceptions");
     requireNonNull(http2, "http2");
     requireNonNull(overload, "overload");
+    requireNonNull(requestBodyIdleTimeout, "requestBodyIdleTimeout");
+    notNegative("requestBodyIdleTimeout", requestBodyIdleTimeout);
     positive("upstreamConnectTimeout", upstreamConnectTimeout);
     positive("upstreamResponseTimeout", upstreamResponseTimeout);
     positive("upstreamIdleTimeout", upstreamIdleTimeout);
@@ -178,7 +184,21 @@ public record ProxyOptions(
         List.of("x-envoy-*", "x-higress-*", "x-mse-consumer"),
         List.of("x-higress-nonce"), // read by the replay-protection plugin from clients
         Http2Options.defaults(),
-        Overload.defaults());
+        Overload.defaults(),
+        Duration.ofSeconds(300)); // Envoy edge: stream_idle_timeout 300s
+  }
+
+  /** The settings without {@link #requestBodyIdleTimeout}, which gets 300 s. */
+  public ProxyOptions(Duration upstreamConnectTimeout, Duration upstreamResponseTimeout, Duration upstreamIdleTimeout,
+      int maxIdleConnectionsPerEndpoint, int maxInitialLineLength, int maxHeaderSize, int maxHeadersCount,
+      Duration requestHeadersTimeout, Duration idleTimeout, int maxRequestsPerConnection,
+      HeadersWithUnderscores headersWithUnderscores, int xffNumTrustedHops, boolean mergeSlashes,
+      EscapedSlashes escapedSlashes, List<String> internalHeaders, List<String> internalHeaderExceptions,
+      Http2Options http2, Overload overload) {
+    this(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout, maxIdleConnectionsPerEndpoint,
+        maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout, idleTimeout,
+        maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes, escapedSlashes,
+        internalHeaders, internalHeaderExceptions, http2, overload, Duration.ofSeconds(300));
   }
 
   /** The settings without {@link #overload}, which gets {@link Overload#defaults()}. */
@@ -269,6 +289,7 @@ public record ProxyOptions(
     private List<String> internalHeaderExceptions;
     private Http2Options http2;
     private Overload overload;
+    private Duration requestBodyIdleTimeout;
 
     private Builder(ProxyOptions o) {
       upstreamConnectTimeout = o.upstreamConnectTimeout;
@@ -289,6 +310,7 @@ public record ProxyOptions(
       internalHeaderExceptions = o.internalHeaderExceptions;
       http2 = o.http2;
       overload = o.overload;
+      requestBodyIdleTimeout = o.requestBodyIdleTimeout;
     }
 
     public Builder upstreamConnectTimeout(Duration v) { upstreamConnectTimeout = v; return this; }
@@ -309,12 +331,13 @@ public record ProxyOptions(
     public Builder internalHeaderExceptions(List<String> v) { internalHeaderExceptions = v; return this; }
     public Builder http2(Http2Options v) { http2 = v; return this; }
     public Builder overload(Overload v) { overload = v; return this; }
+    public Builder requestBodyIdleTimeout(Duration v) { requestBodyIdleTimeout = v; return this; }
 
     public ProxyOptions build() {
       return new ProxyOptions(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout,
           maxIdleConnectionsPerEndpoint, maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout,
           idleTimeout, maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes,
-          escapedSlashes, internalHeaders, internalHeaderExceptions, http2, overload);
+          escapedSlashes, internalHeaders, internalHeaderExceptions, http2, overload, requestBodyIdleTimeout);
     }
   }
 }

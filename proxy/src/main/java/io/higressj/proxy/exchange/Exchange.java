@@ -80,6 +80,9 @@ final class Exchange implements UpstreamListener, FilterHost {
   private final String protocol;
 
   private Route route;
+  /** when the request body last made progress (or the gateway last paused reading it), for the body idle timeout */
+  private long lastBodyNanos;
+  private ScheduledFuture<?> bodyIdleTimer;
   /** the higress-config settings of the snapshot this request started on */
   private io.higressj.config.settings.GatewaySettings settings = io.higressj.config.settings.GatewaySettings.DEFAULT;
   /** where a copy of this request goes once it is complete, or null */
@@ -207,6 +210,11 @@ final class Exchange implements UpstreamListener, FilterHost {
       return;
     }
     webSocket = !handler.http2() && HeaderRules.isWebSocketUpgrade(h);
+    long bodyIdle = o.requestBodyIdleTimeout().toNanos();
+    if (requestHasBody && bodyIdle > 0 && !webSocket) {
+      lastBodyNanos = System.nanoTime();
+      bodyIdleTimer = downstream.eventLoop().schedule(this::onBodyIdle, bodyIdle, TimeUnit.NANOSECONDS);
+    }
 
     String target = request.uri();
     String host = authority;
@@ -607,6 +615,7 @@ final class Exchange implements UpstreamListener, FilterHost {
     boolean last = c instanceof LastHttpContent;
     bytesIn += c.content().readableBytes();
     if (last) requestComplete = true;
+    lastBodyNanos = System.nanoTime();
     if (filters != null && !(localReply || tunnel || done || responseComplete) && filters.wantsRequestContent()) {
       filters.requestContent(c);
       return;
@@ -1142,6 +1151,32 @@ final class Exchange implements UpstreamListener, FilterHost {
   }
 
   /** proxy-body-size: the body grew past the limit (a Content-Length above it is refused at once). */
+  /** The request body has not moved for the body idle timeout: 408 (or a reset once the response started). */
+  private void onBodyIdle() {
+    bodyIdleTimer = null;
+    if (done || requestComplete || localReply || tunnel) return;
+    long limit = dataPlane.options().requestBodyIdleTimeout().toNanos();
+    long now = System.nanoTime();
+    // while the gateway itself is not reading (its upstream is slow), the client is not the one stalling
+    if (!wantsDownstreamReads()) lastBodyNanos = now;
+    long idle = now - lastBodyNanos;
+    if (limit > 0 && idle < limit) {
+      bodyIdleTimer = downstream.eventLoop().schedule(this::onBodyIdle, limit - idle, TimeUnit.NANOSECONDS);
+      return;
+    }
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) conn.discard();
+    cancelTimeout();
+    cancelTryTimer();
+    keepAliveDownstream = false;
+    if (!responseStarted) {
+      sendLocalReply(HttpResponseStatus.REQUEST_TIMEOUT, "request body timeout", "SI");
+    } else {
+      abortDownstream();
+    }
+  }
+
   private void bodyTooLarge() {
     UpstreamConnection conn = upstream;
     upstream = null;
@@ -1343,6 +1378,7 @@ final class Exchange implements UpstreamListener, FilterHost {
     cancelTimeout();
     cancelTryTimer();
     cancelIdleTimer();
+    if (bodyIdleTimer != null) bodyIdleTimer.cancel(false);
     if (replay != null) replay.release();
     if (clientLimits != null) clientLimits.leave(clientAddress);
     if (dataPlane.accessLog().enabled()) {

@@ -182,4 +182,29 @@ class LimitsEdgeTest {
     }
     assertThat(echo.recentRequests()).isEmpty();
   }
+
+  @Test
+  void aRequestBodyThatStopsArrivingGets408AndClose() throws Exception {
+    int port = start(ProxyOptions.defaults().toBuilder().requestBodyIdleTimeout(Duration.ofMillis(500)).build());
+    try (RawHttp c = new RawHttp(port)) {
+      c.send("POST /stalled HTTP/1.1\r\nHost: foo.com\r\nContent-Length: 10\r\n\r\nabc");
+      long t0 = System.nanoTime();
+      String all = c.readToEnd();
+      assertThat(all).startsWith("HTTP/1.1 408 ").contains("request body timeout");
+      assertThat(System.nanoTime() - t0).isGreaterThan(Duration.ofMillis(300).toNanos());
+    }
+  }
+
+  @Test
+  void aSlowButSteadyRequestBodyIsServed() throws Exception {
+    int port = start(ProxyOptions.defaults().toBuilder().requestBodyIdleTimeout(Duration.ofMillis(500)).build());
+    try (RawHttp c = new RawHttp(port)) {
+      c.send("POST /steady HTTP/1.1\r\nHost: foo.com\r\nContent-Length: 8\r\n\r\n");
+      for (int i = 0; i < 8; i++) { // 1.6 s in all, never 500 ms without a byte
+        Thread.sleep(200);
+        c.send("x");
+      }
+      assertThat(c.read().status()).isEqualTo(200);
+    }
+  }
 }
