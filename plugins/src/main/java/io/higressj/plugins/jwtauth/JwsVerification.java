@@ -39,38 +39,59 @@ final class JwsVerification {
 
   private JwsVerification() {}
 
+  /** A key with its verifier built once, when the configuration is parsed (building one costs more than a check). */
+  record PreparedKey(JWK key, JWSVerifier verifier, PublicKey ed25519) {
+    @Override
+    public String toString() {
+      return "PreparedKey[" + key.getKeyType() + " " + key.getKeyID() + "]"; // never an HMAC secret
+    }
+  }
+
+  /** the keys of {@code keys} that can verify something, prepared; a key of an unknown type is skipped */
+  static List<PreparedKey> prepare(List<JWK> keys) throws JOSEException {
+    List<PreparedKey> out = new java.util.ArrayList<>(keys.size());
+    for (JWK key : keys) {
+      if (key instanceof RSAKey rsa) {
+        out.add(new PreparedKey(key, new RSASSAVerifier(rsa.toRSAPublicKey()), null));
+      } else if (key instanceof ECKey ec) {
+        out.add(new PreparedKey(key, new ECDSAVerifier(ec.toECPublicKey()), null));
+      } else if (key instanceof OctetSequenceKey oct) {
+        out.add(new PreparedKey(key, new MACVerifier(oct.toByteArray()), null));
+      } else if (key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
+        out.add(new PreparedKey(key, null, ed25519(okp)));
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** whether some key of {@code keys} verifies {@code jwt}'s signature */
-  static boolean verify(SignedJWT jwt, List<JWK> keys) {
+  static boolean verify(SignedJWT jwt, List<PreparedKey> keys) {
     JWSHeader header = jwt.getHeader();
     JWSAlgorithm alg = header.getAlgorithm();
     String kid = header.getKeyID();
-    for (JWK key : keys) {
+    for (PreparedKey p : keys) {
+      JWK key = p.key();
       if (kid != null && key.getKeyID() != null && !kid.equals(key.getKeyID())) continue;
       if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) continue;
       if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(alg.getName())) continue;
       try {
-        if (verifies(jwt, alg, key)) return true;
+        if (verifies(jwt, alg, p)) return true;
       } catch (JOSEException | RuntimeException e) {
-        // a key that cannot check this token (too short a secret, wrong curve): try the next one
+        // a key that cannot check this token (wrong curve, say): try the next one
       }
     }
     return false;
   }
 
-  private static boolean verifies(SignedJWT jwt, JWSAlgorithm alg, JWK key) throws JOSEException {
-    JWSVerifier verifier;
-    if (key instanceof RSAKey rsa && RSA.contains(alg)) {
-      verifier = new RSASSAVerifier(rsa.toRSAPublicKey());
-    } else if (key instanceof ECKey ec && EC.contains(alg) && curveOf(alg).equals(ec.getCurve())) {
-      verifier = new ECDSAVerifier(ec.toECPublicKey());
-    } else if (key instanceof OctetSequenceKey oct && HMAC.contains(alg)) {
-      verifier = new MACVerifier(oct.toByteArray());
-    } else if (key instanceof OctetKeyPair okp && EDDSA.contains(alg) && Curve.Ed25519.equals(okp.getCurve())) {
-      return verifyEd25519(jwt, okp);
-    } else {
-      return false;
-    }
-    return jwt.verify(verifier);
+  private static boolean verifies(SignedJWT jwt, JWSAlgorithm alg, PreparedKey p) throws JOSEException {
+    JWK key = p.key();
+    boolean fits = key instanceof RSAKey ? RSA.contains(alg)
+        : key instanceof ECKey ec ? EC.contains(alg) && curveOf(alg).equals(ec.getCurve())
+        : key instanceof OctetSequenceKey ? HMAC.contains(alg)
+        : key instanceof OctetKeyPair && EDDSA.contains(alg);
+    if (!fits) return false;
+    if (p.ed25519() != null) return verifyEd25519(jwt, p.ed25519());
+    return jwt.verify(p.verifier());
   }
 
   private static Curve curveOf(JWSAlgorithm alg) {
@@ -79,18 +100,25 @@ final class JwsVerification {
     return Curve.P_521;
   }
 
-  /** Ed25519 with the JDK's provider (nimbus's own verifier needs Tink) */
-  private static boolean verifyEd25519(SignedJWT jwt, OctetKeyPair okp) {
+  /** the JDK's Ed25519 public key of {@code okp} (nimbus's own Ed25519 verifier needs Tink) */
+  private static PublicKey ed25519(OctetKeyPair okp) throws JOSEException {
     try {
       byte[] encoded = okp.getDecodedX();
-      if (encoded.length != 32) return false;
+      if (encoded.length != 32) throw new JOSEException("an Ed25519 key has 32 bytes");
       byte[] le = encoded.clone();
       boolean xOdd = (le[31] & 0x80) != 0;
       le[31] &= 0x7f;
       byte[] be = new byte[32];
       for (int i = 0; i < 32; i++) be[i] = le[31 - i];
-      PublicKey pk = KeyFactory.getInstance("Ed25519")
+      return KeyFactory.getInstance("Ed25519")
           .generatePublic(new EdECPublicKeySpec(NamedParameterSpec.ED25519, new EdECPoint(xOdd, new BigInteger(1, be))));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new JOSEException("not an Ed25519 key: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean verifyEd25519(SignedJWT jwt, PublicKey pk) {
+    try {
       Signature s = Signature.getInstance("Ed25519");
       s.initVerify(pk);
       s.update(jwt.getSigningInput());

@@ -142,6 +142,13 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
     if (keys.isEmpty()) throw new PluginConfigException(at + "jwks", "no keys (expected: at least one key)");
     List<JWK> verificationKeys = new ArrayList<>(keys.size());
     for (JWK k : keys) verificationKeys.add(k.isPrivate() && !(k instanceof com.nimbusds.jose.jwk.OctetSequenceKey) ? k.toPublicJWK() : k);
+    List<JwsVerification.PreparedKey> prepared;
+    try {
+      prepared = JwsVerification.prepare(verificationKeys);
+    } catch (com.nimbusds.jose.JOSEException | RuntimeException e) {
+      throw new PluginConfigException(at + "jwks", "a key cannot verify signatures (" + e.getMessage() + ")");
+    }
+    if (prepared.isEmpty()) throw new PluginConfigException(at + "jwks", "no key of a supported type (RSA, EC, oct, Ed25519)");
     String issuer = ConfigFields.string(m, "issuer", at + "issuer", null);
 
     List<JwtConsumer.ClaimToHeader> claims = new ArrayList<>();
@@ -176,7 +183,7 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
     }
     long skew = ConfigFields.integer(m, "clock_skew_seconds", at + "clock_skew_seconds", 60, 0, 86_400 * 365L);
     boolean keep = ConfigFields.bool(m, "keep_token", at + "keep_token", true);
-    return new JwtConsumer(name, verificationKeys, issuer, claims, sources, skew, keep);
+    return new JwtConsumer(name, prepared, issuer, claims, sources, skew, keep);
   }
 
   @Override

@@ -2,21 +2,20 @@ package io.higressj.plugins.jwtauth;
 
 import static java.util.Objects.requireNonNull;
 
-import com.nimbusds.jose.jwk.JWK;
 import java.util.List;
 
 /**
  * One consumer of a jwt-auth configuration.
  *
  * @param name the consumer's name (X-Mse-Consumer)
- * @param keys the public (or, for HMAC, secret) keys of its JWKS
+ * @param keys the public (or, for HMAC, secret) keys of its JWKS, with their verifiers
  * @param issuer the required {@code iss}
  * @param claimsToHeaders claims copied to request headers after authentication
  * @param sources where its token is read, in order
  * @param clockSkewSeconds the leeway for {@code exp} and {@code nbf}
  * @param keepToken whether the token stays in the request sent upstream
  */
-public record JwtConsumer(String name, List<JWK> keys, String issuer, List<ClaimToHeader> claimsToHeaders,
+public record JwtConsumer(String name, List<JwsVerification.PreparedKey> keys, String issuer, List<ClaimToHeader> claimsToHeaders,
     List<TokenSource> sources, long clockSkewSeconds, boolean keepToken) {
   public JwtConsumer {
     requireNonNull(name, "name");
