@@ -58,7 +58,7 @@ class CapabilitiesTest {
     assertThat(c.annotations()).contains("nginx.ingress.kubernetes.io/enable-cors", "higress.io/route-limit-rps")
         .allMatch(a -> a.startsWith("nginx.ingress.kubernetes.io/") || a.startsWith("higress.io/"))
         .doesNotContain("nginx.ingress.kubernetes.io/configuration-snippet");
-    assertThat(c.plugins()).isEmpty();
+    assertThat(c.plugins()).contains("key-auth", "basic-auth", "jwt-auth", "simple-jwt-auth");
     assertThat(c.status()).as("GET /status on the admin endpoint").isTrue();
     assertThat(c.gatewayApi().gatewayClassName()).isEqualTo("higress");
     assertThat(c.installationObjects()).extracting(o -> o.path("kind").asText()).containsExactly("ConfigMap", "GatewayClass");
@@ -68,9 +68,9 @@ class CapabilitiesTest {
   void namesEverythingMissingInAStableOrder() throws IOException {
     Case c = write("""
         name: C
-        upstream: {features: [http, wasm-go]}
+        upstream: {features: [http, not-a-feature]}
         requires:
-          plugins: [{name: key-auth}]
+          plugins: [{name: not-a-plugin}]
           services: [{name: redis}]
         manifests: [m.yaml]
         assertions:
@@ -81,9 +81,9 @@ class CapabilitiesTest {
     assertThat(Capabilities.builtin().missing(c)).containsExactly(
         "annotation nginx.ingress.kubernetes.io/configuration-snippet",
         "annotation higress.io/server-snippet",
-        "plugin key-auth",
+        "plugin not-a-plugin",
         "service redis",
-        "feature wasm-go");
+        "feature not-a-feature");
   }
 
   @Test
