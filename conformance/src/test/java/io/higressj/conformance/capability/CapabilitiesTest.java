@@ -58,7 +58,7 @@ class CapabilitiesTest {
     assertThat(c.annotations()).contains("nginx.ingress.kubernetes.io/enable-cors", "higress.io/route-limit-rps")
         .allMatch(a -> a.startsWith("nginx.ingress.kubernetes.io/") || a.startsWith("higress.io/"))
         .doesNotContain("nginx.ingress.kubernetes.io/configuration-snippet");
-    assertThat(c.plugins()).isEmpty();
+    assertThat(c.plugins()).contains("ip-restriction", "request-block", "bot-detect", "custom-response", "cache-control");
     assertThat(c.status()).as("GET /status on the admin endpoint").isTrue();
     assertThat(c.gatewayApi().gatewayClassName()).isEqualTo("higress");
     assertThat(c.installationObjects()).extracting(o -> o.path("kind").asText()).containsExactly("ConfigMap", "GatewayClass");
@@ -68,7 +68,7 @@ class CapabilitiesTest {
   void namesEverythingMissingInAStableOrder() throws IOException {
     Case c = write("""
         name: C
-        upstream: {features: [http, wasm-go]}
+        upstream: {features: [http, nacos]}
         requires:
           plugins: [{name: key-auth}]
           services: [{name: redis}]
@@ -83,7 +83,7 @@ class CapabilitiesTest {
         "annotation higress.io/server-snippet",
         "plugin key-auth",
         "service redis",
-        "feature wasm-go");
+        "feature nacos");
   }
 
   @Test
