@@ -203,7 +203,12 @@ public final class WasmPluginTranslator {
     return false;
   }
 
-  /** The plugin name of a WasmPlugin url: its last path element without tag, digest or extension. */
+  /**
+   * The plugin name of a WasmPlugin url: its last path element without tag, digest or extension; for
+   * Higress's layout {@code .../<name>/plugin.wasm} the directory's name ({@code _} read as {@code -}),
+   * and without the {@code go-} prefix of Higress's Go builds ({@code go-request-block} is {@code
+   * request-block}).
+   */
   public static String pluginName(String url) {
     String u = url;
     int scheme = u.indexOf("://");
@@ -218,6 +223,15 @@ public final class WasmPluginTranslator {
     if (colon >= 0) last = last.substring(0, colon);
     if (last.endsWith(".wasm")) last = last.substring(0, last.length() - 5);
     else if (last.endsWith(".jar")) last = last.substring(0, last.length() - 4);
+    // Higress's images lay plugins out as .../extensions/<name>/plugin.wasm (C++ with snake_case names)
+    int slash = u.lastIndexOf('/');
+    if (last.equals("plugin") && slash > 0) {
+      String parent = u.substring(0, slash);
+      String dir = parent.substring(parent.lastIndexOf('/') + 1);
+      if (!dir.isEmpty()) last = dir.replace('_', '-');
+    }
+    // Higress publishes the Go builds of its plugins as go-<name>; they are the same plugin
+    if (last.startsWith("go-") && last.length() > 3) last = last.substring(3);
     return last;
   }
 

@@ -176,6 +176,13 @@ class WasmPluginTranslatorTest {
     assertThat(WasmPluginTranslator.pluginName("file:///opt/plugins/my-plugin.wasm")).isEqualTo("my-plugin");
     assertThat(WasmPluginTranslator.pluginName("https://example.com/x/basic-auth.wasm?v=2")).isEqualTo("basic-auth");
     assertThat(WasmPluginTranslator.pluginName("registry.local:5000/plugins/cors:2.0")).isEqualTo("cors");
+    assertThat(WasmPluginTranslator.pluginName("oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/go-request-block:2.0.0"))
+        .isEqualTo("request-block");
+    assertThat(WasmPluginTranslator.pluginName("file:///opt/plugins/wasm-cpp/extensions/request_block/plugin.wasm"))
+        .isEqualTo("request-block");
+    assertThat(WasmPluginTranslator.pluginName("file:///opt/plugins/wasm-go/extensions/cache-control/plugin.wasm"))
+        .isEqualTo("cache-control");
+    assertThat(WasmPluginTranslator.pluginName("file:///plugin.wasm")).isEqualTo("plugin");
   }
 
   @Test

@@ -319,8 +319,14 @@ final class Exchange implements UpstreamListener, FilterHost {
     this.snapshot = snapshot;
     expectContinue = HttpUtil.is100ContinueExpected(request);
     h.remove(FilterRunner.X_MSE_CONSUMER); // only plugins name the consumer
+    List<String> sentRealIp = h.getAll(X_REAL_IP);
     prepareUpstreamHeaders(h, contentLength);
     upstreamHeadersPrepared = true;
+    // Envoy's router adds X-Real-IP after the filters: Higress's plugins (ip-restriction with
+    // ip_header_name x-real-ip, set by a load balancer in front) read the one the client sent.
+    // It is set to the trusted client address again before the request goes upstream (proceed).
+    h.remove(X_REAL_IP);
+    for (String v : sentRealIp) h.add(X_REAL_IP, v);
     filters = new FilterRunner(this, chain, request, requestHasBody, handler.tls());
     filters.start();
   }
@@ -396,8 +402,11 @@ final class Exchange implements UpstreamListener, FilterHost {
     if (!upstreamHeadersPrepared) {
       expectContinue = HttpUtil.is100ContinueExpected(request);
       prepareUpstreamHeaders(h, contentLength);
-    } else if (requestHasBody && contentLength < 0 && !h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    } else {
+      h.set(X_REAL_IP, clientAddress); // a client's own X-Real-IP, seen by the plugins, never reaches backends
+      if (requestHasBody && contentLength < 0 && !h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
     }
     RoutePolicy.Rewrite rewrite = policy.rewrite();
     if (rewrite != null) {
