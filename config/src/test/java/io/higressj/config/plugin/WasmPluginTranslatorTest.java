@@ -178,6 +178,10 @@ class WasmPluginTranslatorTest {
     assertThat(WasmPluginTranslator.pluginName("registry.local:5000/plugins/cors:2.0")).isEqualTo("cors");
     assertThat(WasmPluginTranslator.pluginName("oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/go-request-block:2.0.0"))
         .isEqualTo("request-block");
+    // the Go images of the auth plugins name the built-ins (no alias factories needed)
+    assertThat(WasmPluginTranslator.pluginName("oci://r.example/plugins/go-key-auth:2.0.0")).isEqualTo("key-auth");
+    assertThat(WasmPluginTranslator.pluginName("oci://r.example/plugins/go-basic-auth:2.0.0")).isEqualTo("basic-auth");
+    assertThat(WasmPluginTranslator.pluginName("oci://r.example/plugins/go-jwt-auth:2.0.0")).isEqualTo("jwt-auth");
     assertThat(WasmPluginTranslator.pluginName("file:///opt/plugins/wasm-cpp/extensions/request_block/plugin.wasm"))
         .isEqualTo("request-block");
     assertThat(WasmPluginTranslator.pluginName("file:///opt/plugins/wasm-go/extensions/cache-control/plugin.wasm"))

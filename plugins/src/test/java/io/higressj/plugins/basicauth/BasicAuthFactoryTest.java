@@ -32,7 +32,6 @@ class BasicAuthFactoryTest {
   @Test
   void nameAndPlace() {
     assertThat(factory.name()).isEqualTo("basic-auth");
-    assertThat(new GoBasicAuthFactory().name()).isEqualTo("go-basic-auth");
     assertThat(factory.defaultPhase()).isEqualTo(PluginPhase.AUTHN);
     assertThat(factory.defaultPriority()).isEqualTo(320);
   }

@@ -118,7 +118,6 @@ class JwtAuthFactoryTest {
   @Test
   void nameAndPlace() {
     assertThat(factory.name()).isEqualTo("jwt-auth");
-    assertThat(new GoJwtAuthFactory().name()).isEqualTo("go-jwt-auth");
     assertThat(factory.defaultPhase()).isEqualTo(PluginPhase.AUTHN);
     assertThat(factory.defaultPriority()).isEqualTo(340);
   }

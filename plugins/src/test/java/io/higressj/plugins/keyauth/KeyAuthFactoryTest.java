@@ -27,7 +27,6 @@ class KeyAuthFactoryTest {
   @Test
   void nameAndPlace() {
     assertThat(factory.name()).isEqualTo("key-auth");
-    assertThat(new GoKeyAuthFactory().name()).isEqualTo("go-key-auth");
     assertThat(factory.defaultPhase()).isEqualTo(PluginPhase.AUTHN);
     assertThat(factory.defaultPriority()).isEqualTo(310);
   }
