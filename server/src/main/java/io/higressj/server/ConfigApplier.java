@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.higressj.config.gatewayapi.GatewayApiTranslator;
 import io.higressj.config.ingress.IngressTranslator;
 import io.higressj.config.model.GatewayListeners;
+import io.higressj.config.ingress.ResourceServiceDirectory;
 import io.higressj.config.model.Snapshot;
 import io.higressj.config.model.SnapshotHolder;
 import io.higressj.config.model.TlsConfig;
@@ -243,7 +244,7 @@ final class ConfigApplier implements Consumer<ResourceSet> {
       problems.add(new Problem("", "", "", err, Problem.Severity.ERROR));
     }
     snapshot = new Snapshot(0, Instant.now(), snapshot.routes(), clusters, snapshot.tls(), problems,
-        snapshot.settings(), gatewayListeners, snapshot.plugins());
+        snapshot.settings(), gatewayListeners, snapshot.plugins(), new ResourceServiceDirectory(set));
     beforePublish.accept(snapshot);
     Snapshot published = holder.publish(snapshot);
     if (pluginsPublished != null) pluginsPublished.accept(published.plugins());

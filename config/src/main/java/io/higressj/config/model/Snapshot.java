@@ -22,6 +22,7 @@ import java.util.Map;
  * @param settings the gateway-wide settings of the {@code higress-config} and {@code higress-https} ConfigMaps
  * @param listeners the Gateway API listeners (ports declared by Gateways), each with its own routes and certificates
  * @param plugins the plugin chain of each route with plugins (WasmPlugin objects)
+ * @param services every Service of the configuration by cluster name, also those no route uses (plugins call them)
  */
 public record Snapshot(
     long version,
@@ -32,7 +33,8 @@ public record Snapshot(
     List<Problem> problems,
     GatewaySettings settings,
     GatewayListeners listeners,
-    PluginChains plugins) {
+    PluginChains plugins,
+    ServiceDirectory services) {
   public Snapshot {
     requireNonNull(created, "created");
     requireNonNull(routes, "routes");
@@ -42,6 +44,19 @@ public record Snapshot(
     requireNonNull(settings, "settings");
     requireNonNull(listeners, "listeners");
     requireNonNull(plugins, "plugins");
+    requireNonNull(services, "services");
+  }
+
+  /** A snapshot whose services are only its clusters. */
+  public Snapshot(long version, Instant created, RouteTable routes, Map<String, ClusterConfig> clusters, TlsConfig tls,
+      List<Problem> problems, GatewaySettings settings, GatewayListeners listeners, PluginChains plugins) {
+    this(version, created, routes, clusters, tls, problems, settings, listeners, plugins, ServiceDirectory.NONE);
+  }
+
+  /** The cluster named {@code name}: one of {@link #clusters}, else a service of {@link #services}; null when unknown. */
+  public ClusterConfig cluster(String name) {
+    ClusterConfig c = clusters.get(name);
+    return c != null ? c : services.find(name);
   }
 
   /** A snapshot without Gateway API listeners and plugins. */
@@ -73,6 +88,6 @@ public record Snapshot(
   }
 
   public Snapshot withVersion(long v) {
-    return new Snapshot(v, created, routes, clusters, tls, problems, settings, listeners, plugins);
+    return new Snapshot(v, created, routes, clusters, tls, problems, settings, listeners, plugins, services);
   }
 }

@@ -91,7 +91,7 @@ final class Callout implements UpstreamListener {
         target = u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
       }
     } else {
-      ClusterConfig cluster = host.snapshot().clusters().get(t);
+      ClusterConfig cluster = host.snapshot().cluster(t);
       if (cluster == null) {
         fail(loop, callback, "no cluster named " + t);
         return;
