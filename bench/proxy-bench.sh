@@ -9,7 +9,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHARED="${HIGRESSJ_SHARED:-$HERE/../shared}"
 [ -x "$SHARED/bench/proxy-bench.sh" ] || { echo "bench: $SHARED/bench/proxy-bench.sh not found (set HIGRESSJ_SHARED)" >&2; exit 2; }
-(cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true install -pl server -am)
+(cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true package -pl server -am)
 touch "$HERE/server/target/higressj-server.jar"
 WORKERS="${WORKERS:-1}"
 WORK="$(mktemp -d)"

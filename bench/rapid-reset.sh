@@ -10,7 +10,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-10}" FLOOD_CONNS="${FLOOD_CONNS:-10}" WORKERS="${WORKERS:-1}"
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "rapid-reset: needs nginx and wrk (apt-get install nginx wrk)" >&2; exit 2; }
-(cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true install -pl bench -am)
+(cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true package -pl bench -am)
 W="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; nginx -p "$W/up" -c "$W/up/nginx.conf" -s stop 2>/dev/null || true; }

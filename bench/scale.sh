@@ -8,7 +8,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$HERE/bin/find-java.sh"
-(cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true install -pl bench -am)
+(cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true package -pl bench -am)
 touch "$HERE/server/target/higressj-server.jar" # built just now: bin/higress need not build again
 exec "$JAVA" -Xmx2g -XX:+UseParallelGC -Dhigressj.home="$HERE" -cp "$HERE/bench/target/higressj-bench.jar" \
   io.higressj.bench.ScaleCheck "$@"
