@@ -36,6 +36,13 @@ import java.util.Locale;
  * @param requestBodyIdleTimeout a request whose body stops arriving for this long (while the gateway is
  *     reading) is answered 408 and its connection closed (the request half of Envoy's
  *     {@code stream_idle_timeout}); zero disables
+ * @param responseIdleTimeout a response whose body stops arriving from the upstream (or stops leaving towards a
+ *     client that does not read) for this long is cut short: the upstream connection is closed and the client's
+ *     connection (HTTP/1.1) or stream (HTTP/2) ended, access log flag {@code SI} (the response half of Envoy's
+ *     {@code stream_idle_timeout}); zero disables
+ * @param requestTimeout time from a request's headers until the gateway has received all of it; a request still
+ *     incomplete then, with no response started, is answered 408 and its connection closed (Envoy's
+ *     {@code request_timeout}); zero disables
  */
 public record ProxyOptions(
     Duration upstreamConnectTimeout,
@@ -56,7 +63,9 @@ public record ProxyOptions(
     List<String> internalHeaderExceptions,
     Http2Options http2,
     Overload overload,
-    Duration requestBodyIdleTimeout) {
+    Duration requestBodyIdleTimeout,
+    Duration responseIdleTimeout,
+    Duration requestTimeout) {
 
   /**
    * When the gateway refuses new work instead of failing under it (Envoy's overload manager).
@@ -117,6 +126,10 @@ public record ProxyOptions(
     requireNonNull(overload, "overload");
     requireNonNull(requestBodyIdleTimeout, "requestBodyIdleTimeout");
     notNegative("requestBodyIdleTimeout", requestBodyIdleTimeout);
+    requireNonNull(responseIdleTimeout, "responseIdleTimeout");
+    notNegative("responseIdleTimeout", responseIdleTimeout);
+    requireNonNull(requestTimeout, "requestTimeout");
+    notNegative("requestTimeout", requestTimeout);
     positive("upstreamConnectTimeout", upstreamConnectTimeout);
     positive("upstreamResponseTimeout", upstreamResponseTimeout);
     positive("upstreamIdleTimeout", upstreamIdleTimeout);
@@ -185,7 +198,23 @@ public record ProxyOptions(
         List.of("x-higress-nonce"), // read by the replay-protection plugin from clients
         Http2Options.defaults(),
         Overload.defaults(),
-        Duration.ofSeconds(300)); // Envoy edge: stream_idle_timeout 300s
+        Duration.ofSeconds(300),  // Envoy edge: stream_idle_timeout 300s
+        Duration.ofSeconds(300),  // Envoy edge: stream_idle_timeout 300s
+        Duration.ofSeconds(300)); // Envoy edge: request_timeout 300s
+  }
+
+  /** The settings without {@link #responseIdleTimeout} and {@link #requestTimeout}, which get 300 s each. */
+  public ProxyOptions(Duration upstreamConnectTimeout, Duration upstreamResponseTimeout, Duration upstreamIdleTimeout,
+      int maxIdleConnectionsPerEndpoint, int maxInitialLineLength, int maxHeaderSize, int maxHeadersCount,
+      Duration requestHeadersTimeout, Duration idleTimeout, int maxRequestsPerConnection,
+      HeadersWithUnderscores headersWithUnderscores, int xffNumTrustedHops, boolean mergeSlashes,
+      EscapedSlashes escapedSlashes, List<String> internalHeaders, List<String> internalHeaderExceptions,
+      Http2Options http2, Overload overload, Duration requestBodyIdleTimeout) {
+    this(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout, maxIdleConnectionsPerEndpoint,
+        maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout, idleTimeout,
+        maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes, escapedSlashes,
+        internalHeaders, internalHeaderExceptions, http2, overload, requestBodyIdleTimeout, Duration.ofSeconds(300),
+        Duration.ofSeconds(300));
   }
 
   /** The settings without {@link #requestBodyIdleTimeout}, which gets 300 s. */
@@ -290,6 +319,8 @@ public record ProxyOptions(
     private Http2Options http2;
     private Overload overload;
     private Duration requestBodyIdleTimeout;
+    private Duration responseIdleTimeout;
+    private Duration requestTimeout;
 
     private Builder(ProxyOptions o) {
       upstreamConnectTimeout = o.upstreamConnectTimeout;
@@ -311,6 +342,8 @@ public record ProxyOptions(
       http2 = o.http2;
       overload = o.overload;
       requestBodyIdleTimeout = o.requestBodyIdleTimeout;
+      responseIdleTimeout = o.responseIdleTimeout;
+      requestTimeout = o.requestTimeout;
     }
 
     public Builder upstreamConnectTimeout(Duration v) { upstreamConnectTimeout = v; return this; }
@@ -332,12 +365,15 @@ public record ProxyOptions(
     public Builder http2(Http2Options v) { http2 = v; return this; }
     public Builder overload(Overload v) { overload = v; return this; }
     public Builder requestBodyIdleTimeout(Duration v) { requestBodyIdleTimeout = v; return this; }
+    public Builder responseIdleTimeout(Duration v) { responseIdleTimeout = v; return this; }
+    public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
 
     public ProxyOptions build() {
       return new ProxyOptions(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout,
           maxIdleConnectionsPerEndpoint, maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout,
           idleTimeout, maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes,
-          escapedSlashes, internalHeaders, internalHeaderExceptions, http2, overload, requestBodyIdleTimeout);
+          escapedSlashes, internalHeaders, internalHeaderExceptions, http2, overload, requestBodyIdleTimeout,
+          responseIdleTimeout, requestTimeout);
     }
   }
 }
