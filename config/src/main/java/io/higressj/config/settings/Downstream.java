@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Client-side connection settings ({@code higress-config}, key {@code higress}, field {@code downstream}).
- * The data plane applies all but {@code connectionBufferLimits} to new connections ({@code docs/configmaps.md}).
+ * The data plane applies all of them to new connections and requests ({@code docs/configmaps.md}).
  *
  * @param idleTimeout a connection (and an HTTP/2 stream) idle this long is closed; zero disables
  * @param maxRequestHeadersKb largest request header block, in KiB (1 to 8192)
