@@ -83,6 +83,25 @@ class StreamTimeoutsEdgeTest {
   }
 
   @Test
+  void overHttp2TheStalledStreamIsResetAndTheConnectionKeepsServing() throws Exception {
+    ScriptedUpstream up = new ScriptedUpstream(head -> head.startsWith("GET /stall ")
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"
+        : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    upstream = up;
+    int port = start(up.port(), ProxyOptions.defaults().toBuilder().responseIdleTimeout(Duration.ofMillis(500)).build());
+    try (io.higressj.testing.http2.RawHttp2 c = io.higressj.testing.http2.RawHttp2.connect(port).handshake()) {
+      long t0 = System.nanoTime();
+      io.higressj.testing.http2.RawHttp2.Response r = c.get("raw.com", "/stall");
+      assertThat(System.nanoTime() - t0).isGreaterThan(Duration.ofMillis(400).toNanos());
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.bodyText()).isEqualTo("abc");
+      assertThat(r.resetCode()).isGreaterThanOrEqualTo(0); // ended by RST_STREAM, never END_STREAM
+      assertThat(c.get("raw.com", "/next").bodyText()).isEqualTo("ok"); // the same connection serves on
+    }
+    assertThat(up.connections.get(0).closedByGateway || up.awaitAllClosed(1, Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
   void aSlowButSteadyResponseBodyIsServed() throws Exception {
     // 8 bytes, one every 200 ms: 1.6 s in all, never 500 ms without a byte
     TricklingUpstream up = new TricklingUpstream();
