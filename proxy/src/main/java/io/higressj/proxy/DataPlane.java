@@ -68,6 +68,13 @@ public final class DataPlane {
   }
 
   private final AtomicInteger connections = new AtomicInteger();
+  private final io.higressj.proxy.overload.FloodPenalty floodPenalty =
+      new io.higressj.proxy.overload.FloodPenalty(() -> options().floodPenalty());
+
+  /** Client addresses refused for a while after repeated HTTP/2 floods ({@link ProxyOptions#floodPenalty()}). */
+  public io.higressj.proxy.overload.FloodPenalty floodPenalty() {
+    return floodPenalty;
+  }
 
   /**
    * Counts a new client connection; false (not counted) when {@code maxConnections} are open already,

@@ -36,6 +36,18 @@ import java.util.Locale;
  * @param requestBodyIdleTimeout a request whose body stops arriving for this long (while the gateway is
  *     reading) is answered 408 and its connection closed (the request half of Envoy's
  *     {@code stream_idle_timeout}); zero disables
+ * @param responseIdleTimeout a response whose body stops arriving from the upstream (or stops leaving towards a
+ *     client that does not read) for this long is cut short: the upstream connection is closed and the client's
+ *     connection (HTTP/1.1) or stream (HTTP/2) ended, access log flag {@code SI} (the response half of Envoy's
+ *     {@code stream_idle_timeout}); zero disables
+ * @param requestTimeout time from a request's headers until the gateway has received all of it; a request still
+ *     incomplete then, with no response started, is answered 408 and its connection closed (Envoy's
+ *     {@code request_timeout}); zero disables
+ * @param connectionBufferLimit bytes the gateway queues for one client connection that does not read
+ *     (the write high-water mark; reading from its upstream pauses above it and resumes below half of it),
+ *     as Envoy's {@code per_connection_buffer_limit_bytes}
+ * @param floodPenalty how long new connections from a client address are refused after the gateway ended
+ *     its connections for flooding ({@code ENHANCE_YOUR_CALM}) twice within that time; zero disables
  */
 public record ProxyOptions(
     Duration upstreamConnectTimeout,
@@ -56,7 +68,11 @@ public record ProxyOptions(
     List<String> internalHeaderExceptions,
     Http2Options http2,
     Overload overload,
-    Duration requestBodyIdleTimeout) {
+    Duration requestBodyIdleTimeout,
+    Duration responseIdleTimeout,
+    Duration requestTimeout,
+    int connectionBufferLimit,
+    Duration floodPenalty) {
 
   /**
    * When the gateway refuses new work instead of failing under it (Envoy's overload manager).
@@ -67,10 +83,25 @@ public record ProxyOptions(
    *     new requests are answered 503
    * @param directMemoryFraction share of the maximum direct memory in use (Netty's buffers) above which new
    *     requests are answered 503
+   * @param maxConnectionsPerListener client connections open at once on one listener (Envoy's listener
+   *     {@code max_connections}); the next one is closed as soon as it is accepted; 0: no limit
    */
-  public record Overload(int maxConnections, double heapFraction, double directMemoryFraction) {
+  public record Overload(int maxConnections, double heapFraction, double directMemoryFraction,
+      int maxConnectionsPerListener) {
+    /** No per-listener limit. */
+    public Overload(int maxConnections, double heapFraction, double directMemoryFraction) {
+      this(maxConnections, heapFraction, directMemoryFraction, 0);
+    }
+
+    public Overload withMaxConnections(int max, int perListener) {
+      return new Overload(max, heapFraction, directMemoryFraction, perListener);
+    }
+
     public Overload {
       if (maxConnections < 0) throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 0, 0 = no limit)");
+      if (maxConnectionsPerListener < 0) {
+        throw new IllegalArgumentException("maxConnectionsPerListener: " + maxConnectionsPerListener + " (expected: >= 0, 0 = no limit)");
+      }
       if (!(heapFraction > 0 && heapFraction <= 1)) {
         throw new IllegalArgumentException("heapFraction: " + heapFraction + " (expected: > 0 and <= 1)");
       }
@@ -117,6 +148,15 @@ public record ProxyOptions(
     requireNonNull(overload, "overload");
     requireNonNull(requestBodyIdleTimeout, "requestBodyIdleTimeout");
     notNegative("requestBodyIdleTimeout", requestBodyIdleTimeout);
+    requireNonNull(responseIdleTimeout, "responseIdleTimeout");
+    notNegative("responseIdleTimeout", responseIdleTimeout);
+    requireNonNull(requestTimeout, "requestTimeout");
+    notNegative("requestTimeout", requestTimeout);
+    if (connectionBufferLimit < 1024) {
+      throw new IllegalArgumentException("connectionBufferLimit: " + connectionBufferLimit + " (expected: >= 1024)");
+    }
+    requireNonNull(floodPenalty, "floodPenalty");
+    notNegative("floodPenalty", floodPenalty);
     positive("upstreamConnectTimeout", upstreamConnectTimeout);
     positive("upstreamResponseTimeout", upstreamResponseTimeout);
     positive("upstreamIdleTimeout", upstreamIdleTimeout);
@@ -185,7 +225,40 @@ public record ProxyOptions(
         List.of("x-higress-nonce"), // read by the replay-protection plugin from clients
         Http2Options.defaults(),
         Overload.defaults(),
-        Duration.ofSeconds(300)); // Envoy edge: stream_idle_timeout 300s
+        Duration.ofSeconds(300),  // Envoy edge: stream_idle_timeout 300s
+        Duration.ofSeconds(300),  // Envoy edge: stream_idle_timeout 300s
+        Duration.ofSeconds(300),  // Envoy edge: request_timeout 300s
+        32 * 1024,                // Envoy edge: per_connection_buffer_limit_bytes 32768
+        Duration.ZERO);           // no flood penalty: clients behind one NAT share an address
+  }
+
+  /** The settings without {@link #connectionBufferLimit} and {@link #floodPenalty} (32 KiB, off). */
+  public ProxyOptions(Duration upstreamConnectTimeout, Duration upstreamResponseTimeout, Duration upstreamIdleTimeout,
+      int maxIdleConnectionsPerEndpoint, int maxInitialLineLength, int maxHeaderSize, int maxHeadersCount,
+      Duration requestHeadersTimeout, Duration idleTimeout, int maxRequestsPerConnection,
+      HeadersWithUnderscores headersWithUnderscores, int xffNumTrustedHops, boolean mergeSlashes,
+      EscapedSlashes escapedSlashes, List<String> internalHeaders, List<String> internalHeaderExceptions,
+      Http2Options http2, Overload overload, Duration requestBodyIdleTimeout, Duration responseIdleTimeout,
+      Duration requestTimeout) {
+    this(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout, maxIdleConnectionsPerEndpoint,
+        maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout, idleTimeout,
+        maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes, escapedSlashes,
+        internalHeaders, internalHeaderExceptions, http2, overload, requestBodyIdleTimeout, responseIdleTimeout,
+        requestTimeout, 32 * 1024, Duration.ZERO);
+  }
+
+  /** The settings without {@link #responseIdleTimeout} and {@link #requestTimeout}, which get 300 s each. */
+  public ProxyOptions(Duration upstreamConnectTimeout, Duration upstreamResponseTimeout, Duration upstreamIdleTimeout,
+      int maxIdleConnectionsPerEndpoint, int maxInitialLineLength, int maxHeaderSize, int maxHeadersCount,
+      Duration requestHeadersTimeout, Duration idleTimeout, int maxRequestsPerConnection,
+      HeadersWithUnderscores headersWithUnderscores, int xffNumTrustedHops, boolean mergeSlashes,
+      EscapedSlashes escapedSlashes, List<String> internalHeaders, List<String> internalHeaderExceptions,
+      Http2Options http2, Overload overload, Duration requestBodyIdleTimeout) {
+    this(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout, maxIdleConnectionsPerEndpoint,
+        maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout, idleTimeout,
+        maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes, escapedSlashes,
+        internalHeaders, internalHeaderExceptions, http2, overload, requestBodyIdleTimeout, Duration.ofSeconds(300),
+        Duration.ofSeconds(300));
   }
 
   /** The settings without {@link #requestBodyIdleTimeout}, which gets 300 s. */
@@ -246,23 +319,53 @@ public record ProxyOptions(
     if (!d.idleTimeout().equals(dd.idleTimeout())) b.idleTimeout(d.idleTimeout());
     if (d.maxRequestHeadersKb() != dd.maxRequestHeadersKb()) b.maxHeaderSize((int) d.maxRequestHeadersKb() * 1024);
     if (!d.routeTimeout().equals(dd.routeTimeout())) b.upstreamResponseTimeout(d.routeTimeout());
+    if (d.connectionBufferLimits() != dd.connectionBufferLimits() && d.connectionBufferLimits() > 0) {
+      // below 1 KiB the gateway could not queue even one response head: taken as 1 KiB
+      b.connectionBufferLimit((int) Math.min(Integer.MAX_VALUE, Math.max(1024, d.connectionBufferLimits())));
+    }
     if (!u.idleTimeout().equals(io.higressj.config.settings.Upstream.DEFAULT.idleTimeout())) {
       b.upstreamIdleTimeout(u.idleTimeout().isZero() ? Duration.ofDays(365) : u.idleTimeout());
     }
-    if (!d.http2().equals(dd.http2())) {
-      io.higressj.config.settings.Downstream.Http2 h = d.http2();
-      io.higressj.config.settings.Downstream.Http2 hd = dd.http2();
-      int streams = h.maxConcurrentStreams() != hd.maxConcurrentStreams() ? (int) h.maxConcurrentStreams()
-          : http2.maxConcurrentStreams();
-      int stream = h.initialStreamWindowSize() != hd.initialStreamWindowSize() ? (int) h.initialStreamWindowSize()
-          : http2.initialStreamWindowSize();
-      int conn = h.initialConnectionWindowSize() != hd.initialConnectionWindowSize()
-          ? (int) h.initialConnectionWindowSize() : http2.initialConnectionWindowSize();
-      Http2Options built = http2.toBuilder().maxConcurrentStreams(streams).initialStreamWindowSize(stream)
-          .initialConnectionWindowSize(Math.max(conn, stream)).build();
-      b.http2(built);
-    }
+    // Higress-J's own keys: each one set wins
+    b.maxHeadersCount((int) d.limit("maxHeadersCount", maxHeadersCount));
+    b.maxInitialLineLength((int) Math.min(Integer.MAX_VALUE, d.limit("maxRequestLineKb", -1) * 1024));
+    if (d.limit("maxRequestLineKb", -1) < 0) b.maxInitialLineLength(maxInitialLineLength);
+    b.maxRequestsPerConnection((int) d.limit("maxRequestsPerConnection", maxRequestsPerConnection));
+    b.requestHeadersTimeout(seconds(d, "requestHeadersTimeout", requestHeadersTimeout));
+    b.requestBodyIdleTimeout(seconds(d, "streamIdleTimeout", requestBodyIdleTimeout));
+    b.responseIdleTimeout(seconds(d, "streamIdleTimeout", responseIdleTimeout));
+    b.requestTimeout(seconds(d, "requestTimeout", requestTimeout));
+    b.floodPenalty(seconds(d, "floodPenaltySeconds", floodPenalty));
+    b.overload(overload.withMaxConnections((int) d.limit("maxConnections", overload.maxConnections()),
+        (int) d.limit("maxConnectionsPerListener", overload.maxConnectionsPerListener())));
+    io.higressj.config.settings.Downstream.Http2 h = d.http2();
+    io.higressj.config.settings.Downstream.Http2 hd = dd.http2();
+    int streams = h.maxConcurrentStreams() != hd.maxConcurrentStreams() ? (int) h.maxConcurrentStreams()
+        : http2.maxConcurrentStreams();
+    int stream = h.initialStreamWindowSize() != hd.initialStreamWindowSize() ? (int) h.initialStreamWindowSize()
+        : http2.initialStreamWindowSize();
+    int conn = h.initialConnectionWindowSize() != hd.initialConnectionWindowSize()
+        ? (int) h.initialConnectionWindowSize() : http2.initialConnectionWindowSize();
+    Http2Options.Builder hb = http2.toBuilder().maxConcurrentStreams(streams).initialStreamWindowSize(stream)
+        .initialConnectionWindowSize(Math.max(conn, stream))
+        .floodWindow(Duration.ofSeconds(d.limit("http2.floodWindowSeconds", http2.floodWindow().toSeconds())))
+        .maxResetFramesPerWindow((int) d.limit("http2.maxResetFramesPerWindow", http2.maxResetFramesPerWindow()))
+        .maxSettingsFramesPerWindow((int) d.limit("http2.maxSettingsFramesPerWindow", http2.maxSettingsFramesPerWindow()))
+        .maxPingFramesPerWindow((int) d.limit("http2.maxPingFramesPerWindow", http2.maxPingFramesPerWindow()))
+        .maxPriorityFramesPerWindow((int) d.limit("http2.maxPriorityFramesPerWindow", http2.maxPriorityFramesPerWindow()))
+        .maxWindowUpdateFramesPerWindow(
+            (int) d.limit("http2.maxWindowUpdateFramesPerWindow", http2.maxWindowUpdateFramesPerWindow()))
+        .maxOtherFramesPerWindow((int) d.limit("http2.maxOtherFramesPerWindow", http2.maxOtherFramesPerWindow()))
+        .maxConsecutiveEmptyDataFrames(
+            (int) d.limit("http2.maxConsecutiveEmptyDataFrames", http2.maxConsecutiveEmptyDataFrames()))
+        .maxSmallContinuationFrames((int) d.limit("http2.maxSmallContinuationFrames", http2.maxSmallContinuationFrames()));
+    b.http2(hb.build());
     return b.build();
+  }
+
+  private static Duration seconds(io.higressj.config.settings.Downstream d, String key, Duration dflt) {
+    long v = d.limit(key, -1);
+    return v < 0 ? dflt : Duration.ofSeconds(v);
   }
 
   public ProxyOptions withUpstreamResponseTimeout(Duration d) {
@@ -290,6 +393,10 @@ public record ProxyOptions(
     private Http2Options http2;
     private Overload overload;
     private Duration requestBodyIdleTimeout;
+    private Duration responseIdleTimeout;
+    private Duration requestTimeout;
+    private int connectionBufferLimit;
+    private Duration floodPenalty;
 
     private Builder(ProxyOptions o) {
       upstreamConnectTimeout = o.upstreamConnectTimeout;
@@ -311,6 +418,10 @@ public record ProxyOptions(
       http2 = o.http2;
       overload = o.overload;
       requestBodyIdleTimeout = o.requestBodyIdleTimeout;
+      responseIdleTimeout = o.responseIdleTimeout;
+      requestTimeout = o.requestTimeout;
+      connectionBufferLimit = o.connectionBufferLimit;
+      floodPenalty = o.floodPenalty;
     }
 
     public Builder upstreamConnectTimeout(Duration v) { upstreamConnectTimeout = v; return this; }
@@ -332,12 +443,17 @@ public record ProxyOptions(
     public Builder http2(Http2Options v) { http2 = v; return this; }
     public Builder overload(Overload v) { overload = v; return this; }
     public Builder requestBodyIdleTimeout(Duration v) { requestBodyIdleTimeout = v; return this; }
+    public Builder responseIdleTimeout(Duration v) { responseIdleTimeout = v; return this; }
+    public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
+    public Builder connectionBufferLimit(int v) { connectionBufferLimit = v; return this; }
+    public Builder floodPenalty(Duration v) { floodPenalty = v; return this; }
 
     public ProxyOptions build() {
       return new ProxyOptions(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout,
           maxIdleConnectionsPerEndpoint, maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout,
           idleTimeout, maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes,
-          escapedSlashes, internalHeaders, internalHeaderExceptions, http2, overload, requestBodyIdleTimeout);
+          escapedSlashes, internalHeaders, internalHeaderExceptions, http2, overload, requestBodyIdleTimeout,
+          responseIdleTimeout, requestTimeout, connectionBufferLimit, floodPenalty);
     }
   }
 }

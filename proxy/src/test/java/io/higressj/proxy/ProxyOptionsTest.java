@@ -66,4 +66,49 @@ class ProxyOptionsTest {
     assertThat(o.maxHeadersCount()).isEqualTo(base.maxHeadersCount());
     assertThat(o.requestHeadersTimeout()).isEqualTo(base.requestHeadersTimeout());
   }
+
+  @Test
+  void higressJsOwnDownstreamKeysSetTheirOptions() {
+    ProxyOptions base = ProxyOptions.defaults();
+    io.higressj.config.settings.GatewaySettings dflt = io.higressj.config.settings.GatewaySettings.DEFAULT;
+    java.util.SortedMap<String, Long> limits = new java.util.TreeMap<>(java.util.Map.ofEntries(
+        java.util.Map.entry("maxHeadersCount", 20L), java.util.Map.entry("maxRequestLineKb", 4L),
+        java.util.Map.entry("maxRequestsPerConnection", 3L), java.util.Map.entry("requestHeadersTimeout", 5L),
+        java.util.Map.entry("streamIdleTimeout", 60L), java.util.Map.entry("requestTimeout", 0L),
+        java.util.Map.entry("maxConnections", 1000L), java.util.Map.entry("maxConnectionsPerListener", 10L),
+        java.util.Map.entry("floodPenaltySeconds", 30L), java.util.Map.entry("http2.maxResetFramesPerWindow", 10L),
+        java.util.Map.entry("http2.floodWindowSeconds", 2L), java.util.Map.entry("http2.maxPingFramesPerWindow", 7L)));
+    io.higressj.config.settings.Downstream.Http2 h2 = io.higressj.config.settings.Downstream.Http2.DEFAULT;
+    io.higressj.config.settings.Downstream d = new io.higressj.config.settings.Downstream(Duration.ofSeconds(180), 60,
+        4096, h2, Duration.ZERO, limits);
+    ProxyOptions o = base.with(new io.higressj.config.settings.GatewaySettings(dflt.gzip(), d, dflt.upstream(), false,
+        false, dflt.tracing(), dflt.https()));
+    assertThat(o.maxHeadersCount()).isEqualTo(20);
+    assertThat(o.maxInitialLineLength()).isEqualTo(4096);
+    assertThat(o.maxRequestsPerConnection()).isEqualTo(3);
+    assertThat(o.requestHeadersTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(o.requestBodyIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(o.responseIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(o.requestTimeout()).isZero();
+    assertThat(o.overload().maxConnections()).isEqualTo(1000);
+    assertThat(o.overload().maxConnectionsPerListener()).isEqualTo(10);
+    assertThat(o.floodPenalty()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(o.connectionBufferLimit()).isEqualTo(4096);
+    assertThat(o.http2().maxResetFramesPerWindow()).isEqualTo(10);
+    assertThat(o.http2().floodWindow()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(o.http2().maxPingFramesPerWindow()).isEqualTo(7);
+    assertThat(o.http2().maxSettingsFramesPerWindow()).isEqualTo(base.http2().maxSettingsFramesPerWindow());
+    assertThat(o.idleTimeout()).isEqualTo(base.idleTimeout());
+    assertThat(o.maxHeaderSize()).isEqualTo(base.maxHeaderSize());
+  }
+
+  @Test
+  void newTimeoutDefaultsFollowEnvoysEdgeRecommendations() {
+    ProxyOptions o = ProxyOptions.defaults();
+    assertThat(o.responseIdleTimeout()).isEqualTo(Duration.ofSeconds(300)); // stream_idle_timeout
+    assertThat(o.requestTimeout()).isEqualTo(Duration.ofSeconds(300));      // request_timeout
+    assertThat(o.connectionBufferLimit()).isEqualTo(32 * 1024);             // per_connection_buffer_limit_bytes
+    assertThat(o.floodPenalty()).isZero();
+    assertThat(o.overload().maxConnectionsPerListener()).isZero();
+  }
 }

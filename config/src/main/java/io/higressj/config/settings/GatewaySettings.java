@@ -8,7 +8,7 @@ import static java.util.Objects.requireNonNull;
  * {@code higress-system/higress-https}. Part of every {@link io.higressj.config.model.Snapshot}.
  *
  * @param gzip response compression (applied)
- * @param downstream client connections (applied, but for connectionBufferLimits)
+ * @param downstream client connections (applied)
  * @param upstream backend connections (idleTimeout applied)
  * @param addXRealIpHeader set {@code X-Real-IP} on requests to backends (validated only: the gateway always sets it)
  * @param disableXEnvoyHeaders do not add {@code x-envoy-*} headers (applied)

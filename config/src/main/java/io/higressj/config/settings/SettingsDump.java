@@ -40,6 +40,10 @@ public final class SettingsDump {
     h2.put("initialStreamWindowSize", d.http2().initialStreamWindowSize());
     h2.put("initialConnectionWindowSize", d.http2().initialConnectionWindowSize());
     down.put("routeTimeout", d.routeTimeout().toSeconds());
+    for (var e : d.limits().entrySet()) {
+      if (e.getKey().startsWith("http2.")) h2.put(e.getKey().substring("http2.".length()), e.getValue());
+      else down.put(e.getKey(), e.getValue());
+    }
 
     ObjectNode up = root.putObject("upstream");
     up.put("idleTimeout", s.upstream().idleTimeout().toSeconds());

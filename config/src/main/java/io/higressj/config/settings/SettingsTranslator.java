@@ -57,9 +57,13 @@ public final class SettingsTranslator {
   private static final List<String> GZIP_FIELDS = List.of("enable", "minContentLength", "contentType",
       "disableOnEtagHeader", "memoryLevel", "windowBits", "chunkSize", "compressionLevel", "compressionStrategy");
   private static final List<String> DOWNSTREAM_FIELDS =
-      List.of("idleTimeout", "maxRequestHeadersKb", "connectionBufferLimits", "http2", "routeTimeout");
-  private static final List<String> HTTP2_FIELDS =
-      List.of("maxConcurrentStreams", "initialStreamWindowSize", "initialConnectionWindowSize");
+      java.util.stream.Stream.concat(
+          java.util.stream.Stream.of("idleTimeout", "maxRequestHeadersKb", "connectionBufferLimits", "http2", "routeTimeout"),
+          Downstream.LIMIT_KEYS.stream().map(Downstream.LimitKey::name).filter(n -> !n.startsWith("http2."))).toList();
+  private static final List<String> HTTP2_FIELDS = java.util.stream.Stream.concat(
+      java.util.stream.Stream.of("maxConcurrentStreams", "initialStreamWindowSize", "initialConnectionWindowSize"),
+      Downstream.LIMIT_KEYS.stream().map(Downstream.LimitKey::name).filter(n -> n.startsWith("http2."))
+          .map(n -> n.substring("http2.".length()))).toList();
   private static final List<String> UPSTREAM_FIELDS = List.of("idleTimeout", "connectionBufferLimits");
   private static final List<String> TRACING_FIELDS =
       List.of("enable", "sampling", "timeout", "skywalking", "zipkin", "opentelemetry");
@@ -119,7 +123,10 @@ public final class SettingsTranslator {
     Resource h = resources.get("", "ConfigMap", NAMESPACE, HIGRESS_HTTPS);
     if (c == configSeen && h == httpsSeen) return result;
     if (c != configSeen) {
-      config = readConfig(c);
+      Part<General> read = readConfig(c);
+      // a ConfigMap with errors is reported and otherwise ignored: the last good settings stay in force
+      boolean failed = read.problems().stream().anyMatch(pr -> pr.severity() == Problem.Severity.ERROR);
+      config = failed ? new Part<>(config.value(), read.problems()) : read;
       configSeen = c;
     }
     if (h != httpsSeen) {
@@ -251,8 +258,17 @@ public final class SettingsTranslator {
     long headersKb = f.integer(n, p, "maxRequestHeadersKb", d.maxRequestHeadersKb(), 1, 8192);
     long buffer = f.integer(n, p, "connectionBufferLimits", d.connectionBufferLimits(), 0, UINT32_MAX);
     long routeTimeout = f.integer(n, p, "routeTimeout", d.routeTimeout().toSeconds(), 0, UINT32_MAX);
+    java.util.SortedMap<String, Long> limits = new java.util.TreeMap<>();
     Downstream.Http2 http2 = d.http2();
     ObjectNode h = f.object(n, p, "http2");
+    for (Downstream.LimitKey k : Downstream.LIMIT_KEYS) {
+      boolean h2 = k.name().startsWith("http2.");
+      String name = h2 ? k.name().substring("http2.".length()) : k.name();
+      ObjectNode parent = h2 ? h : n;
+      if (parent == null || Fields.get(parent, name) == null) continue;
+      long v = f.integer(parent, h2 ? child(p, "http2") : p, name, Long.MIN_VALUE, k.min(), k.max());
+      if (v != Long.MIN_VALUE) limits.put(k.name(), v);
+    }
     if (h != null) {
       String hp = child(p, "http2");
       Downstream.Http2 hd = Downstream.Http2.DEFAULT;
@@ -262,7 +278,7 @@ public final class SettingsTranslator {
           f.integer(h, hp, "initialStreamWindowSize", hd.initialStreamWindowSize(), 65535, Integer.MAX_VALUE),
           f.integer(h, hp, "initialConnectionWindowSize", hd.initialConnectionWindowSize(), 65535, Integer.MAX_VALUE));
     }
-    return new Downstream(Duration.ofSeconds(idle), headersKb, buffer, http2, Duration.ofSeconds(routeTimeout));
+    return new Downstream(Duration.ofSeconds(idle), headersKb, buffer, http2, Duration.ofSeconds(routeTimeout), limits);
   }
 
   private static Upstream readUpstream(Fields f, ObjectNode root, String base) {

@@ -220,6 +220,60 @@ class SettingsTranslatorTest {
   }
 
   @Test
+  void higressJsOwnDownstreamLimitKeys() {
+    SettingsTranslator.Result r = translate(config("""
+        downstream:
+          maxHeadersCount: 20
+          maxRequestLineKb: 4
+          maxRequestsPerConnection: 3
+          requestHeadersTimeout: 5
+          streamIdleTimeout: 60
+          requestTimeout: 0
+          maxConnections: 1000
+          maxConnectionsPerListener: 10
+          floodPenaltySeconds: 30
+          http2: {maxConcurrentStreams: 50, maxResetFramesPerWindow: 10, floodWindowSeconds: 2}
+        """));
+    assertThat(r.problems()).isEmpty();
+    Downstream d = r.settings().downstream();
+    assertThat(d.http2().maxConcurrentStreams()).isEqualTo(50);
+    assertThat(d.limits()).containsExactlyInAnyOrderEntriesOf(java.util.Map.ofEntries(
+        java.util.Map.entry("maxHeadersCount", 20L), java.util.Map.entry("maxRequestLineKb", 4L),
+        java.util.Map.entry("maxRequestsPerConnection", 3L), java.util.Map.entry("requestHeadersTimeout", 5L),
+        java.util.Map.entry("streamIdleTimeout", 60L), java.util.Map.entry("requestTimeout", 0L),
+        java.util.Map.entry("maxConnections", 1000L), java.util.Map.entry("maxConnectionsPerListener", 10L),
+        java.util.Map.entry("floodPenaltySeconds", 30L), java.util.Map.entry("http2.maxResetFramesPerWindow", 10L),
+        java.util.Map.entry("http2.floodWindowSeconds", 2L)));
+    assertThat(translate(config("downstream: {}")).settings().downstream().limits()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      downstream: {maxHeadersCount: 0}                   | data.higress.downstream.maxHeadersCount | 0 (expected: an integer from 1 to 10000)
+      downstream: {maxRequestsPerConnection: -1}         | data.higress.downstream.maxRequestsPerConnection | -1 (expected: an integer from 0 to 2147483647)
+      downstream: {requestTimeout: 5s}                   | data.higress.downstream.requestTimeout | "5s" (expected: an integer from 0 to 86400)
+      downstream: {http2: {maxResetFramesPerWindow: 0}}  | data.higress.downstream.http2.maxResetFramesPerWindow | 0 (expected: an integer from 1 to 2147483647)
+      """)
+  void badLimitValuesNameTheConfigMapAndKey(String yaml, String field, String message) {
+    SettingsTranslator.Result r = translate(config(yaml));
+    assertThat(r.problems()).extracting(Problem::severity, Problem::object, Problem::field, Problem::message)
+        .containsExactly(tuple(Problem.Severity.ERROR, CONFIG_OBJECT, field, message));
+  }
+
+  @Test
+  void aConfigMapWithErrorsKeepsTheLastGoodSettings() {
+    SettingsTranslator t = new SettingsTranslator();
+    GatewaySettings good = t.update(set(config("downstream: {maxHeadersCount: 20, idleTimeout: 30}"))).settings();
+    assertThat(good.downstream().limit("maxHeadersCount", -1)).isEqualTo(20);
+    SettingsTranslator.Result bad = t.update(set(config("downstream: {maxHeadersCount: 0, idleTimeout: 5}")));
+    assertThat(bad.problems()).extracting(Problem::object, Problem::field)
+        .containsExactly(tuple(CONFIG_OBJECT, "data.higress.downstream.maxHeadersCount"));
+    assertThat(bad.settings()).isEqualTo(good);
+    // removing the ConfigMap is no error: the defaults apply
+    assertThat(t.update(ResourceSet.empty()).settings()).isEqualTo(GatewaySettings.DEFAULT);
+  }
+
+  @Test
   void unknownFieldsAreWarningsAndTheRestApplies() {
     SettingsTranslator.Result r = translate(config("""
         gzip: {enable: true, level: 9}
@@ -237,9 +291,14 @@ class SettingsTranslatorTest {
         tuple("data.higress.gzip.level", "unknown field, ignored (expected: enable, minContentLength, contentType,"
             + " disableOnEtagHeader, memoryLevel, windowBits, chunkSize, compressionLevel, compressionStrategy)"),
         tuple("data.higress.downstream.idle", "unknown field, ignored (expected: idleTimeout, maxRequestHeadersKb,"
-            + " connectionBufferLimits, http2, routeTimeout)"),
+            + " connectionBufferLimits, http2, routeTimeout, maxHeadersCount, maxRequestLineKb, maxRequestsPerConnection,"
+            + " requestHeadersTimeout, streamIdleTimeout, requestTimeout, maxConnections, maxConnectionsPerListener,"
+            + " floodPenaltySeconds)"),
         tuple("data.higress.downstream.http2.maxStreams", "unknown field, ignored (expected: maxConcurrentStreams,"
-            + " initialStreamWindowSize, initialConnectionWindowSize)"),
+            + " initialStreamWindowSize, initialConnectionWindowSize, floodWindowSeconds, maxResetFramesPerWindow,"
+            + " maxSettingsFramesPerWindow, maxPingFramesPerWindow, maxPriorityFramesPerWindow,"
+            + " maxWindowUpdateFramesPerWindow, maxOtherFramesPerWindow, maxConsecutiveEmptyDataFrames,"
+            + " maxSmallContinuationFrames)"),
         tuple("data.higress.upstream.keepalive", "unknown field, ignored (expected: idleTimeout, connectionBufferLimits)"),
         tuple("data.higress.tracing.sample", "unknown field, ignored (expected: enable, sampling, timeout, skywalking,"
             + " zipkin, opentelemetry)"),

@@ -83,6 +83,11 @@ final class Exchange implements UpstreamListener, FilterHost {
   /** when the request body last made progress (or the gateway last paused reading it), for the body idle timeout */
   private long lastBodyNanos;
   private ScheduledFuture<?> bodyIdleTimer;
+  /** request_timeout: the whole request must have arrived by then. */
+  private ScheduledFuture<?> requestTimer;
+  /** The response half of the stream idle timeout, checked lazily against {@link #lastResponseNanos}. */
+  private ScheduledFuture<?> responseIdleTimer;
+  private long lastResponseNanos;
   /** the higress-config settings of the snapshot this request started on */
   private io.higressj.config.settings.GatewaySettings settings = io.higressj.config.settings.GatewaySettings.DEFAULT;
   /** where a copy of this request goes once it is complete, or null */
@@ -214,6 +219,10 @@ final class Exchange implements UpstreamListener, FilterHost {
     if (requestHasBody && bodyIdle > 0 && !webSocket) {
       lastBodyNanos = System.nanoTime();
       bodyIdleTimer = downstream.eventLoop().schedule(this::onBodyIdle, bodyIdle, TimeUnit.NANOSECONDS);
+    }
+    long whole = o.requestTimeout().toNanos();
+    if (requestHasBody && whole > 0 && !webSocket) {
+      requestTimer = downstream.eventLoop().schedule(this::onRequestTimeout, whole, TimeUnit.NANOSECONDS);
     }
 
     String target = request.uri();
@@ -698,6 +707,7 @@ final class Exchange implements UpstreamListener, FilterHost {
   }
 
   void onDownstreamWritabilityChanged() {
+    if (downstream.isWritable()) lastResponseNanos = System.nanoTime(); // the client reads: the stream moves
     if (upstream != null) {
       upstream.channel().config().setAutoRead(downstream.isWritable());
     }
@@ -775,6 +785,11 @@ final class Exchange implements UpstreamListener, FilterHost {
       idleTimer = downstream.eventLoop().schedule(() -> onReadIdle(seq), limits.readTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
     responseStarted = true;
+    long respIdle = dataPlane.options().responseIdleTimeout().toNanos();
+    if (respIdle > 0 && responseIdleTimer == null) {
+      lastResponseNanos = System.nanoTime();
+      responseIdleTimer = downstream.eventLoop().schedule(this::onResponseIdle, respIdle, TimeUnit.NANOSECONDS);
+    }
     status = code;
     upstreamKeepAlive = HttpUtil.isKeepAlive(res);
     HttpHeaders h = res.headers();
@@ -850,7 +865,8 @@ final class Exchange implements UpstreamListener, FilterHost {
       return;
     }
     bytesOut += c.content().readableBytes();
-    if (idleTimer != null) lastReadNanos = System.nanoTime();
+    lastResponseNanos = System.nanoTime();
+    if (idleTimer != null) lastReadNanos = lastResponseNanos;
     boolean last = c instanceof LastHttpContent;
     if (filters != null) {
       if (last) { // the upstream is done with this exchange, whatever the plugins still do with the body
@@ -1186,6 +1202,47 @@ final class Exchange implements UpstreamListener, FilterHost {
     }
   }
 
+  /**
+   * request_timeout: the request has not fully arrived in time (however steadily its body trickles).
+   * Once the response has started, it is left to finish (as in Envoy).
+   */
+  private void onRequestTimeout() {
+    requestTimer = null;
+    if (done || requestComplete || localReply || tunnel || responseStarted) return;
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) conn.discard();
+    cancelTimeout();
+    cancelTryTimer();
+    cancelIdleTimer();
+    keepAliveDownstream = false;
+    sendLocalReply(HttpResponseStatus.REQUEST_TIMEOUT, "request timeout", "-");
+  }
+
+  /**
+   * The response has not moved for the response idle timeout: nothing arrived from the upstream and
+   * the client took nothing of what is queued for it. The upstream connection is closed (never pooled),
+   * and the client's connection (HTTP/1.1) or stream (HTTP/2) is ended, so the client sees a response cut short.
+   */
+  private void onResponseIdle() {
+    responseIdleTimer = null;
+    if (done || tunnel || responseComplete) return; // a complete response: the request's own timers apply
+    long limit = dataPlane.options().responseIdleTimeout().toNanos();
+    long idle = System.nanoTime() - lastResponseNanos;
+    if (limit > 0 && idle < limit) {
+      responseIdleTimer = downstream.eventLoop().schedule(this::onResponseIdle, limit - idle, TimeUnit.NANOSECONDS);
+      return;
+    }
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) conn.discard();
+    cancelTimeout();
+    cancelTryTimer();
+    cancelIdleTimer();
+    flags = "SI";
+    abortDownstream();
+  }
+
   private void bodyTooLarge() {
     UpstreamConnection conn = upstream;
     upstream = null;
@@ -1388,6 +1445,8 @@ final class Exchange implements UpstreamListener, FilterHost {
     cancelTryTimer();
     cancelIdleTimer();
     if (bodyIdleTimer != null) bodyIdleTimer.cancel(false);
+    if (requestTimer != null) requestTimer.cancel(false);
+    if (responseIdleTimer != null) responseIdleTimer.cancel(false);
     if (replay != null) replay.release();
     if (clientLimits != null) clientLimits.leave(clientAddress);
     if (dataPlane.accessLog().enabled()) {

@@ -105,8 +105,11 @@ public final class Http2FloodGuard extends ChannelDuplexHandler {
     this.maxHeaderBlock = (long) options.maxHeaderSize() + HEADER_BLOCK_SLACK;
   }
 
+  private Channel channel;
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    channel = ctx.channel();
     windowStart = System.nanoTime();
     Http2Connection connection = codec.connection();
     Http2LocalFlowController flow = connection.local().flowController();
@@ -235,6 +238,10 @@ public final class Http2FloodGuard extends ChannelDuplexHandler {
 
   private void onGoAway(byte[] payload) {
     int errorCode = (payload[4] & 0xff) << 24 | (payload[5] & 0xff) << 16 | (payload[6] & 0xff) << 8 | payload[7] & 0xff;
+    if (errorCode == Http2Error.ENHANCE_YOUR_CALM.code() && !goAwayWithError && channel != null) {
+      io.higressj.proxy.overload.FloodPenalty penalty = channel.attr(io.higressj.proxy.overload.FloodPenalty.KEY).get();
+      if (penalty != null) penalty.flooded(channel);
+    }
     if (errorCode != 0) {
       goAwayWithError = true;
       refusing = true;

@@ -65,6 +65,7 @@ public final class HttpListener implements AutoCloseable {
    */
   public static HttpListener bind(String name, DataPlane dataPlane, EventLoopGroup group, String host, int port,
       Mapping<String, SslContext> certificates, RouteSelector routes) throws InterruptedException {
+    java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(dataPlane.transport().serverChannel())
@@ -72,14 +73,22 @@ public final class HttpListener implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            if (!dataPlane.admitConnection(ch)) { // over maxConnections: closed at once, as Envoy does
-              ch.close();
+            if (dataPlane.floodPenalty().refuses(ch.remoteAddress())) {
+              ch.close(); // the per-client flood penalty
               return;
             }
+            ch.attr(io.higressj.proxy.overload.FloodPenalty.KEY).set(dataPlane.floodPenalty());
+            if (!admitToListener(dataPlane, open, ch) || !dataPlane.admitConnection(ch)) {
+              ch.close(); // over maxConnections (per listener or overall): closed at once, as Envoy does
+              return;
+            }
+            // connectionBufferLimits: what is queued for a client that does not read stays bounded; above the
+            // high mark the exchange stops reading its upstream (back-pressure), below the low mark it resumes
+            int limit = dataPlane.options().connectionBufferLimit();
+            ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limit / 2, limit));
             if (certificates == null) {
               initCleartext(ch.pipeline(), dataPlane, routes);
             } else {
@@ -90,6 +99,17 @@ public final class HttpListener implements AutoCloseable {
         });
     Channel ch = b.bind(host, port).sync().channel();
     return new HttpListener(name, ch);
+  }
+
+  /** Counts a connection on this listener; false when {@code maxConnectionsPerListener} are open on it already. */
+  private static boolean admitToListener(DataPlane dataPlane, java.util.concurrent.atomic.AtomicInteger open, Channel ch) {
+    int max = dataPlane.options().overload().maxConnectionsPerListener();
+    if (open.incrementAndGet() > max && max > 0) {
+      open.decrementAndGet();
+      return false;
+    }
+    ch.closeFuture().addListener(f -> open.decrementAndGet());
+    return true;
   }
 
   public String name() {
