@@ -98,55 +98,61 @@ public final class LimitRules {
     for (int i = 0; i < raw.size(); i++) {
       String at = field + "[" + i + "]";
       if (!(raw.get(i) instanceof Map<?, ?> m)) throw new PluginConfigException(at, ConfigFields.describe(raw.get(i)) + " (expected: an object)");
-      ConfigFields f = ConfigFields.of((Map<String, Object>) m);
-      By by = null;
-      for (By b : By.values()) {
-        if (m.containsKey(b.field)) {
-          if (by != null) throw new PluginConfigException(at + "." + b.field, "more than one limit_by_* field");
-          if (!allowed.contains(b)) throw new PluginConfigException(at + "." + b.field, "not supported by this plugin");
-          by = b;
-        }
-      }
-      if (by == null) throw new PluginConfigException(at, "no limit_by_* field (expected: one of " + allowed.stream().map(b -> b.field).toList() + ")");
-      Object nv = m.get(by.field);
-      String name = nv == null ? "" : nv instanceof String s ? s.trim() : null;
-      if (name == null) throw new PluginConfigException(at + "." + by.field, ConfigFields.describe(nv) + " (expected: a string)");
-      boolean needsName = by != By.CONSUMER && by != By.PER_CONSUMER;
-      if (needsName && name.isEmpty()) throw new PluginConfigException(at + "." + by.field, "empty (expected: a name)");
-      if (by == By.HEADER || by == By.PER_HEADER) name = name.toLowerCase(Locale.ROOT);
-      if (by == By.PER_IP && !name.equals("from-remote-addr") && !(name.startsWith("from-header-") && name.length() > 12)) {
-        throw new PluginConfigException(at + "." + by.field, ConfigFields.describe(name) + " (expected: from-remote-addr or from-header-<name>)");
-      }
-      List<?> keysRaw = f.list("limit_keys");
-      if (keysRaw.isEmpty()) throw new PluginConfigException(at + ".limit_keys", "missing or empty (expected: a list of keys)");
-      List<LimitKey> keys = new ArrayList<>();
-      for (int k = 0; k < keysRaw.size(); k++) {
-        String kat = at + ".limit_keys[" + k + "]";
-        if (!(keysRaw.get(k) instanceof Map<?, ?> km)) throw new PluginConfigException(kat, "not an object");
-        ConfigFields kf = ConfigFields.of((Map<String, Object>) km);
-        Object kv = km.get("key");
-        if (kv == null || kv instanceof Map || kv instanceof List) throw new PluginConfigException(kat + ".key", ConfigFields.describe(kv) + " (expected: a string)");
-        String key = String.valueOf(kv);
-        Threshold t = threshold(kf, kat + ".");
-        if (by == By.PER_IP) {
-          IpRange r = IpRange.parse(key);
-          if (r == null) throw new PluginConfigException(kat + ".key", ConfigFields.describe(key) + " (expected: an IP address or CIDR block)");
-          keys.add(new LimitKey(key, false, null, r, t));
-        } else if (by.per() && key.equals("*")) {
-          keys.add(new LimitKey(key, true, null, null, t));
-        } else if (by.per() && key.startsWith("regexp:")) {
-          try {
-            keys.add(new LimitKey(key, false, Pattern.compile(key.substring(7)), null, t));
-          } catch (PatternSyntaxException e) {
-            throw new PluginConfigException(kat + ".key", ConfigFields.describe(key) + " (expected: a valid RE2 regular expression)");
-          }
-        } else {
-          keys.add(new LimitKey(key, false, null, null, t));
-        }
-      }
-      out.add(new RuleItem(by, name, keys));
+      out.add(item((Map<String, Object>) m, at + ".", allowed));
     }
     return List.copyOf(out);
+  }
+
+  /** one rule item; {@code p} prefixes its field names ("" at the top level, "rule_items[0]." in a list) */
+  public static RuleItem item(Map<String, Object> m, String p, java.util.Set<By> allowed) throws PluginConfigException {
+    String at = p.endsWith(".") ? p.substring(0, p.length() - 1) : p;
+    ConfigFields f = ConfigFields.of(m);
+    By by = null;
+    for (By b : By.values()) {
+      if (m.containsKey(b.field)) {
+        if (by != null) throw new PluginConfigException(p + b.field, "more than one limit_by_* field");
+        if (!allowed.contains(b)) throw new PluginConfigException(p + b.field, "not supported by this plugin");
+        by = b;
+      }
+    }
+    if (by == null) throw new PluginConfigException(at.isEmpty() ? "limit_by_header" : at, "no limit_by_* field (expected: one of " + allowed.stream().map(b -> b.field).toList() + ")");
+    Object nv = m.get(by.field);
+    String name = nv == null ? "" : nv instanceof String s ? s.trim() : null;
+    if (name == null) throw new PluginConfigException(p + by.field, ConfigFields.describe(nv) + " (expected: a string)");
+    boolean needsName = by != By.CONSUMER && by != By.PER_CONSUMER;
+    if (needsName && name.isEmpty()) throw new PluginConfigException(p + by.field, "empty (expected: a name)");
+    if (by == By.HEADER || by == By.PER_HEADER) name = name.toLowerCase(Locale.ROOT);
+    if (by == By.PER_IP && !name.equals("from-remote-addr") && !(name.startsWith("from-header-") && name.length() > 12)) {
+      throw new PluginConfigException(p + by.field, ConfigFields.describe(name) + " (expected: from-remote-addr or from-header-<name>)");
+    }
+    List<?> keysRaw = f.list("limit_keys");
+    if (keysRaw.isEmpty()) throw new PluginConfigException(p + "limit_keys", "missing or empty (expected: a list of keys)");
+    List<LimitKey> keys = new ArrayList<>();
+    for (int k = 0; k < keysRaw.size(); k++) {
+      String kat = p + "limit_keys[" + k + "]";
+      if (!(keysRaw.get(k) instanceof Map<?, ?> km)) throw new PluginConfigException(kat, "not an object");
+      ConfigFields kf = ConfigFields.of((Map<String, Object>) km);
+      Object kv = km.get("key");
+      if (kv == null || kv instanceof Map || kv instanceof List) throw new PluginConfigException(kat + ".key", ConfigFields.describe(kv) + " (expected: a string)");
+      String key = String.valueOf(kv);
+      Threshold t = threshold(kf, kat + ".");
+      if (by == By.PER_IP) {
+        IpRange r = IpRange.parse(key);
+        if (r == null) throw new PluginConfigException(kat + ".key", ConfigFields.describe(key) + " (expected: an IP address or CIDR block)");
+        keys.add(new LimitKey(key, false, null, r, t));
+      } else if (by.per() && key.equals("*")) {
+        keys.add(new LimitKey(key, true, null, null, t));
+      } else if (by.per() && key.startsWith("regexp:")) {
+        try {
+          keys.add(new LimitKey(key, false, Pattern.compile(key.substring(7)), null, t));
+        } catch (PatternSyntaxException e) {
+          throw new PluginConfigException(kat + ".key", ConfigFields.describe(key) + " (expected: a valid RE2 regular expression)");
+        }
+      } else {
+        keys.add(new LimitKey(key, false, null, null, t));
+      }
+    }
+  return new RuleItem(by, name, keys);
   }
 
   /** the first item and key the request matches, or null */
