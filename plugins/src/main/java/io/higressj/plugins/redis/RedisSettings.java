@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The {@code redis} object of Higress's Redis-backed plugins: {@code service_name} (required, a FQDN
  * with its kind: {@code redis.ns.svc.cluster.local}, {@code my-redis.dns}, {@code my-redis.static}),
- * {@code service_port} (6379), {@code username}, {@code password}, {@code timeout} (ms, 1000), {@code
+ * {@code service_port} (6379; 80 for {@code .static}), {@code username}, {@code password}, {@code timeout} (ms, 1000), {@code
  * database} (0) and, where the plugin has one, {@code key_prefix}.
  */
 public record RedisSettings(RedisTarget target, String keyPrefix) {
@@ -27,7 +27,8 @@ public record RedisSettings(RedisTarget target, String keyPrefix) {
     if (name == null || name.isBlank()) {
       throw new PluginConfigException(field + ".service_name", "missing (expected: a service name such as redis.ns.svc.cluster.local)");
     }
-    long port = sub(field, "service_port", () -> f.integer("service_port", 6379));
+    // a .static service's port is Higress's logical 80 unless given
+    long port = sub(field, "service_port", () -> f.integer("service_port", name.trim().endsWith(".static") ? 80 : 6379));
     if (port < 1 || port > 65535) throw new PluginConfigException(field + ".service_port", port + " (expected: 1 to 65535)");
     long timeout = sub(field, "timeout", () -> f.integer("timeout", 1000));
     if (timeout <= 0) throw new PluginConfigException(field + ".timeout", timeout + " (expected: milliseconds > 0)");
