@@ -123,4 +123,39 @@ class RedisPluginsEndToEndTest {
     redis.close();
     assertThat(get("X-Higress-Nonce", "nonce-0003").statusCode()).isEqualTo(500);
   }
+
+  @Test
+  void responseCacheAnswersTheSecondRequestFromRedis() throws Exception {
+    f.write("wasmplugins/rc.yaml", """
+        apiVersion: extensions.higress.io/v1alpha1
+        kind: WasmPlugin
+        metadata: {name: response-cache, namespace: higress-system}
+        spec:
+          url: oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/response-cache:1.0.0
+          defaultConfig:
+            cache: {type: redis, serviceName: redis.db.svc.cluster.local, password: e2e-pass, cacheTTL: 60}
+            cacheKeyFromHeader: x-cache-key
+            cacheValueFromBody: path
+        """);
+    HttpResponse<String> miss = null;
+    for (int i = 0; i < 100 && miss == null; i++) {
+      HttpResponse<String> r = get("x-cache-key", "k" + i);
+      if (r.headers().firstValue("x-cache-status").isPresent()) miss = r;
+      else Thread.sleep(100);
+    }
+    assertThat(miss).as("plugin applied").isNotNull();
+    assertThat(miss.headers().firstValue("x-cache-status")).hasValue("miss");
+    assertThat(f.json(miss).path("path").asText()).isEqualTo("/info");
+    String key = miss.request().headers().firstValue("x-cache-key").orElseThrow();
+    HttpResponse<String> hit = null;
+    for (int i = 0; i < 50 && hit == null; i++) { // the SET follows the response
+      HttpResponse<String> r = get("x-cache-key", key);
+      if (r.headers().firstValue("x-cache-status").orElse("").equals("hit")) hit = r;
+      else Thread.sleep(50);
+    }
+    assertThat(hit).isNotNull();
+    assertThat(hit.statusCode()).isEqualTo(200);
+    assertThat(hit.body()).isEqualTo("/info");
+    assertThat(hit.headers().firstValue("content-type")).hasValue("application/json");
+  }
 }
