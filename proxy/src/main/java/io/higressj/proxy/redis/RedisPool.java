@@ -15,6 +15,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +36,9 @@ import java.util.function.Function;
  */
 public final class RedisPool {
   private record Key(String cluster, String username, String password, int database) {}
+
+  /** a connection without commands for this long is closed (a configuration change may leave some unused) */
+  static final int IDLE_SECONDS = 300;
 
   private final EventLoop loop;
   private final Bootstrap bootstrap;
@@ -65,8 +70,13 @@ public final class RedisPool {
     }
     Key key = new Key(target.cluster(), target.username(), target.password(), target.database());
     Conn c = conns.get(key);
+    ClusterConfig cluster = snapshot.cluster(target.cluster());
+    if (c != null && !c.closed && (cluster == null || !cluster.endpoints().contains(c.endpoint))) {
+      // the service moved (or went away): its commands in flight finish, new ones go to a new endpoint
+      c.retire();
+      c = null;
+    }
     if (c == null || c.closed) {
-      ClusterConfig cluster = snapshot.cluster(target.cluster());
       if (cluster == null || cluster.endpoints().isEmpty()) {
         String why = cluster == null ? "no cluster named " + target.cluster() : "no endpoint in " + target.cluster();
         loop.execute(() -> callback.accept(RedisReply.clientError(why)));
@@ -108,6 +118,7 @@ public final class RedisPool {
     List<ByteBuf> unsent = new ArrayList<>(); // until connected
     Channel channel;
     boolean closed;
+    boolean retired;
 
     Conn(Key key, Endpoint endpoint) {
       this.key = key;
@@ -131,7 +142,7 @@ public final class RedisPool {
       ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
         @Override
         protected void initChannel(Channel ch) {
-          ch.pipeline().addLast(new RespDecoder(), self);
+          ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS), new RespDecoder(), self);
         }
       }).connect(endpoint.address(), endpoint.port());
       channel = f.channel();
@@ -176,6 +187,20 @@ public final class RedisPool {
         return;
       }
       p.answer(reply);
+      if (retired && inFlight.isEmpty()) close(RedisReply.clientError("connection retired"));
+    }
+
+    /** no new commands; closes when the last one is answered */
+    void retire() {
+      if (conns.get(key) == this) conns.remove(key);
+      retired = true;
+      if (inFlight.isEmpty()) close(RedisReply.clientError("connection retired"));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof IdleStateEvent && inFlight.isEmpty()) close(RedisReply.clientError("idle"));
+      else ctx.fireUserEventTriggered(evt);
     }
 
     @Override

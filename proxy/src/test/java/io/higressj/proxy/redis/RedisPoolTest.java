@@ -117,6 +117,22 @@ class RedisPoolTest {
   }
 
   @Test
+  void aServiceThatMovesIsFollowed() throws Exception {
+    try (RedisServer a = RedisServer.start(); RedisServer b = RedisServer.start()) {
+      a.call("SET", "who", "a");
+      b.call("SET", "who", "b");
+      RedisPool pool = new RedisPool(loop, Transport.best(), 1000);
+      RedisTarget t = new RedisTarget("svc", null, null, 0, Duration.ofSeconds(2));
+      assertThat(run(pool, snapshot("svc", a.port()), t, "GET", "who").text()).isEqualTo("a");
+      assertThat(run(pool, snapshot("svc", b.port()), t, "GET", "who").text()).isEqualTo("b");
+      assertThat(run(pool, Snapshot.empty(), t, "GET", "who").text()).startsWith("ERR higressj: no cluster named");
+      CompletableFuture<Integer> n = new CompletableFuture<>();
+      loop.execute(() -> n.complete(pool.connections()));
+      assertThat(n.get(5, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
   void unknownClusterAndRefusedConnectionAreErrors() throws Exception {
     RedisPool pool = new RedisPool(loop, Transport.best(), 1000);
     RedisTarget t = new RedisTarget("outbound|6379||none", null, null, 0, Duration.ofSeconds(1));
