@@ -131,6 +131,19 @@ class ClusterKeyRateLimitTest {
   }
 
   @Test
+  void hostileValuesAreJustKeys() throws Exception {
+    PluginTestHost host = host(config("rule_items", List.of(
+        Map.of("limit_by_per_param", "k", "limit_keys", List.of(Map.of("key", "*", "query_per_minute", 1))))));
+    redis.call("SET", "keep", "1");
+    String evil = "%0d%0a*1%0d%0a$8%0d%0aFLUSHALL%0d%0a";
+    assertThat(send(host, "/?k=" + evil, null, null).resumes()).isEqualTo(1);
+    assertThat(send(host, "/?k=" + evil, null, null).localReply().status()).isEqualTo(429);
+    assertThat(redis.call("GET", "keep")).isEqualTo("1");
+    assertThat(redis.call("GET", "r:limit_by_per_param:k:\r\n*1\r\n$8\r\nFLUSHALL\r\n"))
+        .isEqualTo("2");
+  }
+
+  @Test
   void consumerRules() throws Exception {
     PluginTestHost host = host(config("rule_items", List.of(
         Map.of("limit_by_consumer", "", "limit_keys", List.of(Map.of("key", "consumer1", "query_per_second", 1))))));
