@@ -61,6 +61,15 @@ public interface FilterContext {
    */
   void callout(CalloutRequest request, Duration timeout, Consumer<CalloutResponse> callback);
 
+  /**
+   * A Redis client for {@code target}: commands go over connections of this request's event loop; the
+   * callbacks run on it (see {@link RedisClient}). Failures (timeout, unreachable server) are answered
+   * as {@link RedisReply.Error}s.
+   */
+  default RedisClient redis(RedisTarget target) {
+    return (args, callback) -> eventLoop().execute(() -> callback.accept(RedisReply.clientError("redis is not available here")));
+  }
+
   /** this request's event loop, for timers and completions */
   ScheduledExecutorService eventLoop();
 

@@ -167,6 +167,7 @@ public final class ConformanceRunner {
     private Path workDir;
     private boolean createdWorkDir;
     private EchoBackends backends;
+    private final io.higressj.conformance.backend.ExternalServices services = new io.higressj.conformance.backend.ExternalServices();
     private GatewayUnderTest gateway;
     private WireClient wire;
     private CaseExecutor executor;
@@ -234,7 +235,7 @@ public final class ConformanceRunner {
       Map<ObjectKey, ObjectNode> baseState = store.snapshot();
       wire = new WireClient();
       executor = new CaseExecutor(new RunContext(corpus, options.capabilities(), store, admin, gateway, backends, wire, certificates,
-          baseState, options.maxWait(), Duration.ofSeconds(2), RetryLoop.Ticker.SYSTEM));
+          baseState, options.maxWait(), Duration.ofSeconds(2), RetryLoop.Ticker.SYSTEM), services);
     }
 
     @Override
@@ -242,6 +243,7 @@ public final class ConformanceRunner {
       if (wire != null) wire.close();
       if (gateway != null) gateway.close();
       if (backends != null) backends.close();
+      services.close();
       if (workDir != null && createdWorkDir && !options.keepWorkDir()) deleteTree(workDir);
     }
 

@@ -118,6 +118,15 @@ public final class DataPlane {
     return state(loop).pool;
   }
 
+  /** The Redis connections of the calling event loop (for plugins). */
+  public io.higressj.proxy.redis.RedisPool redis(EventLoop loop) {
+    LoopState s = state(loop);
+    if (s.redis == null) {
+      s.redis = new io.higressj.proxy.redis.RedisPool(loop, transport, (int) options().upstreamConnectTimeout().toMillis());
+    }
+    return s.redis;
+  }
+
   /** Round robin over the cluster's endpoints, per event loop (no shared counter). */
   public Endpoint pickEndpoint(EventLoop loop, ClusterConfig cluster) {
     List<Endpoint> eps = cluster.endpoints();
@@ -206,6 +215,7 @@ public final class DataPlane {
   private static final class LoopState {
     final UpstreamPool pool;
     final Map<String, int[]> roundRobin = new HashMap<>();
+    io.higressj.proxy.redis.RedisPool redis;
 
     LoopState(UpstreamPool pool) {
       this.pool = pool;

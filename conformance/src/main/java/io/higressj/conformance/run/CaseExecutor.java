@@ -54,7 +54,15 @@ public final class CaseExecutor {
   private final Targets targets;
   private final SecureRandom random = new SecureRandom();
 
+  private final io.higressj.conformance.backend.ExternalServices services;
+
   public CaseExecutor(RunContext ctx) {
+    this(ctx, null);
+  }
+
+  /** With {@code services} providing the case's {@code requires.services} (null: none). */
+  public CaseExecutor(RunContext ctx, io.higressj.conformance.backend.ExternalServices services) {
+    this.services = services;
     this.ctx = requireNonNull(ctx, "ctx");
     this.targets = new Targets(ctx.gateway(), ctx.admin());
   }
@@ -88,6 +96,7 @@ public final class CaseExecutor {
       try {
         ctx.settle(() -> {
           for (ObjectNode o : c.objects()) ctx.store().apply(admit(o, ctx.capabilities().gatewayApi()));
+          if (services != null) for (ObjectNode o : services.endpointsFor(c)) ctx.store().apply(o);
         });
       } catch (Exception e) {
         failure = "applying the manifests failed: " + e.getMessage();

@@ -60,6 +60,8 @@ class CapabilitiesTest {
         .doesNotContain("nginx.ingress.kubernetes.io/configuration-snippet");
     assertThat(c.plugins()).contains("key-auth", "basic-auth", "jwt-auth", "simple-jwt-auth");
     assertThat(c.plugins()).contains("ip-restriction", "request-block", "bot-detect", "custom-response", "cache-control");
+    assertThat(c.plugins()).contains("replay-protection");
+    assertThat(c.services()).containsExactly("redis");
     assertThat(c.status()).as("GET /status on the admin endpoint").isTrue();
     assertThat(c.gatewayApi().gatewayClassName()).isEqualTo("higress");
     assertThat(c.installationObjects()).extracting(o -> o.path("kind").asText()).containsExactly("ConfigMap", "GatewayClass");
@@ -72,7 +74,7 @@ class CapabilitiesTest {
         upstream: {features: [http, not-a-feature]}
         requires:
           plugins: [{name: not-a-plugin}]
-          services: [{name: redis}]
+          services: [{name: redis}, {name: not-a-service}]
         manifests: [m.yaml]
         assertions:
         - step: {patchConfigMap: {namespace: higress-system, name: higress-config, key: higress, value: x}}
@@ -83,7 +85,7 @@ class CapabilitiesTest {
         "annotation nginx.ingress.kubernetes.io/configuration-snippet",
         "annotation higress.io/server-snippet",
         "plugin not-a-plugin",
-        "service redis",
+        "service not-a-service",
         "feature not-a-feature");
   }
 

@@ -5,9 +5,9 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /** An address or a CIDR block, IPv4 or IPv6, compared as bytes (an IPv4-mapped IPv6 address counts as IPv4). */
-record IpRange(byte[] network, int prefix) {
+public record IpRange(byte[] network, int prefix) {
   /** Parses {@code 10.0.0.1}, {@code 10.0.0.0/8}, {@code 2001:db8::/32}; null when it is not one. */
-  static IpRange parse(String s) {
+  public static IpRange parse(String s) {
     String text = s.trim();
     int slash = text.indexOf('/');
     byte[] addr = parseAddress(slash < 0 ? text : text.substring(0, slash));
@@ -23,7 +23,7 @@ record IpRange(byte[] network, int prefix) {
     return new IpRange(mask(addr, prefix), prefix);
   }
 
-  boolean contains(byte[] addr) {
+  public boolean contains(byte[] addr) {
     return addr.length == network.length && Arrays.equals(mask(addr, prefix), network);
   }
 
@@ -37,7 +37,7 @@ record IpRange(byte[] network, int prefix) {
   }
 
   /** The bytes of an IP literal (4 for IPv4 and IPv4-mapped IPv6, else 16); null when it is not one. */
-  static byte[] parseAddress(String s) {
+  public static byte[] parseAddress(String s) {
     if (s.isEmpty() || s.length() > 45) return null;
     if (s.indexOf(':') < 0) return parseV4(s);
     String v6 = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;

@@ -209,6 +209,26 @@ public final class FilterRunner {
     }
 
     @Override
+    public io.higressj.api.RedisClient redis(io.higressj.api.RedisTarget target) {
+      java.util.Objects.requireNonNull(target, "target");
+      return (args, callback) -> {
+        List<String> copy = List.copyOf(args);
+        Runnable send = () -> host.dataPlane().redis(host.eventLoop()).command(host.snapshot(),
+            cluster -> host.dataPlane().pickEndpoint(host.eventLoop(), cluster, null), target, copy, reply -> {
+              if (done || stopped || disabled) return;
+              try {
+                callback.accept(reply);
+              } catch (Throwable t) {
+                rethrowFatal(t);
+                failed(this, "redis callback", t);
+              }
+            });
+        if (host.eventLoop().inEventLoop()) send.run();
+        else host.eventLoop().execute(send);
+      };
+    }
+
+    @Override
     public ScheduledExecutorService eventLoop() {
       return host.eventLoop();
     }

@@ -43,6 +43,7 @@ public final class PluginTestHost {
   private String remoteAddress = "127.0.0.1";
   private boolean secure;
   private ScheduledExecutorService loop;
+  private java.net.InetSocketAddress redis;
 
   private PluginTestHost(Supplier<HttpFilter> filters) {
     this.filters = filters;
@@ -78,6 +79,19 @@ public final class PluginTestHost {
     this.secure = secure;
     return this;
   }
+
+  /**
+   * Makes every {@link io.higressj.api.RedisTarget} of the plugin reach the Redis server at {@code
+   * host:port} (e.g. an {@link io.higressj.testing.redis.RedisServer}); the commands a filter sends run
+   * when the test calls {@link Exchange#runRedis()}.
+   */
+  public PluginTestHost redis(String host, int port) {
+    this.redis = java.net.InetSocketAddress.createUnresolved(host, port);
+    return this;
+  }
+
+  /** A Redis command a filter sent. */
+  public record RedisCall(io.higressj.api.RedisTarget target, List<String> args, Consumer<io.higressj.api.RedisReply> callback) {}
 
   /** A new request. */
   public Exchange exchange(String method, String path, String authority) {
@@ -168,6 +182,8 @@ public final class PluginTestHost {
     private final TestHeaders.Request request;
     private TestHeaders.Response response;
     private final List<Callout> callouts = new ArrayList<>();
+    private final java.util.ArrayDeque<RedisCall> redisQueue = new java.util.ArrayDeque<>();
+    private final List<RedisCall> redisCalls = new ArrayList<>();
     private final Map<String, Object> attributes = new HashMap<>();
     private final List<String> logs = new ArrayList<>();
     private LocalReply localReply;
@@ -337,6 +353,66 @@ public final class PluginTestHost {
     @Override
     public void callout(CalloutRequest request, Duration timeout, Consumer<CalloutResponse> callback) {
       callouts.add(new Callout(request, timeout, callback));
+    }
+
+    @Override
+    public io.higressj.api.RedisClient redis(io.higressj.api.RedisTarget target) {
+      java.util.Objects.requireNonNull(target, "target");
+      return (args, callback) -> {
+        RedisCall c = new RedisCall(target, List.copyOf(args), callback);
+        redisQueue.add(c);
+        redisCalls.add(c);
+      };
+    }
+
+    /** the Redis commands the filter sent, in order */
+    public List<RedisCall> redisCalls() {
+      return List.copyOf(redisCalls);
+    }
+
+    /**
+     * Runs the pending Redis commands (and those their callbacks send) against the server given by
+     * {@link PluginTestHost#redis}, one connection per command with AUTH and SELECT as the target says,
+     * and runs their callbacks on the test's thread. Without a server, or when it fails, the callbacks
+     * get an error reply as the gateway gives them. Returns how many commands ran.
+     */
+    public int runRedis() {
+      int n = 0;
+      RedisCall c;
+      while ((c = redisQueue.poll()) != null) {
+        n++;
+        c.callback().accept(execute(c));
+      }
+      return n;
+    }
+
+    private io.higressj.api.RedisReply execute(RedisCall c) {
+      if (redis == null) return io.higressj.api.RedisReply.clientError("no cluster named " + c.target().cluster());
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress(redis.getHostString(), redis.getPort()), 1000);
+        s.setSoTimeout((int) Math.max(1, c.target().timeout().toMillis()));
+        java.io.OutputStream out = s.getOutputStream();
+        java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+        io.higressj.api.RedisTarget t = c.target();
+        if (t.password() != null) {
+          out.write(io.higressj.testing.redis.Resp.encode(t.username() == null
+              ? List.of("AUTH", t.password()) : List.of("AUTH", t.username(), t.password())));
+          io.higressj.api.RedisReply r = io.higressj.testing.redis.Resp.read(in);
+          if (r.isError()) return io.higressj.api.RedisReply.clientError("AUTH failed: " + r.text());
+        }
+        if (t.database() > 0) {
+          out.write(io.higressj.testing.redis.Resp.encode(List.of("SELECT", Integer.toString(t.database()))));
+          io.higressj.api.RedisReply r = io.higressj.testing.redis.Resp.read(in);
+          if (r.isError()) return io.higressj.api.RedisReply.clientError("SELECT failed: " + r.text());
+        }
+        out.write(io.higressj.testing.redis.Resp.encode(c.args()));
+        out.flush();
+        return io.higressj.testing.redis.Resp.read(in);
+      } catch (java.net.SocketTimeoutException e) {
+        return io.higressj.api.RedisReply.clientError("timeout after " + c.target().timeout().toMillis() + " ms");
+      } catch (java.io.IOException e) {
+        return io.higressj.api.RedisReply.clientError("connect to " + redis + " failed: " + e.getMessage());
+      }
     }
 
     @Override
