@@ -60,7 +60,7 @@ class CapabilitiesTest {
         .doesNotContain("nginx.ingress.kubernetes.io/configuration-snippet");
     assertThat(c.plugins()).contains("key-auth", "basic-auth", "jwt-auth", "simple-jwt-auth");
     assertThat(c.plugins()).contains("ip-restriction", "request-block", "bot-detect", "custom-response", "cache-control");
-    assertThat(c.plugins()).contains("opa");
+    assertThat(c.plugins()).contains("opa", "ext-auth");
     assertThat(c.services()).as("the runner's OPA stand-in (backend.ServiceStandIns)").containsExactly("opa");
     assertThat(c.status()).as("GET /status on the admin endpoint").isTrue();
     assertThat(c.gatewayApi().gatewayClassName()).isEqualTo("higress");
