@@ -200,6 +200,37 @@ class CalloutPluginsEndToEndTest {
     assertThat(send("GET", "/info", Map.of("Authorization", "Bearer good"), null).statusCode()).as("unreachable: status_on_error").isEqualTo(403);
   }
 
+  /**
+   * Known proxy bug (not in the plugins): a request with a body that a plugin pauses at its headers for
+   * a callout, then resumes, never reaches the upstream (the client times out), while the same POST
+   * without the callout passes. Seen with ext-auth (with or without with_request_body) once the JVM is
+   * warm (after another test of this class); alone it often passes.
+   */
+  @Test
+  @org.junit.jupiter.api.Disabled("proxy: a POST body paused by a callout at the request headers hangs; see the javadoc")
+  void postWithABodyAfterACallout() throws Exception {
+    startAuth();
+    f.write("wasmplugins/ext-auth.yaml", """
+        apiVersion: extensions.higress.io/v1alpha1
+        kind: WasmPlugin
+        metadata: {name: ext-auth, namespace: higress-system}
+        spec:
+          url: oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/ext-auth:2.0.0
+          defaultConfig:
+            http_service:
+              endpoint:
+                service_name: ext-auth.backend.svc.cluster.local
+                service_port: 8080
+                path_prefix: /auth
+        """);
+    f.await("foo.com", "/info", r -> r.statusCode() == 401);
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r = send("POST", "/info", Map.of("Authorization", "Bearer good"), "payload " + i);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(f.json(r).path("body").asText("")).isNotNull();
+    }
+  }
+
   @Test
   void extAuthForwardAuthModeWithFailureModeAllow() throws Exception {
     startAuth();
