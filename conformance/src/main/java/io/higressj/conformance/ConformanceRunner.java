@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.higressj.conformance.backend.EchoBackends;
+import io.higressj.conformance.backend.ServiceStandIns;
 import io.higressj.conformance.capability.Capabilities;
 import io.higressj.conformance.client.WireClient;
 import io.higressj.conformance.corpus.Case;
@@ -168,6 +169,7 @@ public final class ConformanceRunner {
     private boolean createdWorkDir;
     private EchoBackends backends;
     private final io.higressj.conformance.backend.ExternalServices services = new io.higressj.conformance.backend.ExternalServices();
+    private ServiceStandIns standIns;
     private GatewayUnderTest gateway;
     private WireClient wire;
     private CaseExecutor executor;
@@ -224,7 +226,8 @@ public final class ConformanceRunner {
       if (Files.exists(configDir)) deleteTree(configDir); // a kept work directory of an earlier run
       ObjectStore store = new ObjectStore(configDir, Clock.systemUTC());
       backends = EchoBackends.start(corpus.base().echoBackends());
-      Map<String, GeneratedCertificate> certificates = BaseSetup.write(corpus, options.capabilities(), store, backends);
+      standIns = ServiceStandIns.start(corpus.baseObjects());
+      Map<String, GeneratedCertificate> certificates = BaseSetup.write(corpus, options.capabilities(), store, backends, standIns);
       gateway = options.launcher().start(configDir, workDir.resolve("gateway.log"));
       AdminClient admin = new AdminClient(gateway.address(), gateway.adminPort());
       try {
@@ -244,6 +247,7 @@ public final class ConformanceRunner {
       if (gateway != null) gateway.close();
       if (backends != null) backends.close();
       services.close();
+      if (standIns != null) standIns.close();
       if (workDir != null && createdWorkDir && !options.keepWorkDir()) deleteTree(workDir);
     }
 

@@ -2,6 +2,7 @@ package io.higressj.conformance.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.higressj.conformance.backend.EchoBackends;
+import io.higressj.conformance.backend.ServiceStandIns;
 import io.higressj.conformance.capability.Capabilities;
 import io.higressj.conformance.corpus.Corpus;
 import io.higressj.conformance.corpus.Step;
@@ -19,21 +20,30 @@ public final class BaseSetup {
 
   /**
    * Writes, in order: the objects a gateway installation provides, the base manifests (an echo
-   * backend's Service replaced by the runner's), a Service and Endpoints per echo backend; then
+   * backend's Service replaced by the runner's), a Service and Endpoints per echo backend and per
+   * service stand-in ({@link ServiceStandIns}); then
    * performs the base {@code setup} steps.
    *
    * @return the certificates the base steps generated, by id
    * @throws IllegalArgumentException when a base step fails
    */
   public static Map<String, GeneratedCertificate> write(Corpus corpus, Capabilities capabilities, ObjectStore store, EchoBackends backends) {
+    return write(corpus, capabilities, store, backends, ServiceStandIns.none());
+  }
+
+  /** As {@link #write(Corpus, Capabilities, ObjectStore, EchoBackends)}, the stand-ins' Services replacing the base's too. */
+  public static Map<String, GeneratedCertificate> write(
+      Corpus corpus, Capabilities capabilities, ObjectStore store, EchoBackends backends, ServiceStandIns standIns) {
     for (ObjectNode o : capabilities.installationObjects()) store.apply(CaseExecutor.admit(o, capabilities.gatewayApi()));
-    Set<String> replaced = backends.serviceKeys();
+    Set<String> replaced = new java.util.HashSet<>(backends.serviceKeys());
+    replaced.addAll(standIns.serviceKeys());
     for (ObjectNode o : corpus.baseObjects()) {
       ObjectKey key = ObjectKey.of(o);
       if (key.group().isEmpty() && key.kind().equals("Service") && replaced.contains(key.namespace() + "/" + key.name())) continue;
       store.apply(CaseExecutor.admit(o, capabilities.gatewayApi()));
     }
     for (ObjectNode o : backends.objects()) store.apply(o);
+    for (ObjectNode o : standIns.objects()) store.apply(o);
     Map<String, GeneratedCertificate> certificates = new HashMap<>();
     StepRunner steps = new StepRunner(store, certificates, new HashMap<>(), CertificateGenerator.Subject.HIGRESS_E2E);
     for (int i = 0; i < corpus.base().setup().size(); i++) {

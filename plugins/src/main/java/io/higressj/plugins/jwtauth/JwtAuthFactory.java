@@ -129,17 +129,15 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
 
   private static JwtConsumer consumer(Map<String, Object> m, String at) throws PluginConfigException {
     String name = ConfigFields.string(m, "name", at + "name", null);
-    if (m.containsKey("remote_jwks") && !m.containsKey("jwks")) {
-      throw new PluginConfigException(at + "remote_jwks", "not supported yet (expected: jwks)");
-    }
-    String jwksText = ConfigFields.string(m, "jwks", at + "jwks", null);
+    RemoteJwks remote = remoteJwks(ConfigFields.object(m, "remote_jwks", at + "remote_jwks"), at + "remote_jwks.");
+    String jwksText = ConfigFields.string(m, "jwks", at + "jwks", remote != null ? "{\"keys\": []}" : null);
     List<JWK> keys;
     try {
       keys = JWKSet.parse(jwksText).getKeys();
     } catch (ParseException | RuntimeException e) {
       throw new PluginConfigException(at + "jwks", "not a JSON Web Key Set (" + e.getMessage() + ")");
     }
-    if (keys.isEmpty()) throw new PluginConfigException(at + "jwks", "no keys (expected: at least one key)");
+    if (keys.isEmpty() && remote == null) throw new PluginConfigException(at + "jwks", "no keys (expected: at least one key)");
     List<JWK> verificationKeys = new ArrayList<>(keys.size());
     for (JWK k : keys) verificationKeys.add(k.isPrivate() && !(k instanceof com.nimbusds.jose.jwk.OctetSequenceKey) ? k.toPublicJWK() : k);
     List<JwsVerification.PreparedKey> prepared;
@@ -148,7 +146,7 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
     } catch (com.nimbusds.jose.JOSEException | RuntimeException e) {
       throw new PluginConfigException(at + "jwks", "a key cannot verify signatures (" + e.getMessage() + ")");
     }
-    if (prepared.isEmpty()) throw new PluginConfigException(at + "jwks", "no key of a supported type (RSA, EC, oct, Ed25519)");
+    if (prepared.isEmpty() && remote == null) throw new PluginConfigException(at + "jwks", "no key of a supported type (RSA, EC, oct, Ed25519)");
     String issuer = ConfigFields.string(m, "issuer", at + "issuer", null);
 
     List<JwtConsumer.ClaimToHeader> claims = new ArrayList<>();
@@ -183,7 +181,36 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
     }
     long skew = ConfigFields.integer(m, "clock_skew_seconds", at + "clock_skew_seconds", 60, 0, 86_400 * 365L);
     boolean keep = ConfigFields.bool(m, "keep_token", at + "keep_token", true);
-    return new JwtConsumer(name, prepared, issuer, claims, sources, skew, keep);
+    return new JwtConsumer(name, prepared, issuer, claims, sources, skew, keep, remote);
+  }
+
+  /** {@code remote_jwks}: {@code uri}, {@code service}, {@code port}, {@code ttl} and {@code timeout} (ms); null when absent */
+  private static RemoteJwks remoteJwks(Map<String, Object> r, String at) throws PluginConfigException {
+    if (r == null) return null;
+    String uri = ConfigFields.string(r, "uri", at + "uri", null);
+    java.net.URI parsed;
+    try {
+      parsed = new java.net.URI(uri);
+    } catch (java.net.URISyntaxException e) {
+      throw new PluginConfigException(at + "uri", "'" + uri + "' is not a URL (" + e.getReason() + ")");
+    }
+    if (!("http".equalsIgnoreCase(parsed.getScheme()) || "https".equalsIgnoreCase(parsed.getScheme())) || parsed.getHost() == null) {
+      throw new PluginConfigException(at + "uri", "'" + uri + "' (expected: an http:// or https:// URL)");
+    }
+    String service = ConfigFields.string(r, "service", at + "service", "").trim();
+    Object portValue = r.get("port");
+    if (portValue instanceof String ps && ps.trim().matches("\\d{1,5}")) portValue = Long.parseLong(ps.trim());
+    long port = ConfigFields.integer(portValue == null ? Map.of() : Map.of("port", portValue), "port", at + "port", 0, 0, 65535);
+    long ttl = ConfigFields.integer(r, "ttl", at + "ttl", 300_000, 1, 86_400_000L * 365);
+    long timeout = ConfigFields.integer(r, "timeout", at + "timeout", 3_000, 1, 600_000);
+    String path = (parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath())
+        + (parsed.getRawQuery() == null ? "" : "?" + parsed.getRawQuery());
+    if (service.isEmpty()) {
+      return new RemoteJwks(uri, null, java.time.Duration.ofMillis(ttl), java.time.Duration.ofMillis(timeout));
+    }
+    if (!service.matches("[A-Za-z0-9._\\-]+")) throw new PluginConfigException(at + "service", "'" + service + "' (expected: a service name such as jwks.default.svc.cluster.local)");
+    if (port == 0) port = parsed.getPort() > 0 ? parsed.getPort() : "https".equalsIgnoreCase(parsed.getScheme()) ? 443 : 80;
+    return new RemoteJwks("outbound|" + port + "||" + service, path, java.time.Duration.ofMillis(ttl), java.time.Duration.ofMillis(timeout));
   }
 
   @Override
@@ -191,7 +218,18 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
     return new HttpFilter() {
       @Override
       public Action onRequestHeaders(FilterContext ctx, RequestHeaders headers, boolean endOfStream) {
-        return new Authentication(config, headers, clock.millis()).run(ctx);
+        Authentication auth = new Authentication(config, headers, clock.millis());
+        if (!config.scope().enforce()) return Action.CONTINUE;
+        List<RemoteJwks> fetch = auth.remotesToFetch(System.nanoTime());
+        if (fetch.isEmpty()) return auth.run(ctx);
+        int[] left = {fetch.size()};
+        for (RemoteJwks r : fetch) {
+          r.fetch(ctx, () -> {
+            if (--left[0] > 0) return;
+            if (new Authentication(config, headers, clock.millis()).run(ctx) == Action.CONTINUE) ctx.resume();
+          });
+        }
+        return Action.PAUSE;
       }
     };
   }
@@ -209,6 +247,30 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
       this.config = config;
       this.headers = headers;
       this.nowMillis = nowMillis;
+    }
+
+    /** the remote JWKS to fetch before deciding: expired ones, and those lacking a token's kid */
+    List<RemoteJwks> remotesToFetch(long nowNanos) {
+      List<RemoteJwks> out = new ArrayList<>();
+      for (JwtConsumer c : config.consumers()) {
+        RemoteJwks r = c.remote();
+        if (r == null || out.contains(r)) continue;
+        if (!r.fresh(nowNanos)) {
+          out.add(r);
+          continue;
+        }
+        search:
+        for (TokenSource source : c.sources()) {
+          for (String token : tokens(source)) {
+            SignedJWT jwt = token.isEmpty() ? null : parse(token);
+            if (jwt != null && r.wantsRefreshFor(jwt.getHeader().getKeyID(), nowNanos)) {
+              out.add(r);
+              break search;
+            }
+          }
+        }
+      }
+      return out;
     }
 
     Action run(FilterContext ctx) {
@@ -265,7 +327,8 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
       if (token.isEmpty()) return Failure.MISSING;
       SignedJWT jwt = parse(token);
       if (jwt == null) return Failure.VERIFICATION;
-      if (!JwsVerification.verify(jwt, consumer.keys())) return Failure.VERIFICATION;
+      List<JwsVerification.PreparedKey> keys = consumer.remote() == null ? consumer.keys() : consumer.remote().keys(System.nanoTime());
+      if (!JwsVerification.verify(jwt, keys)) return Failure.VERIFICATION;
       JWTClaimsSet claims;
       try {
         claims = jwt.getJWTClaimsSet();

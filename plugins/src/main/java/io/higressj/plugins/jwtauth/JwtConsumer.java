@@ -14,9 +14,10 @@ import java.util.List;
  * @param sources where its token is read, in order
  * @param clockSkewSeconds the leeway for {@code exp} and {@code nbf}
  * @param keepToken whether the token stays in the request sent upstream
+ * @param remote the JWKS fetched from a URL ({@code remote_jwks}), whose keys replace {@code keys}; or null
  */
 public record JwtConsumer(String name, List<JwsVerification.PreparedKey> keys, String issuer, List<ClaimToHeader> claimsToHeaders,
-    List<TokenSource> sources, long clockSkewSeconds, boolean keepToken) {
+    List<TokenSource> sources, long clockSkewSeconds, boolean keepToken, RemoteJwks remote) {
   public JwtConsumer {
     requireNonNull(name, "name");
     keys = List.copyOf(keys);

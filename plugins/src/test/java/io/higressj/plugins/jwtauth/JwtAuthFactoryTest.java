@@ -275,11 +275,46 @@ class JwtAuthFactoryTest {
     assertField(Map.of("consumers", List.of(consumer("a", keys, Map.of("claims_to_headers", List.of(Map.of("claim", "sub")))))),
         "consumers[0].claims_to_headers[0].header");
     assertField(Map.of("consumers", List.of(consumer("a", keys, Map.of()), consumer("a", keys, Map.of()))), "consumers[1].name");
-    assertField(Map.of("consumers", List.of(Map.of("name", "a", "issuer", "i", "remote_jwks", Map.of()))), "consumers[0].remote_jwks");
+    assertField(Map.of("consumers", List.of(Map.of("name", "a", "issuer", "i", "remote_jwks", Map.of()))), "consumers[0].remote_jwks.uri");
+    assertField(Map.of("consumers", List.of(Map.of("name", "a", "issuer", "i", "remote_jwks", "http://x/keys"))), "consumers[0].remote_jwks");
+    assertField(Map.of("consumers", List.of(Map.of("name", "a", "issuer", "i", "remote_jwks", Map.of("uri", "file:///etc/keys")))),
+        "consumers[0].remote_jwks.uri");
+    assertField(Map.of("consumers", List.of(Map.of("name", "a", "issuer", "i", "remote_jwks", Map.of("uri", "http://x/k", "ttl", 0)))),
+        "consumers[0].remote_jwks.ttl");
+    assertField(Map.of("consumers", List.of(Map.of("name", "a", "issuer", "i", "remote_jwks", Map.of("uri", "http://x/k", "timeout", "soon")))),
+        "consumers[0].remote_jwks.timeout");
+    assertField(Map.of("consumers", List.of(Map.of("name", "a", "issuer", "i", "remote_jwks", Map.of("uri", "http://x/k", "service", "a/b")))),
+        "consumers[0].remote_jwks.service");
     JwtAuthConfig g = factory.parseConfig(Map.of("consumers", List.of(consumer("a", keys, Map.of()))));
     assertThatThrownBy(() -> factory.parseRuleConfig(Map.of("allow", List.of("a", "b")), g))
         .isInstanceOfSatisfying(PluginConfigException.class, e -> assertThat(e.field()).isEqualTo("allow[1]"));
     assertThat(g.toString()).doesNotContain(hmac.getKeyValue().toString());
+  }
+
+  @Test
+  void remoteJwksThroughAServiceFailsClosedAndCaches() throws Exception {
+    Map<String, Object> c = Map.of("consumers", List.of(Map.of("name", "r", "issuer", "higress-test",
+        "remote_jwks", Map.of("uri", "http://127.0.0.1/keys?v=1", "service", "jwks.static", "port", "8080", "ttl", 30000, "timeout", 3000))));
+    PluginTestHost host = PluginTestHost.of(factory, c);
+    String token = sign(JWSAlgorithm.ES256, "p256", new ECDSASigner(ec256), claims(3600).build());
+    var first = host.exchange("GET", "/", "foo.com").header("authorization", "Bearer " + token);
+    assertThat(first.requestHeaders()).isEqualTo(Action.PAUSE);
+    var fetch = first.callouts().get(0);
+    assertThat(fetch.request().target()).isEqualTo("outbound|8080||jwks.static");
+    assertThat(fetch.request().path()).isEqualTo("/keys?v=1");
+    assertThat(fetch.timeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    fetch.fail("connection refused");
+    assertThat(first.localReply().status()).as("unreachable: fail closed").isEqualTo(401);
+
+    var second = host.exchange("GET", "/", "foo.com").header("authorization", "Bearer " + token);
+    second.requestHeaders();
+    second.callouts().get(0).answer(200, jwks(ec256.toPublicJWK()));
+    assertThat(second.resumes()).isEqualTo(1);
+    assertThat(second.headers().get("x-mse-consumer")).isEqualTo("r");
+
+    var third = host.exchange("GET", "/", "foo.com").header("authorization", "Bearer " + token);
+    assertThat(third.requestHeaders()).as("cached").isEqualTo(Action.CONTINUE);
+    assertThat(third.callouts()).isEmpty();
   }
 
   private void assertField(Map<String, Object> config, String field) {
