@@ -42,6 +42,8 @@ public final class PluginTestHost {
   private String clusterName = "outbound|80||test.default.svc.cluster.local";
   private String remoteAddress = "127.0.0.1";
   private boolean secure;
+  private String sni;
+  private String protocol = "HTTP/1.1";
   private ScheduledExecutorService loop;
 
   private PluginTestHost(Supplier<HttpFilter> filters) {
@@ -76,6 +78,13 @@ public final class PluginTestHost {
   public PluginTestHost client(String remoteAddress, boolean secure) {
     this.remoteAddress = remoteAddress;
     this.secure = secure;
+    return this;
+  }
+
+  /** The connection's TLS server name (null: none) and HTTP version ({@code HTTP/1.1}, {@code HTTP/2}). */
+  public PluginTestHost connection(String sni, String protocol) {
+    this.sni = sni;
+    this.protocol = protocol;
     return this;
   }
 
@@ -320,6 +329,16 @@ public final class PluginTestHost {
     @Override
     public boolean secure() {
       return secure;
+    }
+
+    @Override
+    public String sni() {
+      return sni;
+    }
+
+    @Override
+    public String protocol() {
+      return protocol;
     }
 
     @Override
