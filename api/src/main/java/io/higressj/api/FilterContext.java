@@ -49,6 +49,16 @@ public interface FilterContext {
   /** true when the client connection is TLS */
   boolean secure();
 
+  /** the server name (SNI) the client sent in its TLS handshake, or null (plain text, or none sent) */
+  default String sni() {
+    return null;
+  }
+
+  /** the downstream request's HTTP version: {@code HTTP/1.0}, {@code HTTP/1.1} or {@code HTTP/2}; null if unknown */
+  default String protocol() {
+    return null;
+  }
+
   /** a per-request value shared between filters of this request */
   <T> T attribute(String name, Class<T> type);
 

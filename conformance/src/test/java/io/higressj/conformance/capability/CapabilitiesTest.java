@@ -59,6 +59,7 @@ class CapabilitiesTest {
         .allMatch(a -> a.startsWith("nginx.ingress.kubernetes.io/") || a.startsWith("higress.io/"))
         .doesNotContain("nginx.ingress.kubernetes.io/configuration-snippet");
     assertThat(c.plugins()).contains("key-auth", "basic-auth", "jwt-auth", "simple-jwt-auth");
+    assertThat(c.plugins()).contains("hmac-auth", "hmac-auth-apisix", "oauth", "sni-misdirect", "traffic-tag");
     assertThat(c.plugins()).contains("ip-restriction", "request-block", "bot-detect", "custom-response", "cache-control");
     assertThat(c.plugins()).contains("replay-protection");
     assertThat(c.plugins()).contains("opa", "ext-auth");

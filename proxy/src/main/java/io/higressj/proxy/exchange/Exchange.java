@@ -1356,6 +1356,16 @@ final class Exchange implements UpstreamListener, FilterHost {
   }
 
   @Override
+  public String sni() {
+    return handler.tls() ? handler.sni() : null;
+  }
+
+  @Override
+  public String protocol() {
+    return protocol;
+  }
+
+  @Override
   public Route rematch() {
     if (done || localReply) return null;
     String target = request.uri();

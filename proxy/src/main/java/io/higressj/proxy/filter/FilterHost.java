@@ -30,6 +30,16 @@ public interface FilterHost {
 
   boolean secure();
 
+  /** the TLS server name of the client connection, or null */
+  default String sni() {
+    return null;
+  }
+
+  /** the downstream HTTP version (HTTP/1.0, HTTP/1.1, HTTP/2), or null */
+  default String protocol() {
+    return null;
+  }
+
   /**
    * Matches the route again after a filter changed the request (Higress's reroute). Null when no route
    * matches any more: the exchange has then answered 404.

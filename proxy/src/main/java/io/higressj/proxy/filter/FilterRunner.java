@@ -181,6 +181,16 @@ public final class FilterRunner {
     }
 
     @Override
+    public String sni() {
+      return host.sni();
+    }
+
+    @Override
+    public String protocol() {
+      return host.protocol();
+    }
+
+    @Override
     public <T> T attribute(String name, Class<T> type) {
       Object v = attributes == null ? null : attributes.get(name);
       return type.isInstance(v) ? type.cast(v) : null;

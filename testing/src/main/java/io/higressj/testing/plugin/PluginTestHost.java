@@ -42,6 +42,8 @@ public final class PluginTestHost {
   private String clusterName = "outbound|80||test.default.svc.cluster.local";
   private String remoteAddress = "127.0.0.1";
   private boolean secure;
+  private String sni;
+  private String protocol = "HTTP/1.1";
   private ScheduledExecutorService loop;
   private java.net.InetSocketAddress redis;
 
@@ -92,6 +94,13 @@ public final class PluginTestHost {
 
   /** A Redis command a filter sent. */
   public record RedisCall(io.higressj.api.RedisTarget target, List<String> args, Consumer<io.higressj.api.RedisReply> callback) {}
+
+  /** The connection's TLS server name (null: none) and HTTP version ({@code HTTP/1.1}, {@code HTTP/2}). */
+  public PluginTestHost connection(String sni, String protocol) {
+    this.sni = sni;
+    this.protocol = protocol;
+    return this;
+  }
 
   /** A new request. */
   public Exchange exchange(String method, String path, String authority) {
@@ -336,6 +345,16 @@ public final class PluginTestHost {
     @Override
     public boolean secure() {
       return secure;
+    }
+
+    @Override
+    public String sni() {
+      return sni;
+    }
+
+    @Override
+    public String protocol() {
+      return protocol;
     }
 
     @Override
