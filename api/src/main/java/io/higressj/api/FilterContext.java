@@ -31,6 +31,13 @@ public interface FilterContext {
   /** Like {@link #bufferRequestBody}, for the response; larger bodies are answered with 500. */
   void bufferResponseBody(int maxBytes);
 
+  /**
+   * Header changes this filter makes in {@code onRequestHeaders} do not make the gateway select the
+   * route again (by default they do, as Envoy clears its route cache). Higress's {@code
+   * DisableReroute}. Call it from {@code onRequestHeaders}.
+   */
+  default void disableReroute() {}
+
   /** the matched route's name, or null when none matched */
   String routeName();
 

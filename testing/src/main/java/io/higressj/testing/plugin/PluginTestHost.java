@@ -175,6 +175,7 @@ public final class PluginTestHost {
     private int resumes;
     private int doneCalls;
     private int requestBufferLimit = -1;
+    private boolean rerouteDisabled;
     private int responseBufferLimit = -1;
     private byte[] lastRequestBody;
     private byte[] lastResponseBody;
@@ -253,6 +254,16 @@ public final class PluginTestHost {
 
     public int resumes() {
       return resumes;
+    }
+
+    /** whether the filter called {@link FilterContext#disableReroute()} */
+    public boolean rerouteDisabled() {
+      return rerouteDisabled;
+    }
+
+    @Override
+    public void disableReroute() {
+      rerouteDisabled = true;
     }
 
     public int requestBufferLimit() {
