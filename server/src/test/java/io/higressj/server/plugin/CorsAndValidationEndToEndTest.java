@@ -1,0 +1,117 @@
+package io.higressj.server.plugin;
+
+import static io.higressj.server.GatewayFixture.ingress;
+import static io.higressj.server.GatewayFixture.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.higressj.server.GatewayFixture;
+import io.higressj.testing.echo.EchoServer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** cors and request-validation behind WasmPlugin objects with Higress's URLs, through a real gateway. */
+class CorsAndValidationEndToEndTest {
+  @TempDir Path dir;
+  GatewayFixture f;
+  EchoServer echo;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    f = new GatewayFixture(dir);
+    echo = f.echo("ns1", "echo");
+    f.write("services/echo.yaml", service("ns1", "echo", echo.port()));
+    f.write("ingresses/foo.yaml", ingress("ns1", "foo", "foo.com", "Prefix", "/", "echo"));
+    f.start();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    f.close();
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+    return f.client().send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpRequest.Builder req(String path) {
+    return GatewayFixture.withHost(HttpRequest.newBuilder(URI.create(f.base() + path)), "foo.com");
+  }
+
+  @Test
+  void corsAnswersPreflightsAndDecoratesAllowedRequests() throws Exception {
+    f.write("wasmplugins/cors.yaml", """
+        apiVersion: extensions.higress.io/v1alpha1
+        kind: WasmPlugin
+        metadata: {name: cors, namespace: higress-system}
+        spec:
+          url: oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/cors:1.0.0
+          defaultConfig:
+            allow_origin_patterns: ["http://*.example.org:[9090,8080]"]
+            allow_methods: [GET, POST]
+            expose_headers: [X-Custom-Header]
+            allow_credentials: true
+            max_age: 3600
+        """);
+    HttpResponse<String> pre = null;
+    for (long end = System.nanoTime() + Duration.ofSeconds(10).toNanos(); System.nanoTime() < end; Thread.sleep(100)) {
+      pre = send(req("/x").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+          .header("Origin", "http://a.example.org:9090").header("Access-Control-Request-Method", "POST"));
+      if (pre.headers().firstValue("access-control-allow-origin").isPresent()) break;
+    }
+    assertThat(pre.statusCode()).isEqualTo(200);
+    assertThat(pre.headers().firstValue("access-control-allow-origin")).hasValue("http://a.example.org:9090");
+    assertThat(pre.headers().firstValue("access-control-allow-methods")).hasValue("GET,POST");
+    assertThat(pre.headers().firstValue("access-control-max-age")).hasValue("3600");
+    assertThat(pre.body()).doesNotContain("\"pod\""); // answered by the gateway
+
+    HttpResponse<String> simple = send(req("/x").header("Origin", "http://a.example.org:8080"));
+    assertThat(simple.statusCode()).isEqualTo(200);
+    assertThat(simple.body()).contains("\"pod\"");
+    assertThat(simple.headers().firstValue("access-control-allow-origin")).hasValue("http://a.example.org:8080");
+    assertThat(simple.headers().firstValue("access-control-expose-headers")).hasValue("X-Custom-Header");
+    assertThat(simple.headers().firstValue("access-control-allow-credentials")).hasValue("true");
+
+    HttpResponse<String> bad = send(req("/x").header("Origin", "http://evil.net"));
+    assertThat(bad.statusCode()).isEqualTo(403);
+    assertThat(bad.body()).isEqualTo("Invalid CORS request");
+    HttpResponse<String> none = send(req("/x"));
+    assertThat(none.statusCode()).isEqualTo(200);
+    assertThat(none.headers().firstValue("access-control-allow-origin")).isEmpty();
+  }
+
+  @Test
+  void requestValidationChecksTheBufferedBody() throws Exception {
+    f.write("wasmplugins/rv.yaml", """
+        apiVersion: extensions.higress.io/v1alpha1
+        kind: WasmPlugin
+        metadata: {name: request-validation, namespace: higress-system}
+        spec:
+          url: oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/request-validation:2.0.0
+          defaultConfig:
+            body_schema:
+              type: object
+              required: [id]
+              properties: {id: {type: integer, minimum: 1}}
+            rejected_code: 400
+            rejected_msg: invalid request
+        """);
+    HttpResponse<String> bad = null;
+    for (long end = System.nanoTime() + Duration.ofSeconds(10).toNanos(); System.nanoTime() < end; Thread.sleep(100)) {
+      bad = send(req("/p").header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"id\":0}")));
+      if (bad.statusCode() == 400) break;
+    }
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).isEqualTo("invalid request");
+    HttpResponse<String> ok = send(req("/p").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream("{\"id\":7}".getBytes())))); // chunked
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(f.json(ok).path("body").toString()).contains("7");
+  }
+}
