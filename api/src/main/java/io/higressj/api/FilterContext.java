@@ -38,6 +38,15 @@ public interface FilterContext {
    */
   default void disableReroute() {}
 
+  /**
+   * In response callbacks: true when the response came from the upstream, false for a reply the
+   * gateway or a plugin made itself (Higress plugins tell them apart by the absence of
+   * {@code x-envoy-upstream-service-time}).
+   */
+  default boolean responseFromUpstream() {
+    return true;
+  }
+
   /** the matched route's name, or null when none matched */
   String routeName();
 

@@ -115,6 +115,11 @@ public final class FilterRunner {
     }
 
     @Override
+    public boolean responseFromUpstream() {
+      return responseHead != null; // local replies run their response callbacks before any upstream head
+    }
+
+    @Override
     public void resume() {
       if (host.eventLoop().inEventLoop()) FilterRunner.this.resume(this);
       else host.eventLoop().execute(() -> FilterRunner.this.resume(this));

@@ -114,4 +114,34 @@ class CorsAndValidationEndToEndTest {
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(f.json(ok).path("body").toString()).contains("7");
   }
+
+  @Test
+  void gwErrorFormatRewritesTheGatewaysOwnErrorsOnly() throws Exception {
+    f.write("ingresses/gone.yaml", ingress("ns1", "gone", "gone.com", "Prefix", "/", "nosuchservice"));
+    HttpResponse<String> before = f.await("gone.com", "/", x -> x.statusCode() >= 500);
+    int status = before.statusCode();
+    String body = before.body().strip(); // configured as for Envoy, without the line break
+    f.write("wasmplugins/gef.yaml", """
+        apiVersion: extensions.higress.io/v1alpha1
+        kind: WasmPlugin
+        metadata: {name: gw-error-format, namespace: higress-system}
+        spec:
+          url: oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/gw-error-format:1.0.0
+          defaultConfig:
+            rules:
+            - match: {statuscode: "%d", responsebody: "%s"}
+              replace: {statuscode: "200", responsebody: '{"code":404,"message":"No Healthy Service"}'}
+            - match: {statuscode: "200", responsebody: "x"}
+              replace: {statuscode: "500", responsebody: "never for upstream responses"}
+            set_header:
+            - Content-Type: application/json;charset=UTF-8
+        """.formatted(status, body));
+    HttpResponse<String> after = f.await("gone.com", "/", x -> x.statusCode() == 200);
+    assertThat(after.body()).isEqualTo("{\"code\":404,\"message\":\"No Healthy Service\"}");
+    assertThat(after.headers().firstValue("content-type")).hasValue("application/json;charset=UTF-8");
+    assertThat(after.headers().firstValue("content-length")).hasValue(String.valueOf(after.body().length()));
+    HttpResponse<String> upstream = send(req("/ok"));
+    assertThat(upstream.statusCode()).isEqualTo(200);
+    assertThat(upstream.body()).contains("\"pod\"");
+  }
 }
