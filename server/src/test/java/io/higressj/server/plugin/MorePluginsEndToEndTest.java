@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** cors and request-validation behind WasmPlugin objects with Higress's URLs, through a real gateway. */
-class CorsAndValidationEndToEndTest {
+/** cors, request-validation, gw-error-format and de-graphql behind WasmPlugin objects with Higress's URLs, through a real gateway. */
+class MorePluginsEndToEndTest {
   @TempDir Path dir;
   GatewayFixture f;
   EchoServer echo;
@@ -143,5 +143,32 @@ class CorsAndValidationEndToEndTest {
     HttpResponse<String> upstream = send(req("/ok"));
     assertThat(upstream.statusCode()).isEqualTo(200);
     assertThat(upstream.body()).contains("\"pod\"");
+  }
+
+  @Test
+  void deGraphqlPostsTheQueryToTheRoutesClusterAndAnswersWithItsReply() throws Exception {
+    f.write("wasmplugins/dg.yaml", """
+        apiVersion: extensions.higress.io/v1alpha1
+        kind: WasmPlugin
+        metadata: {name: de-graphql, namespace: higress-system}
+        spec:
+          url: oci://higress-registry.cn-hangzhou.cr.aliyuncs.com/plugins/de-graphql:1.0.0
+          defaultConfig:
+            endpoint: /graphql
+            domain: api.example.com
+            gql: |
+              query ($owner:String! $n:Int){ repository(owner:$owner, n:$n) { name } }
+        """);
+    HttpResponse<String> r = f.await("foo.com", "/api?owner=alibaba&n=7", x -> x.headers().firstValue("x-degraphql-endpoint").isPresent());
+    assertThat(r.statusCode()).isEqualTo(200);
+    var echoed = f.json(r); // the echo backend describes the POST it got
+    assertThat(echoed.path("method").asText()).isEqualTo("POST");
+    assertThat(echoed.path("path").asText()).isEqualTo("/graphql");
+    assertThat(echoed.path("host").asText()).isEqualTo("api.example.com");
+    var sent = echoed.path("body").isTextual() ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(echoed.path("body").asText())
+        : echoed.path("body");
+    assertThat(sent.path("variables").path("owner").asText()).isEqualTo("alibaba");
+    assertThat(sent.path("variables").path("n").asInt()).isEqualTo(7);
+    assertThat(sent.path("query").asText()).contains("repository(owner:$owner");
   }
 }
