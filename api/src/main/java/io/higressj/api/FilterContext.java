@@ -31,6 +31,22 @@ public interface FilterContext {
   /** Like {@link #bufferRequestBody}, for the response; larger bodies are answered with 500. */
   void bufferResponseBody(int maxBytes);
 
+  /**
+   * Header changes this filter makes in {@code onRequestHeaders} do not make the gateway select the
+   * route again (by default they do, as Envoy clears its route cache). Higress's {@code
+   * DisableReroute}. Call it from {@code onRequestHeaders}.
+   */
+  default void disableReroute() {}
+
+  /**
+   * In response callbacks: true when the response came from the upstream, false for a reply the
+   * gateway or a plugin made itself (Higress plugins tell them apart by the absence of
+   * {@code x-envoy-upstream-service-time}).
+   */
+  default boolean responseFromUpstream() {
+    return true;
+  }
+
   /** the matched route's name, or null when none matched */
   String routeName();
 

@@ -432,7 +432,9 @@ public final class IngressTranslator {
   }
 
   /**
-   * Higress's order: longer path (or expression) first; at equal length Exact first; then older Ingress,
+   * Higress's order: longer path (or expression) first; at equal length Exact first; then routes with
+   * a method condition, then more header conditions, then more query conditions first (so a route that
+   * only adds a header match to the same path is not shadowed by the plain one); then older Ingress,
    * namespace/name, rule and path index. Default backends last. Served Ingresses differ in namespace/name
    * (only group networking.k8s.io is valid), so comparing them by {@link #INGRESS_ORDER} is comparing
    * their positions in that order.
@@ -441,6 +443,9 @@ public final class IngressTranslator {
       .comparing(Candidate::defaultBackend) // false first: default backends go last
       .thenComparingInt(c -> -c.match().length())
       .thenComparing(c -> c.match().type() != PathMatch.Type.EXACT)
+      .thenComparing(c -> c.ann().conditions().methods().isEmpty())
+      .thenComparingInt(c -> -c.ann().conditions().headers().size())
+      .thenComparingInt(c -> -c.ann().conditions().query().size())
       .thenComparing(Candidate::ingress, INGRESS_ORDER)
       .thenComparingInt(Candidate::rule)
       .thenComparingInt(Candidate::path);

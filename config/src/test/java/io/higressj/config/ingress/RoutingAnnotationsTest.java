@@ -88,6 +88,21 @@ class RoutingAnnotationsTest {
   }
 
   @Test
+  void aRouteWithMoreConditionsGoesBeforeThePlainOneOfTheSamePathWhateverTheNames() {
+    Snapshot s = translate(
+        ingress("a-plain", "", "foo.com", "Prefix", "/", "v1"),
+        ingress("b-header", "higress.io/exact-match-header-k: v", "foo.com", "Prefix", "/", "v2"),
+        ingress("c-two", "higress.io/exact-match-header-k: v\nhigress.io/exact-match-header-j: w", "foo.com", "Prefix", "/", "v3"),
+        ingress("d-method", "higress.io/match-method: PUT", "foo.com", "Prefix", "/", "v4"));
+    VirtualHost vh = host(s, "foo.com");
+    assertThat(vh.routes()).extracting(Route::name).containsExactly("ns/d-method/rule0/path0", "ns/c-two/rule0/path0",
+        "ns/b-header/rule0/path0", "ns/a-plain/rule0/path0");
+    assertThat(vh.match(req("GET", "/x", Map.of("k", "v"))).cluster()).contains("v2");
+    assertThat(vh.match(req("GET", "/x", Map.of("k", "v", "j", "w"))).cluster()).contains("v3");
+    assertThat(vh.match(req("GET", "/x", Map.of())).cluster()).contains("v1");
+  }
+
+  @Test
   void headerCanaryGoesBeforeItsBaseAndInheritsItsConditions() {
     Snapshot s = translate(
         ingress("base", "higress.io/exact-match-header-user: a", "foo.com", "Exact", "/e", "v2"),

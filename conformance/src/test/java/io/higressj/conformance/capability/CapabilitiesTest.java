@@ -65,6 +65,7 @@ class CapabilitiesTest {
     assertThat(c.plugins()).contains("opa", "ext-auth");
     assertThat(c.services()).as("a real redis-server and the runner's OPA stand-in (backend.ServiceStandIns)")
         .containsExactlyInAnyOrder("redis", "opa");
+    assertThat(c.plugins()).contains("ip-restriction", "request-block", "bot-detect", "custom-response", "cache-control", "transformer", "request-validation", "cors", "gw-error-format", "de-graphql");
     assertThat(c.status()).as("GET /status on the admin endpoint").isTrue();
     assertThat(c.gatewayApi().gatewayClassName()).isEqualTo("higress");
     assertThat(c.installationObjects()).extracting(o -> o.path("kind").asText()).containsExactly("ConfigMap", "GatewayClass");

@@ -151,9 +151,20 @@ class TransformerTest {
     assertThatThrownBy(() -> factory.parseConfig(Map.of("respRules", List.of(rule("remove", "querys",
         List.of(Map.of("key", "a")))))))
         .isInstanceOf(PluginConfigException.class).hasMessageStartingWith("respRules[0].querys: ");
-    assertThatThrownBy(() -> factory.parseConfig(Map.of("reqRules", List.of(rule("remove", "body",
-        List.of(Map.of("key", "a")))))))
-        .isInstanceOf(PluginConfigException.class).hasMessageStartingWith("reqRules[0].body: JSON body operations are not built in yet");
+    assertThatThrownBy(() -> factory.parseConfig(Map.of("reqRules", List.of(rule("add", "body",
+        List.of(Map.of("key", "a", "value", "x", "value_type", "date")))))))
+        .isInstanceOf(PluginConfigException.class).hasMessageStartingWith("reqRules[0].body[0].value_type: \"date\"");
+    assertThatThrownBy(() -> factory.parseConfig(Map.of("reqRules", List.of(rule("add", "body",
+        List.of(Map.of("key", "a", "value", "twelve", "value_type", "number")))))))
+        .isInstanceOf(PluginConfigException.class).hasMessageStartingWith("reqRules[0].body[0].value: \"twelve\" is not a number");
+    assertThatThrownBy(() -> factory.parseConfig(Map.of("reqRules", List.of(rule("map", "mapSource", "cookies",
+        "headers", List.of(Map.of("fromKey", "a", "toKey", "b")))))))
+        .isInstanceOf(PluginConfigException.class).hasMessageStartingWith("reqRules[0].mapSource: \"cookies\"");
+    assertThatThrownBy(() -> factory.parseConfig(Map.of("respRules", List.of(rule("map", "mapSource", "querys",
+        "headers", List.of(Map.of("fromKey", "a", "toKey", "b")))))))
+        .isInstanceOf(PluginConfigException.class).hasMessageStartingWith("respRules[0].mapSource: responses have no query");
+    assertThatThrownBy(() -> factory.parseConfig(Map.of("reroute", "sometimes")))
+        .isInstanceOf(PluginConfigException.class).hasMessageStartingWith("reroute: ");
     assertThatThrownBy(() -> factory.parseConfig(Map.of("reqRules", List.of(rule("dedupe", "headers",
         List.of(Map.of("key", "a", "strategy", "KEEP")))))))
         .isInstanceOf(PluginConfigException.class).hasMessageStartingWith("reqRules[0].headers[0].strategy: \"KEEP\"");
@@ -162,5 +173,131 @@ class TransformerTest {
         .isInstanceOf(PluginConfigException.class).hasMessageStartingWith("reqRules[0].headers[0].value: a line break");
     assertThatThrownBy(() -> factory.parseConfig(Map.of("reqRules", "nope")))
         .isInstanceOf(PluginConfigException.class).hasMessageStartingWith("reqRules: ");
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static Map<String, Object> bodyOps() {
+    return Map.of("reqRules", List.of(
+        rule("remove", "body", List.of(Map.of("key", "X-removed"))),
+        rule("rename", "body", List.of(Map.of("oldKey", "X-not-renamed", "newKey", "X-renamed"))),
+        rule("replace", "body", List.of(Map.of("key", "X-replace", "newValue", "replaced"))),
+        rule("add", "body", List.of(Map.of("key", "X-add-append", "value", "add"))),
+        rule("append", "body", List.of(Map.of("key", "X-add-append", "appendValue", "append"))),
+        rule("map", "body", List.of(Map.of("fromKey", "X-to-be-mapped", "toKey", "X-map"))),
+        rule("dedupe", "body", List.of(Map.of("key", "X-dedupe-first", "strategy", "RETAIN_FIRST"),
+            Map.of("key", "X-dedupe-last", "strategy", "RETAIN_LAST"), Map.of("key", "X-dedupe-unique", "strategy", "RETAIN_UNIQUE")))));
+  }
+
+  @Test
+  void requestJsonBodyOperationsAsInTheCorpus() throws Exception {
+    PluginTestHost.Exchange ex = PluginTestHost.of(factory, bodyOps()).exchange("POST", "/post", "foo8.com");
+    ex.header("content-type", "application/json");
+    ex.requestHeaders(false);
+    assertThat(ex.requestBufferLimit()).isPositive();
+    ex.requestBody("{\"X-removed\":[\"v1\",\"v2\"],\"X-not-renamed\":[\"v1\"],\"X-to-be-mapped\":[\"v1\",\"v2\"],"
+        + "\"X-replace\":\"not-replaced\",\"X-dedupe-first\":[1,2,3],\"X-dedupe-last\":[\"a\",\"b\"],"
+        + "\"X-dedupe-unique\":[1,2,2,1]}", true);
+    assertThat(JSON.readTree(ex.requestBody())).isEqualTo(JSON.readTree("{\"X-renamed\":[\"v1\"],\"X-to-be-mapped\":[\"v1\",\"v2\"],"
+        + "\"X-replace\":\"replaced\",\"X-add-append\":[\"add\",\"append\"],\"X-map\":[\"v1\",\"v2\"],"
+        + "\"X-dedupe-first\":1,\"X-dedupe-last\":\"b\",\"X-dedupe-unique\":[1,2]}"));
+  }
+
+  @Test
+  void responseJsonBodyIsBufferedAndTransformed() throws Exception {
+    Map<String, Object> cfg = Map.of("respRules", bodyOps().get("reqRules"));
+    PluginTestHost.Exchange ex = PluginTestHost.of(factory, cfg).exchange("POST", "/post", "foo9.com");
+    ex.requestHeaders(false);
+    assertThat(ex.requestBufferLimit()).isEqualTo(-1);
+    ex.responseHeaders(200, Map.of("content-type", "application/json; charset=utf-8"), false);
+    assertThat(ex.responseBufferLimit()).isPositive();
+    ex.responseBody("{\"X-removed\":1,\"X-to-be-mapped\":{\"a\":1}}", true);
+    assertThat(JSON.readTree(ex.responseBody())).isEqualTo(JSON.readTree(
+        "{\"X-to-be-mapped\":{\"a\":1},\"X-map\":{\"a\":1},\"X-replace\":\"replaced\",\"X-add-append\":[\"add\",\"append\"]}"));
+    // another type is left alone, unbuffered
+    PluginTestHost.Exchange text = PluginTestHost.of(factory, cfg).exchange("GET", "/", "foo9.com");
+    text.requestHeaders();
+    text.responseHeaders(200, Map.of("content-type", "text/plain"), false);
+    assertThat(text.responseBufferLimit()).isEqualTo(-1);
+  }
+
+  @Test
+  void mapsBetweenBodyAndHeadersAndQuerys() throws Exception {
+    Map<String, Object> toBody = Map.of("reqRules", List.of(
+        rule("map", "mapSource", "headers", "body", List.of(Map.of("fromKey", "X-map", "toKey", "kmap"))),
+        rule("map", "mapSource", "querys", "body", List.of(Map.of("fromKey", "q", "toKey", "test.kmap")))));
+    PluginTestHost.Exchange ex = PluginTestHost.of(factory, toBody).exchange("POST", "/post?q=1", "foo10.com");
+    ex.header("content-type", "application/json").header("x-map", "higress");
+    ex.requestHeaders(false);
+    ex.requestBody("{\"X-hello\":\"world\"}", true);
+    assertThat(JSON.readTree(ex.requestBody())).isEqualTo(JSON.readTree(
+        "{\"X-hello\":\"world\",\"kmap\":[\"higress\"],\"test\":{\"kmap\":[\"1\"]}}"));
+
+    Map<String, Object> fromBody = Map.of("reqRules", List.of(
+        rule("map", "mapSource", "body", "headers", List.of(Map.of("fromKey", "test.kmap", "toKey", "X-map")),
+            "querys", List.of(Map.of("fromKey", "friends.1.first", "toKey", "name")))));
+    PluginTestHost.Exchange ex2 = PluginTestHost.of(factory, fromBody).exchange("POST", "/post", "foo12.com");
+    ex2.header("content-type", "application/json");
+    ex2.requestHeaders(false);
+    String body = "{\"test\":{\"kmap\":\"higress\"},\"friends\":[{\"first\":\"Dale\"},{\"first\":\"Roger\"}]}";
+    ex2.requestBody(body, true);
+    assertThat(ex2.headers().get("x-map")).isEqualTo("higress");
+    assertThat(ex2.headers().path()).isEqualTo("/post?name=Roger");
+    assertThat(ex2.requestBody()).isEqualTo(body); // untouched body stays byte for byte
+  }
+
+  @Test
+  void formBodiesAndValueTypes() throws Exception {
+    Map<String, Object> cfg = Map.of("reqRules", List.of(
+        rule("remove", "body", List.of(Map.of("key", "a1"))),
+        rule("add", "body", List.of(Map.of("key", "n", "value", "12", "value_type", "number"),
+            Map.of("key", "b", "value", "true", "value_type", "boolean"),
+            Map.of("key", "o", "value", "{\"x\":[1]}", "value_type", "object"))),
+        rule("map", "mapSource", "body", "headers", List.of(Map.of("fromKey", "userId", "toKey", "x-user-id")))));
+    PluginTestHost.Exchange form = PluginTestHost.of(factory, cfg).exchange("POST", "/", "a.com");
+    form.header("content-type", "application/x-www-form-urlencoded");
+    form.requestHeaders(false);
+    form.requestBody("a1=t1&userId=12&z=%20", true);
+    assertThat(form.headers().get("x-user-id")).isEqualTo("12");
+    assertThat(form.requestBody()).isEqualTo("b=true&n=12&o=%7B%22x%22%3A%5B1%5D%7D&userId=12&z=+");
+
+    PluginTestHost.Exchange json = PluginTestHost.of(factory, cfg).exchange("POST", "/", "a.com");
+    json.header("content-type", "application/json");
+    json.requestHeaders(false);
+    json.requestBody("{\"a1\":1,\"userId\":12}", true);
+    assertThat(json.headers().get("x-user-id")).isEqualTo("12");
+    assertThat(JSON.readTree(json.requestBody())).isEqualTo(JSON.readTree("{\"userId\":12,\"n\":12,\"b\":true,\"o\":{\"x\":[1]}}"));
+  }
+
+  @Test
+  void hostileBodiesAreLeftAlone() throws Exception {
+    for (String body : List.of("{not json", "[1,2", "\"just a string\"", "{\"a\":" + "[".repeat(5000))) {
+      PluginTestHost.Exchange ex = PluginTestHost.of(factory, bodyOps()).exchange("POST", "/", "a.com");
+      ex.header("content-type", "application/json");
+      ex.requestHeaders(false);
+      ex.requestBody(body, true);
+      assertThat(ex.requestBody()).isEqualTo(body);
+    }
+    // paths through scalars and out-of-range indexes do nothing
+    Map<String, Object> cfg = Map.of("reqRules", List.of(rule("add", "body",
+        List.of(Map.of("key", "a.b.c", "value", "x"), Map.of("key", "arr.7", "value", "x")))));
+    PluginTestHost.Exchange ex = PluginTestHost.of(factory, cfg).exchange("POST", "/", "a.com");
+    ex.header("content-type", "application/json");
+    ex.requestHeaders(false);
+    ex.requestBody("{\"a\":\"scalar\",\"arr\":[1]}", true);
+    assertThat(ex.requestBody()).isEqualTo("{\"a\":\"scalar\",\"arr\":[1]}");
+  }
+
+  @Test
+  void rerouteFalseKeepsTheRoute() throws Exception {
+    PluginTestHost.Exchange keep = PluginTestHost.of(factory, Map.of("reroute", false, "reqRules",
+        List.of(rule("replace", "headers", List.of(Map.of("key", "reroute", "newValue", true)))))).exchange("GET", "/", "a.com");
+    keep.requestHeaders();
+    assertThat(keep.rerouteDisabled()).isTrue();
+    assertThat(keep.headers().get("reroute")).isEqualTo("true");
+    PluginTestHost.Exchange dflt = PluginTestHost.of(factory, Map.of("reqRules",
+        List.of(rule("replace", "headers", List.of(Map.of("key", "reroute", "newValue", true)))))).exchange("GET", "/", "a.com");
+    dflt.requestHeaders();
+    assertThat(dflt.rerouteDisabled()).isFalse();
   }
 }

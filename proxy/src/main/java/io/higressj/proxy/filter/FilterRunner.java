@@ -103,9 +103,20 @@ public final class FilterRunner {
     HttpContent held; // streamed body kept by a PAUSE, by direction
     HttpContent heldResponse;
     boolean earlyResume;
+    boolean noReroute; // disableReroute(): its header changes keep the route
 
     Slot(PluginBinding binding) {
       this.binding = binding;
+    }
+
+    @Override
+    public void disableReroute() {
+      noReroute = true;
+    }
+
+    @Override
+    public boolean responseFromUpstream() {
+      return responseHead != null; // local replies run their response callbacks before any upstream head
     }
 
     @Override
@@ -300,7 +311,7 @@ public final class FilterRunner {
         a = Action.CONTINUE;
       }
       if (stopped || done) return;
-      if (requestView.dirty && !reroute()) return;
+      if (requestView.dirty && !rerouteAfter(s)) return;
       if (a == Action.PAUSE) {
         paused = s;
         pausedStage = Stage.REQUEST_HEADERS;
@@ -317,6 +328,15 @@ public final class FilterRunner {
       host.continueRequest();
     }
     drainRequest();
+  }
+
+  /** {@link #reroute} unless the filter that changed the headers asked to keep the route. */
+  private boolean rerouteAfter(Slot s) {
+    if (s.noReroute) {
+      requestView.dirty = false;
+      return true;
+    }
+    return reroute();
   }
 
   /** The route again after a filter changed the request; false when the exchange answered instead. */
@@ -706,7 +726,7 @@ public final class FilterRunner {
     pausedStage = null;
     switch (stage) {
       case REQUEST_HEADERS -> {
-        if (requestView.dirty && !reroute()) return;
+        if (requestView.dirty && !rerouteAfter(s)) return;
         runRequestHeaders();
       }
       case REQUEST_BODY -> {

@@ -420,6 +420,35 @@ class FilterRunnerTest {
   }
 
   @Test
+  void noRematchWithoutAHeaderChangeNorAfterDisableReroute() {
+    Logging a = new Logging("a") {
+      @Override
+      public Action onRequestHeaders(FilterContext ctx, RequestHeaders headers, boolean endOfStream) {
+        super.onRequestHeaders(ctx, headers, endOfStream);
+        ctx.disableReroute();
+        headers.set("x-user-id", "1");
+        return Action.CONTINUE;
+      }
+    };
+    Logging b = new Logging("b") {
+      @Override
+      public Action onRequestHeaders(FilterContext ctx, RequestHeaders headers, boolean endOfStream) {
+        super.onRequestHeaders(ctx, headers, endOfStream);
+        headers.get("x-user-id"); // reading changes nothing
+        return Action.CONTINUE;
+      }
+    };
+    Logging c = new Logging("c");
+    host.rerouteTo = new Route("r2", PathMatch.prefix("/"), "c2", "Ingress ns/two");
+    FilterRunner r = runner(post("/", 0), false, binding(0, "a", FailStrategy.FAIL_CLOSE, () -> a),
+        binding(1, "b", FailStrategy.FAIL_CLOSE, () -> b), binding(2, "c", FailStrategy.FAIL_CLOSE, () -> c));
+    r.start();
+    assertThat(events).containsExactly("a headers", "b headers", "c headers", "continueRequest");
+    assertThat(host.route).isNotSameAs(host.rerouteTo);
+    r.done();
+  }
+
+  @Test
   void aResumeInsideTheCallbackBeforeItsPauseContinues() {
     Logging a = new Logging("a") {
       @Override

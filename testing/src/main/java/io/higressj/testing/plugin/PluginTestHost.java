@@ -200,6 +200,8 @@ public final class PluginTestHost {
     private int resumes;
     private int doneCalls;
     private int requestBufferLimit = -1;
+    private boolean rerouteDisabled;
+    private boolean fromUpstream = true;
     private int responseBufferLimit = -1;
     private byte[] lastRequestBody;
     private byte[] lastResponseBody;
@@ -278,6 +280,27 @@ public final class PluginTestHost {
 
     public int resumes() {
       return resumes;
+    }
+
+    /** makes the next responses local replies (false) or upstream responses (true, the default) */
+    public Exchange responseFromUpstream(boolean fromUpstream) {
+      this.fromUpstream = fromUpstream;
+      return this;
+    }
+
+    @Override
+    public boolean responseFromUpstream() {
+      return fromUpstream;
+    }
+
+    /** whether the filter called {@link FilterContext#disableReroute()} */
+    public boolean rerouteDisabled() {
+      return rerouteDisabled;
+    }
+
+    @Override
+    public void disableReroute() {
+      rerouteDisabled = true;
     }
 
     public int requestBufferLimit() {
