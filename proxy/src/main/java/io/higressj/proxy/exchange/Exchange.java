@@ -706,6 +706,11 @@ final class Exchange implements UpstreamListener, FilterHost {
     if (upstream != null && !tunnel) upstream.channel().flush();
   }
 
+  @Override
+  public void flushRequest() {
+    flushUpstream();
+  }
+
   void onDownstreamWritabilityChanged() {
     if (downstream.isWritable()) lastResponseNanos = System.nanoTime(); // the client reads: the stream moves
     if (upstream != null) {

@@ -55,6 +55,12 @@ public interface FilterHost {
   /** A request body chunk that passed every filter. Ownership passes. */
   void forwardRequestContent(HttpContent content);
 
+  /**
+   * A paused filter resumed outside a downstream read (from a callout's or a timer's callback): what
+   * {@link #forwardRequestContent} wrote must be flushed now, since no read completion will do it.
+   */
+  default void flushRequest() {}
+
   /** The response head passed every filter: write it. */
   void continueResponse(HttpResponse response);
 

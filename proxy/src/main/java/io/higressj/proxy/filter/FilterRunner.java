@@ -724,6 +724,15 @@ public final class FilterRunner {
     Stage stage = pausedStage;
     paused = null;
     pausedStage = null;
+    try {
+      resumeAt(s, stage);
+    } finally {
+      // the request's queued body went upstream here, not in a downstream read: flush it
+      if (stage == Stage.REQUEST_HEADERS || stage == Stage.REQUEST_BODY) host.flushRequest();
+    }
+  }
+
+  private void resumeAt(Slot s, Stage stage) {
     switch (stage) {
       case REQUEST_HEADERS -> {
         if (requestView.dirty && !rerouteAfter(s)) return;
