@@ -103,9 +103,10 @@ class JwtRemoteJwksEndToEndTest {
     served.set(new JWKSet(List.of(k1.toPublicJWK())).toString());
     plugin("http://127.0.0.1:" + jwks.getAddress().getPort() + "/keys");
     String t1 = token(k1);
+    // the plugin is live once a request without a token is refused (before, everything passes)
     f.await("foo.com", "/info", r -> {
       try {
-        return status(t1) == 200;
+        return r.statusCode() == 401 && status(t1) == 200;
       } catch (Exception e) {
         return false;
       }
