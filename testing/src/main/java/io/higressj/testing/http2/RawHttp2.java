@@ -252,8 +252,16 @@ public final class RawHttp2 implements AutoCloseable {
     return f;
   }
 
+  /** Frames {@link #handshake()} read past that the test has not seen yet. */
+  private final java.util.ArrayDeque<Frame> held = new java.util.ArrayDeque<>();
+
   /** The next frame from the server, or null at the end of the stream (the server closed). */
   public Frame readFrame() throws IOException {
+    Frame kept = held.poll();
+    return kept != null ? kept : readFromWire();
+  }
+
+  private Frame readFromWire() throws IOException {
     byte[] header = new byte[9];
     int n = in.readNBytes(header, 0, 9);
     if (n == 0) return null;
@@ -269,7 +277,7 @@ public final class RawHttp2 implements AutoCloseable {
     block.writeBytes(headerBlockFragment(type, flags, payload));
     int f = flags;
     while ((f & Http2Frames.FLAG_END_HEADERS) == 0) {
-      Frame c = readFrame();
+      Frame c = readFromWire();
       if (c == null || c.type != Http2Frames.CONTINUATION) throw new IOException("expected CONTINUATION, got " + c);
       block.writeBytes(c.payload);
       f = c.flags;
@@ -324,7 +332,17 @@ public final class RawHttp2 implements AutoCloseable {
     boolean was = answering;
     answering = true;
     try {
-      await(f -> f.is(Http2Frames.SETTINGS) && (f.flags & Http2Frames.FLAG_ACK) != 0);
+      // after an h2c upgrade the response on stream 1 may come before the acknowledgement: keep
+      // every frame that is not connection setup for the reads that follow
+      java.util.List<Frame> later = new java.util.ArrayList<>();
+      while (true) {
+        Frame f = readFrame();
+        if (f == null) throw new EOFException("connection closed during the HTTP/2 handshake");
+        if (f.is(Http2Frames.SETTINGS) && (f.flags & Http2Frames.FLAG_ACK) != 0) break;
+        answer(f);
+        if (!f.is(Http2Frames.SETTINGS) && !f.is(Http2Frames.PING) && !f.is(Http2Frames.WINDOW_UPDATE)) later.add(f);
+      }
+      held.addAll(later);
     } finally {
       answering = was;
     }
