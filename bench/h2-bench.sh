@@ -10,7 +10,7 @@
 #   tls1  HTTP/1.1 over TLS (keep-alive), C connections
 # For each: requests/s, the proxy's CPU microseconds per request (utime+stime of its processes from
 # /proc), and the ratio to nginx in the same round.
-# Environment: ROUNDS (3), REQUESTS (200000), CONNS (16), STREAMS (10), WORKERS (1).
+# Environment: ROUNDS (3), REQUESTS (200000), CONNS (16), STREAMS (10), WORKERS (1), MODES ("h2c h2 tls1").
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v nginx >/dev/null && command -v h2load >/dev/null && command -v openssl >/dev/null \
@@ -115,7 +115,7 @@ pass() { # $1 pids... after "--" the h2load arguments
 }
 
 declare -A RES
-MODES="h2c h2 tls1"
+MODES="${MODES:-h2c h2 tls1}"
 for round in $(seq 1 "$ROUNDS"); do
   for mode in $MODES; do
     for target in nginx higress-j; do

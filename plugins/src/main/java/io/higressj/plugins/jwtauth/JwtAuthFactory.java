@@ -181,7 +181,7 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
     }
     long skew = ConfigFields.integer(m, "clock_skew_seconds", at + "clock_skew_seconds", 60, 0, 86_400 * 365L);
     boolean keep = ConfigFields.bool(m, "keep_token", at + "keep_token", true);
-    return new JwtConsumer(name, prepared, issuer, claims, sources, skew, keep, remote);
+    return new JwtConsumer(name, prepared, issuer, claims, sources, skew, keep, remote, new VerifiedTokens());
   }
 
   /** {@code remote_jwks}: {@code uri}, {@code service}, {@code port}, {@code ttl} and {@code timeout} (ms); null when absent */
@@ -242,6 +242,7 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
     private final Map<String, SignedJWT> parsed = new HashMap<>();
     private String lastToken;
     private TokenSource lastSource;
+    private JWTClaimsSet lastClaims; // of the token verify() accepted last
 
     Authentication(JwtAuthConfig config, RequestHeaders headers, long nowMillis) {
       this.config = config;
@@ -262,6 +263,7 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
         search:
         for (TokenSource source : c.sources()) {
           for (String token : tokens(source)) {
+            if (!token.isEmpty() && token.length() <= MAX_TOKEN_LENGTH && c.verified().get(token, r.keys(nowNanos)) != null) continue;
             SignedJWT jwt = token.isEmpty() ? null : parse(token);
             if (jwt != null && r.wantsRefreshFor(jwt.getHeader().getKeyID(), nowNanos)) {
               out.add(r);
@@ -325,22 +327,26 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
 
     private Failure verify(JwtConsumer consumer, String token) {
       if (token.isEmpty()) return Failure.MISSING;
-      SignedJWT jwt = parse(token);
-      if (jwt == null) return Failure.VERIFICATION;
       List<JwsVerification.PreparedKey> keys = consumer.remote() == null ? consumer.keys() : consumer.remote().keys(System.nanoTime());
-      if (!JwsVerification.verify(jwt, keys)) return Failure.VERIFICATION;
-      JWTClaimsSet claims;
-      try {
-        claims = jwt.getJWTClaimsSet();
-      } catch (ParseException e) {
-        return Failure.VERIFICATION;
+      JWTClaimsSet claims = token.length() > MAX_TOKEN_LENGTH ? null : consumer.verified().get(token, keys);
+      if (claims == null) {
+        SignedJWT jwt = parse(token);
+        if (jwt == null) return Failure.VERIFICATION;
+        if (!JwsVerification.verify(jwt, keys)) return Failure.VERIFICATION;
+        try {
+          claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+          return Failure.VERIFICATION;
+        }
+        if (!consumer.issuer().equals(claims.getIssuer())) return Failure.VERIFICATION;
+        consumer.verified().put(token, keys, claims);
       }
-      if (!consumer.issuer().equals(claims.getIssuer())) return Failure.VERIFICATION;
       long skew = consumer.clockSkewSeconds() * 1000;
       Date exp = claims.getExpirationTime();
       if (exp != null && nowMillis > exp.getTime() + skew) return Failure.EXPIRED;
       Date nbf = claims.getNotBeforeTime();
       if (nbf != null && nowMillis + skew < nbf.getTime()) return Failure.VERIFICATION;
+      lastClaims = claims;
       return null;
     }
 
@@ -380,18 +386,12 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
     }
 
     private Action accept(FilterContext ctx, JwtConsumer consumer) {
-      SignedJWT jwt = parsed.get(lastToken);
-      try {
-        JWTClaimsSet claims = jwt.getJWTClaimsSet();
-        for (JwtConsumer.ClaimToHeader m : consumer.claimsToHeaders()) {
-          Object v = claims.getClaim(m.claim());
-          if (v == null) continue;
-          String text = v instanceof Date d ? Long.toString(d.getTime() / 1000) : v instanceof String s ? s : toJson(v);
-          if (m.override()) headers.set(m.header(), text);
-          else headers.add(m.header(), text);
-        }
-      } catch (ParseException e) {
-        // verified tokens have parsed claims
+      for (JwtConsumer.ClaimToHeader m : consumer.claimsToHeaders()) {
+        Object v = lastClaims.getClaim(m.claim());
+        if (v == null) continue;
+        String text = v instanceof Date d ? Long.toString(d.getTime() / 1000) : v instanceof String s ? s : toJson(v);
+        if (m.override()) headers.set(m.header(), text);
+        else headers.add(m.header(), text);
       }
       if (!consumer.keepToken()) removeToken(lastSource, lastToken);
       ctx.consumer(consumer.name());

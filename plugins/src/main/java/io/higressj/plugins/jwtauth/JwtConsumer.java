@@ -15,15 +15,17 @@ import java.util.List;
  * @param clockSkewSeconds the leeway for {@code exp} and {@code nbf}
  * @param keepToken whether the token stays in the request sent upstream
  * @param remote the JWKS fetched from a URL ({@code remote_jwks}), whose keys replace {@code keys}; or null
+ * @param verified the tokens verified so far (a cache, not part of the configuration's value)
  */
 public record JwtConsumer(String name, List<JwsVerification.PreparedKey> keys, String issuer, List<ClaimToHeader> claimsToHeaders,
-    List<TokenSource> sources, long clockSkewSeconds, boolean keepToken, RemoteJwks remote) {
+    List<TokenSource> sources, long clockSkewSeconds, boolean keepToken, RemoteJwks remote, VerifiedTokens verified) {
   public JwtConsumer {
     requireNonNull(name, "name");
     keys = List.copyOf(keys);
     requireNonNull(issuer, "issuer");
     claimsToHeaders = List.copyOf(claimsToHeaders);
     sources = List.copyOf(sources);
+    requireNonNull(verified, "verified");
   }
 
   /** {@code claims_to_headers[]}: {@code claim}, {@code header}, {@code override} (default true) */

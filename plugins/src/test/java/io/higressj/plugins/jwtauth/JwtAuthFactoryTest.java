@@ -183,6 +183,44 @@ class JwtAuthFactoryTest {
   }
 
   @Test
+  void aVerifiedTokenIsCachedButItsExpiryIsCheckedOnEveryRequest() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    };
+    PluginTestHost host = PluginTestHost.of(new JwtAuthFactory(clock), Map.of("global_auth", true, "consumers",
+        List.of(consumer("c", jwks(ec256.toPublicJWK()), Map.of("clock_skew_seconds", 0,
+            "claims_to_headers", List.of(Map.of("claim", "sub", "header", "x-sub")))))));
+    String t = sign(JWSAlgorithm.ES256, "p256", new ECDSASigner(ec256), claims(10).build());
+    for (int i = 0; i < 3; i++) {
+      var ok = host.exchange("GET", "/", "a").header("authorization", "Bearer " + t);
+      assertThat(ok.requestHeaders()).isEqualTo(Action.CONTINUE);
+      assertThat(ok.headers().get("x-sub")).as("claims from the cache").isEqualTo("user-1");
+    }
+    // the same token with one signature character changed is not the cached one
+    char last = t.charAt(t.length() - 2);
+    String tampered = t.substring(0, t.length() - 2) + (last == 'A' ? 'B' : 'A') + t.charAt(t.length() - 1);
+    assertThat(status(host, "/", "authorization", "Bearer " + tampered)).isEqualTo(401);
+    now.set(NOW.plusSeconds(11));
+    var expired = host.exchange("GET", "/", "a").header("authorization", "Bearer " + t);
+    expired.requestHeaders();
+    assertThat(expired.localReply().text()).isEqualTo("Jwt expired");
+  }
+
+  @Test
   void sourcesClaimsToHeadersAndKeepToken() throws Exception {
     PluginTestHost host = globalHost(consumer("c", jwks(ec256.toPublicJWK()), Map.of(
         "from_headers", List.of(Map.of("name", "jwt", "value_prefix", "Bearer ")),
