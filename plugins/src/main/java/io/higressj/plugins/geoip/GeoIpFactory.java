@@ -120,30 +120,34 @@ public final class GeoIpFactory implements PluginFactory<GeoIpFactory.Config> {
     String path = f.string("ip_database", "").trim();
     if (path.isEmpty()) {
       throw new PluginConfigException("ip_database", "missing (expected: the path of an ip2region database, xdb or"
-          + " text; Higress-J does not embed one)");
+          + " text; geo-ip in Higress-J does not embed one)");
     }
     GeoIpDatabase db;
+    String problem;
     try {
       db = GeoIpDatabase.load(Path.of(path), fields);
+      problem = protocol == Protocol.IPV4 && db.v4Ranges() == 0
+          ? "no IPv4 ranges (ip_protocol is ipv4; use ip_protocol: ipv6 for an IPv6 database)"
+          : protocol == Protocol.IPV6 && db.v6Ranges() == 0 ? "no IPv6 ranges (ip_protocol is ipv6)" : null;
     } catch (InvalidPathException e) {
-      throw new PluginConfigException("ip_database", ConfigFields.describe(path) + ": not a path");
+      db = null;
+      problem = "not a path";
     } catch (NoSuchFileException e) {
-      throw new PluginConfigException("ip_database", ConfigFields.describe(path) + ": no such file");
+      db = null;
+      problem = "no such file";
     } catch (IOException e) {
-      throw new PluginConfigException("ip_database", ConfigFields.describe(path) + ": cannot be read ("
-          + e.getMessage() + ")");
+      db = null;
+      problem = "cannot be read (" + e.getMessage() + ")";
     } catch (GeoIpDatabase.FormatException e) {
-      throw new PluginConfigException("ip_database", ConfigFields.describe(path) + ": " + e.getMessage());
+      db = null;
+      problem = e.getMessage();
     } catch (OutOfMemoryError e) {
-      throw new PluginConfigException("ip_database", ConfigFields.describe(path) + ": too large for the heap");
+      db = null;
+      problem = "too large for the heap";
     }
-    if (protocol == Protocol.IPV4 && db.v4Ranges() == 0) {
-      throw new PluginConfigException("ip_database", ConfigFields.describe(path)
-          + ": no IPv4 ranges (expected with ip_protocol ipv4; use ip_protocol: ipv6 for an IPv6 database)");
-    }
-    if (protocol == Protocol.IPV6 && db.v6Ranges() == 0) {
-      throw new PluginConfigException("ip_database", ConfigFields.describe(path)
-          + ": no IPv6 ranges (expected with ip_protocol ipv6)");
+    if (problem != null) {
+      throw new PluginConfigException("ip_database", "\"" + path + "\": " + problem
+          + " (expected: an ip2region database, xdb or text, for geo-ip)");
     }
     return new Config(protocol, source, header.toLowerCase(Locale.ROOT), path, fields, db);
   }
