@@ -168,23 +168,25 @@ final class GeoIpDatabase {
   }
 
   /**
-   * ip2region 3.0's own data ends every region with a two-letter country code ({@code 中国|广东省|深圳市|电信|CN});
-   * the older data has five fields too, but ends with the ISP. Any other data gets the older layout.
+   * ip2region 3.0's own data ends almost every region with a two-letter country code ({@code
+   * 中国|广东省|深圳市|电信|CN}); the older data has five fields too, but ends with the ISP. Regions of
+   * five fields ending with a code (a few odd ones aside: under 5%) get the 3.0 layout, anything else
+   * the older one.
    */
   static List<String> detectLayout(Iterable<String> regionTexts) {
-    boolean sawCode = false;
+    long codes = 0;
+    long others = 0;
     for (String text : regionTexts) {
       String[] f = text.split("\\|", -1);
-      if (f.length != 5) return LAYOUT_LEGACY;
-      String last = f[4].trim();
-      if (last.length() == 2 && Character.isUpperCase(last.charAt(0)) && last.charAt(0) < 128
-          && Character.isUpperCase(last.charAt(1)) && last.charAt(1) < 128) {
-        sawCode = true;
-      } else if (!last.equals("0") && !last.isEmpty()) {
-        return LAYOUT_LEGACY;
+      String last = f[f.length - 1].trim();
+      if (f.length == 5 && last.length() == 2 && last.charAt(0) >= 'A' && last.charAt(0) <= 'Z'
+          && last.charAt(1) >= 'A' && last.charAt(1) <= 'Z') {
+        codes++;
+      } else if (f.length != 5 || !(last.equals("0") || last.isEmpty())) {
+        others++;
       }
     }
-    return sawCode ? LAYOUT_V3 : LAYOUT_LEGACY;
+    return codes > 0 && others * 20 < codes ? LAYOUT_V3 : LAYOUT_LEGACY;
   }
 
   private static GeoRegion region(String text, List<String> layout) {

@@ -154,6 +154,10 @@ class GeoIpTest {
     assertThat(GeoIpDatabase.detectLayout(List.of("中国|0|广东省|深圳市|电信", "美国|0|0|0|0")))
         .isEqualTo(GeoIpDatabase.LAYOUT_LEGACY);
     assertThat(GeoIpDatabase.detectLayout(List.of("a|b|c|d"))).isEqualTo(GeoIpDatabase.LAYOUT_LEGACY);
+    List<String> mostlyCodes = new java.util.ArrayList<>(java.util.Collections.nCopies(30, "中国|广东省|深圳市|电信|CN"));
+    mostlyCodes.add("0|0|内网IP|内网IP|0");
+    mostlyCodes.add("Reserved|0|0|0|Reserved");
+    assertThat(GeoIpDatabase.detectLayout(mostlyCodes)).as("a few odd regions").isEqualTo(GeoIpDatabase.LAYOUT_V3);
     Path db = write("custom.txt", "1.2.3.0|1.2.3.255|Isp X|Cityville|Landia\n".getBytes());
     GeoIpFactory.Config c = factory.parseConfig(config(db, "ip_database_fields", List.of("isp", "city", "country")));
     GeoRegion r = c.database().lookupV4(v4("1.2.3.4"));
