@@ -48,6 +48,10 @@ import java.util.Locale;
  *     as Envoy's {@code per_connection_buffer_limit_bytes}
  * @param floodPenalty how long new connections from a client address are refused after the gateway ended
  *     its connections for flooding ({@code ENHANCE_YOUR_CALM}) twice within that time; zero disables
+ * @param upstreamConnectionBufferLimit bytes the gateway queues for one backend connection that does not read
+ *     (the write high-water mark: reading the client's request body pauses above it and resumes below half of
+ *     it), as Envoy's cluster {@code per_connection_buffer_limit_bytes}; Netty's default 64 KiB unless
+ *     {@code higress-config} sets {@code upstream.connectionBufferLimits}
  */
 public record ProxyOptions(
     Duration upstreamConnectTimeout,
@@ -72,7 +76,8 @@ public record ProxyOptions(
     Duration responseIdleTimeout,
     Duration requestTimeout,
     int connectionBufferLimit,
-    Duration floodPenalty) {
+    Duration floodPenalty,
+    int upstreamConnectionBufferLimit) {
 
   /**
    * When the gateway refuses new work instead of failing under it (Envoy's overload manager).
@@ -157,6 +162,9 @@ public record ProxyOptions(
     }
     requireNonNull(floodPenalty, "floodPenalty");
     notNegative("floodPenalty", floodPenalty);
+    if (upstreamConnectionBufferLimit < 1024) {
+      throw new IllegalArgumentException("upstreamConnectionBufferLimit: " + upstreamConnectionBufferLimit + " (expected: >= 1024)");
+    }
     positive("upstreamConnectTimeout", upstreamConnectTimeout);
     positive("upstreamResponseTimeout", upstreamResponseTimeout);
     positive("upstreamIdleTimeout", upstreamIdleTimeout);
@@ -205,6 +213,9 @@ public record ProxyOptions(
     if (d.isNegative()) throw new IllegalArgumentException(name + ": " + d + " (expected: >= 0, 0 disables)");
   }
 
+  /** Netty's default write high-water mark, kept for backend connections unless configured. */
+  public static final int DEFAULT_UPSTREAM_BUFFER_LIMIT = 64 * 1024;
+
   public static ProxyOptions defaults() {
     return new ProxyOptions(
         Duration.ofSeconds(5),
@@ -229,7 +240,8 @@ public record ProxyOptions(
         Duration.ofSeconds(300),  // Envoy edge: stream_idle_timeout 300s
         Duration.ofSeconds(300),  // Envoy edge: request_timeout 300s
         32 * 1024,                // Envoy edge: per_connection_buffer_limit_bytes 32768
-        Duration.ZERO);           // no flood penalty: clients behind one NAT share an address
+        Duration.ZERO,            // no flood penalty: clients behind one NAT share an address
+        DEFAULT_UPSTREAM_BUFFER_LIMIT);
   }
 
   /** The settings without {@link #connectionBufferLimit} and {@link #floodPenalty} (32 KiB, off). */
@@ -244,7 +256,7 @@ public record ProxyOptions(
         maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout, idleTimeout,
         maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes, escapedSlashes,
         internalHeaders, internalHeaderExceptions, http2, overload, requestBodyIdleTimeout, responseIdleTimeout,
-        requestTimeout, 32 * 1024, Duration.ZERO);
+        requestTimeout, 32 * 1024, Duration.ZERO, DEFAULT_UPSTREAM_BUFFER_LIMIT);
   }
 
   /** The settings without {@link #responseIdleTimeout} and {@link #requestTimeout}, which get 300 s each. */
@@ -314,7 +326,8 @@ public record ProxyOptions(
     io.higressj.config.settings.Downstream d = settings.downstream();
     io.higressj.config.settings.Downstream dd = io.higressj.config.settings.Downstream.DEFAULT;
     io.higressj.config.settings.Upstream u = settings.upstream();
-    if (d.equals(dd) && u.idleTimeout().equals(io.higressj.config.settings.Upstream.DEFAULT.idleTimeout())) return this;
+    io.higressj.config.settings.Upstream ud = io.higressj.config.settings.Upstream.DEFAULT;
+    if (d.equals(dd) && u.equals(ud)) return this;
     Builder b = toBuilder();
     if (!d.idleTimeout().equals(dd.idleTimeout())) b.idleTimeout(d.idleTimeout());
     if (d.maxRequestHeadersKb() != dd.maxRequestHeadersKb()) b.maxHeaderSize((int) d.maxRequestHeadersKb() * 1024);
@@ -323,7 +336,11 @@ public record ProxyOptions(
       // below 1 KiB the gateway could not queue even one response head: taken as 1 KiB
       b.connectionBufferLimit((int) Math.min(Integer.MAX_VALUE, Math.max(1024, d.connectionBufferLimits())));
     }
-    if (!u.idleTimeout().equals(io.higressj.config.settings.Upstream.DEFAULT.idleTimeout())) {
+    if (u.connectionBufferLimits() != ud.connectionBufferLimits() && u.connectionBufferLimits() > 0) {
+      // Higress's default (10 MiB) is left aside: the gateway keeps Netty's 64 KiB unless the value is set
+      b.upstreamConnectionBufferLimit((int) Math.min(Integer.MAX_VALUE, Math.max(1024, u.connectionBufferLimits())));
+    }
+    if (!u.idleTimeout().equals(ud.idleTimeout())) {
       b.upstreamIdleTimeout(u.idleTimeout().isZero() ? Duration.ofDays(365) : u.idleTimeout());
     }
     // Higress-J's own keys: each one set wins
@@ -397,6 +414,7 @@ public record ProxyOptions(
     private Duration requestTimeout;
     private int connectionBufferLimit;
     private Duration floodPenalty;
+    private int upstreamConnectionBufferLimit;
 
     private Builder(ProxyOptions o) {
       upstreamConnectTimeout = o.upstreamConnectTimeout;
@@ -422,6 +440,7 @@ public record ProxyOptions(
       requestTimeout = o.requestTimeout;
       connectionBufferLimit = o.connectionBufferLimit;
       floodPenalty = o.floodPenalty;
+      upstreamConnectionBufferLimit = o.upstreamConnectionBufferLimit;
     }
 
     public Builder upstreamConnectTimeout(Duration v) { upstreamConnectTimeout = v; return this; }
@@ -447,13 +466,14 @@ public record ProxyOptions(
     public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
     public Builder connectionBufferLimit(int v) { connectionBufferLimit = v; return this; }
     public Builder floodPenalty(Duration v) { floodPenalty = v; return this; }
+    public Builder upstreamConnectionBufferLimit(int v) { upstreamConnectionBufferLimit = v; return this; }
 
     public ProxyOptions build() {
       return new ProxyOptions(upstreamConnectTimeout, upstreamResponseTimeout, upstreamIdleTimeout,
           maxIdleConnectionsPerEndpoint, maxInitialLineLength, maxHeaderSize, maxHeadersCount, requestHeadersTimeout,
           idleTimeout, maxRequestsPerConnection, headersWithUnderscores, xffNumTrustedHops, mergeSlashes,
           escapedSlashes, internalHeaders, internalHeaderExceptions, http2, overload, requestBodyIdleTimeout,
-          responseIdleTimeout, requestTimeout, connectionBufferLimit, floodPenalty);
+          responseIdleTimeout, requestTimeout, connectionBufferLimit, floodPenalty, upstreamConnectionBufferLimit);
     }
   }
 }

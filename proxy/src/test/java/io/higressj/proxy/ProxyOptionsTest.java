@@ -103,6 +103,23 @@ class ProxyOptionsTest {
   }
 
   @Test
+  void upstreamConnectionBufferLimitsSetTheBackendWriteLimit() {
+    ProxyOptions base = ProxyOptions.defaults();
+    io.higressj.config.settings.GatewaySettings dflt = io.higressj.config.settings.GatewaySettings.DEFAULT;
+    assertThat(base.upstreamConnectionBufferLimit()).isEqualTo(64 * 1024);
+    assertThat(base.with(dflt)).as("Higress's default 10 MiB leaves the gateway's own").isEqualTo(base);
+    java.util.function.LongFunction<ProxyOptions> with = v -> base.with(new io.higressj.config.settings.GatewaySettings(
+        dflt.gzip(), dflt.downstream(), new io.higressj.config.settings.Upstream(Duration.ofSeconds(10), v), false, false,
+        dflt.tracing(), dflt.https()));
+    assertThat(with.apply(1_048_576).upstreamConnectionBufferLimit()).isEqualTo(1_048_576);
+    assertThat(with.apply(100).upstreamConnectionBufferLimit()).as("at least 1 KiB").isEqualTo(1024);
+    assertThat(with.apply(0).upstreamConnectionBufferLimit()).as("0 keeps the gateway's own").isEqualTo(64 * 1024);
+    assertThat(with.apply(1L << 40).upstreamConnectionBufferLimit()).isEqualTo(Integer.MAX_VALUE);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> base.toBuilder().upstreamConnectionBufferLimit(10).build())
+        .hasMessageContaining("upstreamConnectionBufferLimit");
+  }
+
+  @Test
   void newTimeoutDefaultsFollowEnvoysEdgeRecommendations() {
     ProxyOptions o = ProxyOptions.defaults();
     assertThat(o.responseIdleTimeout()).isEqualTo(Duration.ofSeconds(300)); // stream_idle_timeout

@@ -102,6 +102,8 @@ public final class UpstreamPool {
       protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         ProxyOptions options = UpstreamPool.this.options.get();
+        int limit = options.upstreamConnectionBufferLimit(); // upstream.connectionBufferLimits
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(limit / 2, limit));
         if (protocol.tls()) p.addLast("tls", UpstreamTls.handler(protocol, endpoint, ch));
         p.addLast("idle", new IdleStateHandler(0, 0, options.upstreamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         p.addLast(ResponseFramingHandler.NAME, new ResponseFramingHandler());

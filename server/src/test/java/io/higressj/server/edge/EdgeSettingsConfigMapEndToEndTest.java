@@ -207,6 +207,24 @@ class EdgeSettingsConfigMapEndToEndTest {
   }
 
   @Test
+  void upstreamConnectionBufferLimitsBoundWhatIsQueuedForABackendAndBodiesStillFlow() throws Exception {
+    higressConfig("upstream:\n  connectionBufferLimits: 2048\n");
+    awaitDump(d -> d.path("settings").path("upstream").path("connectionBufferLimits").asInt() == 2048);
+    assertThat(f.gateway().dataPlane().options().upstreamConnectionBufferLimit()).isEqualTo(2048);
+    // a 3 MiB upload goes through a backend connection that may queue 2 KiB: reading the client pauses and resumes
+    byte[] body = new byte[3 << 20];
+    for (int i = 0; i < body.length; i++) body[i] = (byte) (i * 31);
+    java.net.http.HttpResponse<String> r = f.client().send(GatewayFixture.withHost(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(f.base() + "/upload")), "foo.com").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+        .timeout(java.time.Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode echoed = GatewayFixture.JSON.readTree(r.body());
+    assertThat(echoed.path("bodyLength").asLong()).isEqualTo(body.length);
+    assertThat(echoed.path("bodySha256").asText()).isEqualTo(java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(body)));
+  }
+
+  @Test
   void aClientThatDoesNotReadGetsBackPressureNotUnboundedBuffering() throws Exception {
     higressConfig("downstream:\n  connectionBufferLimits: 16384\n");
     awaitDump(d -> d.path("settings").path("downstream").path("connectionBufferLimits").asInt() == 16384);
