@@ -27,7 +27,8 @@ record CookieSettings(String name, CookieCipher cipher, List<String> domains, St
     boolean secure, boolean httpOnly, String sameSite, boolean csrfPerRequest, Duration csrfExpire) {
   /** the longest value one cookie carries before it is split (browsers keep about 4096 bytes per cookie) */
   static final int MAX_COOKIE_BYTES = 4000;
-  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+      .withZone(ZoneOffset.UTC);
 
   CookieSettings {
     requireNonNull(name, "name");
