@@ -18,6 +18,16 @@ public interface FilterContext {
    */
   void sendLocalReply(int status, Map<String, String> headers, byte[] body);
 
+  /**
+   * Like {@link #sendLocalReply(int, Map, byte[])}, with header lines in order where a name may repeat
+   * (several {@code Set-Cookie}). Hosts that cannot send repeated names keep the first line of each.
+   */
+  default void sendLocalReply(int status, java.util.List<Map.Entry<String, String>> headers, byte[] body) {
+    Map<String, String> first = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, String> e : headers) first.putIfAbsent(e.getKey(), e.getValue());
+    sendLocalReply(status, first, body);
+  }
+
   default void sendLocalReply(int status, String body) {
     sendLocalReply(status, Map.of(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }

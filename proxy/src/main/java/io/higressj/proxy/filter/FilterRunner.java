@@ -141,7 +141,16 @@ public final class FilterRunner {
         host.eventLoop().execute(() -> sendLocalReply(status, headers, body));
         return;
       }
-      localReply(this, status, headers, body);
+      localReply(this, status, headers == null ? List.of() : List.copyOf(headers.entrySet()), body);
+    }
+
+    @Override
+    public void sendLocalReply(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+      if (!host.eventLoop().inEventLoop()) {
+        host.eventLoop().execute(() -> sendLocalReply(status, headers, body));
+        return;
+      }
+      localReply(this, status, headers == null ? List.of() : headers, body);
     }
 
     @Override
@@ -398,7 +407,7 @@ public final class FilterRunner {
       boolean last = c instanceof LastHttpContent;
       if (requestAggregate.readableBytes() + c.content().readableBytes() > requestBufferLimit) {
         c.release();
-        localReply(null, 413, Map.of(), "request body too large".getBytes(StandardCharsets.UTF_8));
+        localReply(null, 413, List.of(), "request body too large".getBytes(StandardCharsets.UTF_8));
         return;
       }
       requestAggregate.addComponent(true, c.content().retain());
@@ -592,7 +601,7 @@ public final class FilterRunner {
       boolean last = c instanceof LastHttpContent;
       if (responseAggregate.readableBytes() + c.content().readableBytes() > responseBufferLimit) {
         c.release();
-        localReply(null, 500, Map.of(), "response body too large for a plugin".getBytes(StandardCharsets.UTF_8));
+        localReply(null, 500, List.of(), "response body too large for a plugin".getBytes(StandardCharsets.UTF_8));
         return;
       }
       responseAggregate.addComponent(true, c.content().retain());
@@ -767,7 +776,7 @@ public final class FilterRunner {
    * response callbacks of the filters before it see the reply; then it is written. Once the response
    * head went downstream, the stream is reset instead.
    */
-  private void localReply(Slot from, int status, Map<String, String> headers, byte[] body) {
+  private void localReply(Slot from, int status, List<Map.Entry<String, String>> headers, byte[] body) {
     if (done || stopped) return;
     stopped = true;
     paused = null;
@@ -778,7 +787,7 @@ public final class FilterRunner {
     }
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
         Unpooled.copiedBuffer(body == null ? new byte[0] : body));
-    if (headers != null) headers.forEach((k, v) -> res.headers().set(k, v));
+    for (Map.Entry<String, String> e : headers) res.headers().add(e.getKey(), e.getValue());
     if (!res.headers().contains(HttpHeaderNames.CONTENT_TYPE) && res.content().isReadable()) {
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     }

@@ -118,10 +118,17 @@ public final class PluginTestHost {
     return loop;
   }
 
-  /** A local reply the filter sent. */
-  public record LocalReply(int status, Map<String, String> headers, byte[] body) {
+  /** A local reply the filter sent; {@code lines} are its header lines in order (a name may repeat). */
+  public record LocalReply(int status, Map<String, String> headers, byte[] body, List<Map.Entry<String, String>> lines) {
     public String text() {
       return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** every value of header {@code name} (case-insensitive), in order */
+    public List<String> all(String name) {
+      List<String> out = new ArrayList<>();
+      for (Map.Entry<String, String> e : lines) if (e.getKey().equalsIgnoreCase(name)) out.add(e.getValue());
+      return out;
     }
   }
 
@@ -325,7 +332,16 @@ public final class PluginTestHost {
     @Override
     public void sendLocalReply(int status, Map<String, String> headers, byte[] body) {
       if (localReply != null) throw new IllegalStateException("a second local reply");
-      localReply = new LocalReply(status, Map.copyOf(headers), body == null ? new byte[0] : body.clone());
+      localReply = new LocalReply(status, Map.copyOf(headers), body == null ? new byte[0] : body.clone(), List.copyOf(headers.entrySet()));
+    }
+
+    @Override
+    public void sendLocalReply(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+      if (localReply != null) throw new IllegalStateException("a second local reply");
+      Map<String, String> first = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, String> e : headers) first.putIfAbsent(e.getKey(), e.getValue());
+      localReply = new LocalReply(status, java.util.Collections.unmodifiableMap(first), body == null ? new byte[0] : body.clone(),
+          List.copyOf(headers));
     }
 
     @Override
