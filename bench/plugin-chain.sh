@@ -13,17 +13,12 @@ ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-10}" CONNS="${CONNS:-64}" WORKERS="$
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "plugin-chain: needs nginx and wrk (apt-get install nginx wrk)" >&2; exit 2; }
 (cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true package -pl bench -am)
 . "$HERE/bin/find-java.sh"
+. "$HERE/bench/hello-upstream.sh"
 W="$(mktemp -d)"
 GW=""
-cleanup() { [ -n "$GW" ] && kill "$GW" 2>/dev/null || true; nginx -p "$W/up" -c "$W/up/nginx.conf" -s stop 2>/dev/null || true; sleep 0.3; rm -rf "$W"; }
+cleanup() { [ -n "$GW" ] && kill "$GW" 2>/dev/null || true; hello_upstream_stop "$W/up"; sleep 0.3; rm -rf "$W"; }
 trap cleanup EXIT
-mkdir -p "$W/up/logs"
-cat > "$W/up/nginx.conf" <<CONF
-worker_processes 1; daemon on; pid $W/up/nginx.pid; error_log $W/up/logs/error.log;
-events { worker_connections 4096; }
-http { access_log off; server { listen 127.0.0.1:9301; keepalive_requests 1000000; location / { return 200 "hello\n"; } } }
-CONF
-nginx -p "$W/up" -c "$W/up/nginx.conf"
+hello_upstream "$W/up" 9301
 mapfile -t TOKENS < <("$JAVA" -cp "$HERE/bench/target/higressj-bench.jar" io.higressj.bench.PluginChainConfig "$W/conf" 9301)
 "$HERE/bin/higress" --config-dir "$W/conf" --http-port 9310 --https-port -1 --admin-port -1 --access-log off \
   --workers "$WORKERS" >"$W/gw.log" 2>&1 &

@@ -11,17 +11,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-10}" FLOOD_CONNS="${FLOOD_CONNS:-10}" WORKERS="${WORKERS:-1}"
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "rapid-reset: needs nginx and wrk (apt-get install nginx wrk)" >&2; exit 2; }
 (cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true package -pl bench -am)
+. "$HERE/bench/hello-upstream.sh"
 W="$(mktemp -d)"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; nginx -p "$W/up" -c "$W/up/nginx.conf" -s stop 2>/dev/null || true; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; hello_upstream_stop "$W/up"; }
 trap cleanup EXIT
-mkdir -p "$W/up/logs"
-cat > "$W/up/nginx.conf" <<CONF
-worker_processes 1; daemon on; pid $W/up/nginx.pid; error_log $W/up/logs/error.log;
-events { worker_connections 4096; }
-http { access_log off; server { listen 127.0.0.1:9001; keepalive_requests 1000000; location / { return 200 "hello\n"; } } }
-CONF
-nginx -p "$W/up" -c "$W/up/nginx.conf"
+hello_upstream "$W/up" 9001
 PROXY="${PROXY:-higress-j}"
 if [ "$PROXY" = nginx ]; then
   LEGIT=9002 FLOODED=9012
