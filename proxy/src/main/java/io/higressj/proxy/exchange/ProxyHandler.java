@@ -135,7 +135,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     cancelIdle();
   }
 
-  /** HTTP/1.1 only (HTTP/2 connections are not covered yet): closes a connection without a request in progress. */
+  /** HTTP/1.1 only (HTTP/2 connections: {@link io.higressj.proxy.http2.Http2ConnectionLimits}): closes a connection without a request in progress. */
   private void scheduleIdle() {
     long nanos = dataPlane.options().idleTimeout().toNanos();
     if (http2 || nanos <= 0 || idleTimer != null || closing) return;

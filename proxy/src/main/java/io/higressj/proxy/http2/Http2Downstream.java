@@ -71,9 +71,15 @@ public final class Http2Downstream {
         .build();
   }
 
-  /** Puts an {@link Http2FloodGuard} in front of {@code codec}, which must be in {@code pipeline} already. */
+  /**
+   * Puts an {@link Http2FloodGuard} in front of {@code codec}, which must be in {@code pipeline} already,
+   * and the connection's limits ({@link Http2ConnectionLimits}) behind it.
+   */
   public static void guard(ChannelPipeline pipeline, Http2FrameCodec codec, ProxyOptions options) {
-    pipeline.addBefore(pipeline.context(codec).name(), Http2FloodGuard.NAME, new Http2FloodGuard(codec, options));
+    String name = pipeline.context(codec).name();
+    pipeline.addBefore(name, Http2FloodGuard.NAME, new Http2FloodGuard(codec, options));
+    // the request cap and idle timeout of the connection, between the codec and the stream multiplexer
+    pipeline.addAfter(name, Http2ConnectionLimits.NAME, new Http2ConnectionLimits(codec, options));
   }
 
   /**
