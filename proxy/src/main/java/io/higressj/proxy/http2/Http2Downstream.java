@@ -19,6 +19,7 @@ import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -39,6 +40,9 @@ import java.util.Set;
  * handler at the end of the connection pipeline for the errors the codec has already answered.
  */
 public final class Http2Downstream {
+  /** The name of the handler that consolidates the flushes of a connection's streams. */
+  public static final String FLUSHES = "h2-flushes";
+
   private static final System.Logger LOG = System.getLogger(Http2Downstream.class.getName());
   private static final String STREAM_ERRORS = "h2-stream-errors";
   private static final String MALFORMED_REQUESTS = "h2-malformed";
@@ -78,6 +82,11 @@ public final class Http2Downstream {
   public static void guard(ChannelPipeline pipeline, Http2FrameCodec codec, ProxyOptions options) {
     String name = pipeline.context(codec).name();
     pipeline.addBefore(name, Http2FloodGuard.NAME, new Http2FloodGuard(codec, options));
+    // the responses of a connection's streams arrive from their own upstream connections, each read
+    // ending in a flush: consolidated, the responses completed in one pass of the event loop go out
+    // in one write instead of one each (flushed at the end of a read of this connection, or by a
+    // task right after the pass, or after 256 flushes)
+    pipeline.addBefore(Http2FloodGuard.NAME, FLUSHES, new FlushConsolidationHandler(256, true));
     // the request cap and idle timeout of the connection, between the codec and the stream multiplexer
     pipeline.addAfter(name, Http2ConnectionLimits.NAME, new Http2ConnectionLimits(codec, options));
   }
