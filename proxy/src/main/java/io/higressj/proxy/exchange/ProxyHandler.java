@@ -42,6 +42,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private int requests;
   private boolean closing;
   private ScheduledFuture<?> idleTimer;
+  private long idleSinceNanos; // when the last exchange ended (or the handler was added), on the executor's clock
 
   /**
    * @param http2 this handler serves one HTTP/2 stream (behind Http2StreamFrameToHttpObjectCodec)
@@ -127,6 +128,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    idleSinceNanos = ctx.executor().ticker().nanoTime();
     scheduleIdle();
   }
 
@@ -149,12 +151,23 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The idle timer is not cancelled when a request starts nor scheduled again when it ends (two
+   * timer-queue operations per request): it stays armed, and when it fires it looks at what happened
+   * meanwhile, closing the connection only if it has been without a request for the whole timeout.
+   */
   private void onIdle() {
     idleTimer = null;
-    if (current == null && (queued == null || queued.isEmpty())) {
-      closing = true;
-      ctx.close();
+    if (closing || !ctx.channel().isActive()) return;
+    long nanos = dataPlane.options().idleTimeout().toNanos();
+    if (nanos <= 0) return;
+    long left = current != null || queued != null && !queued.isEmpty() ? nanos : nanos - (ctx.executor().ticker().nanoTime() - idleSinceNanos);
+    if (left > 0) {
+      idleTimer = ctx.executor().schedule(this::onIdle, left, TimeUnit.NANOSECONDS);
+      return;
     }
+    closing = true;
+    ctx.close();
   }
 
   @Override
@@ -181,7 +194,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
         return;
       }
-      cancelIdle();
       requests++;
       Exchange e = new Exchange(this, req);
       current = e;
@@ -217,7 +229,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     if (closing) return;
     updateAutoRead();
-    if (current == null) scheduleIdle();
+    if (current == null) {
+      idleSinceNanos = ctx.executor().ticker().nanoTime();
+      scheduleIdle(); // armed already unless the timeout was off when the connection started
+    }
   }
 
   /** The connection became a tunnel: this handler is out of the pipeline. */
