@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The request rules that run per exchange, whichever protocol carried the request, checked over
  * HTTP/2 (their HTTP/1.1 tests are in the edge package): the header count limit, underscore
- * headers, internal headers from outside, path normalisation, and the request body idle timeout.
+ * headers, internal headers from outside, path normalisation, the request body idle timeout and the
+ * whole-request timeout.
  */
 class Http2ExchangeRulesTest {
   @TempDir static Path dir;
@@ -32,7 +33,8 @@ class Http2ExchangeRulesTest {
   static void start() throws Exception {
     f = Http2EdgeFixture.start(dir, ProxyOptions.defaults().toBuilder().maxHeadersCount(12)
         .headersWithUnderscores(ProxyOptions.HeadersWithUnderscores.REJECT)
-        .requestBodyIdleTimeout(Duration.ofMillis(500)).build(), EchoServer.Kind.ECHO_SERVER);
+        .requestBodyIdleTimeout(Duration.ofMillis(500)).requestTimeout(Duration.ofMillis(1500)).build(),
+        EchoServer.Kind.ECHO_SERVER);
   }
 
   @AfterAll
@@ -93,6 +95,31 @@ class Http2ExchangeRulesTest {
       assertThat(r.status()).as("reset code " + r.resetCode()).isEqualTo(408);
       assertThat(ms).isBetween(300L, 5_000L);
       assertThat(get(c, 3, "/rules/after").status()).as("the connection keeps serving").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aRequestBodyThatTrickles408sAtTheWholeRequestTimeout() throws Exception {
+    try (RawHttp2 c = f.client().handshake()) {
+      c.write(Http2Frames.headers(1, Hpack.request("POST", HOST, "/rules/trickle", "content-length", "1000"), false, true));
+      long start = System.nanoTime();
+      // a byte every 200 ms: never idle for the 500 ms body idle timeout, but never done either
+      var sender = c.flood(i -> {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return null;
+        }
+        return i < 40 ? Http2Frames.data(1, new byte[] {'x'}, false) : null;
+      });
+      try {
+        RawHttp2.Response r = c.response(1);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(r.status()).as("reset code " + r.resetCode()).isEqualTo(408);
+        assertThat(ms).as("at the 1.5 s request timeout").isBetween(1_200L, 6_000L);
+      } finally {
+        sender.close();
+      }
     }
   }
 }
