@@ -26,7 +26,6 @@ public final class DataPlane {
   private final AccessLog accessLog;
   private final Transport transport;
   private final FastThreadLocal<LoopState> perLoop = new FastThreadLocal<>();
-  private final PathNormalizer pathNormalizer;
   private final PluginErrors pluginErrors = new PluginErrors();
 
   public DataPlane(SnapshotHolder snapshots, ProxyOptions options, AccessLog accessLog, Transport transport) {
@@ -34,7 +33,6 @@ public final class DataPlane {
     this.options = requireNonNull(options, "options");
     this.accessLog = requireNonNull(accessLog, "accessLog");
     this.transport = requireNonNull(transport, "transport");
-    this.pathNormalizer = new PathNormalizer(options.mergeSlashes(), options.escapedSlashes());
     this.effective = new Effective(null, options);
   }
 
@@ -43,9 +41,10 @@ public final class DataPlane {
     return pluginErrors;
   }
 
-  /** Normalises request paths before routing, as the options say. */
+  /** Normalises request paths before routing, as the options in force say ({@code mergeSlashes}, escaped slashes). */
   public PathNormalizer pathNormalizer() {
-    return pathNormalizer;
+    options(); // brings the effective settings up to date
+    return effective.normalizer;
   }
 
   public SnapshotHolder snapshots() {
@@ -101,7 +100,11 @@ public final class DataPlane {
     return options;
   }
 
-  private record Effective(GatewaySettings settings, ProxyOptions options) {}
+  private record Effective(GatewaySettings settings, ProxyOptions options, PathNormalizer normalizer) {
+    Effective(GatewaySettings settings, ProxyOptions options) {
+      this(settings, options, new PathNormalizer(options.mergeSlashes(), options.escapedSlashes()));
+    }
+  }
 
   private volatile Effective effective;
 

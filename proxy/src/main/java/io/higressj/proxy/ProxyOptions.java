@@ -344,6 +344,12 @@ public record ProxyOptions(
       b.upstreamIdleTimeout(u.idleTimeout().isZero() ? Duration.ofDays(365) : u.idleTimeout());
     }
     // Higress-J's own keys: each one set wins
+    if (d.limits().containsKey(io.higressj.config.settings.Downstream.MERGE_SLASHES)) {
+      b.mergeSlashes(d.limit(io.higressj.config.settings.Downstream.MERGE_SLASHES, 0) == 1);
+    }
+    if (d.limits().containsKey(io.higressj.config.settings.Downstream.ESCAPED_SLASHES)) {
+      b.escapedSlashes(d.limit(io.higressj.config.settings.Downstream.ESCAPED_SLASHES, 0) == 1 ? EscapedSlashes.REJECT : EscapedSlashes.KEEP);
+    }
     b.maxHeadersCount((int) d.limit("maxHeadersCount", maxHeadersCount));
     b.maxInitialLineLength((int) Math.min(Integer.MAX_VALUE, d.limit("maxRequestLineKb", -1) * 1024));
     if (d.limit("maxRequestLineKb", -1) < 0) b.maxInitialLineLength(maxInitialLineLength);

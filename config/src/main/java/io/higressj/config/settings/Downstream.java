@@ -21,6 +21,16 @@ public record Downstream(Duration idleTimeout, long maxRequestHeadersKb, long co
     Duration routeTimeout, java.util.SortedMap<String, Long> limits) {
   public static final Downstream DEFAULT = new Downstream(Duration.ofSeconds(180), 60, 32768, Http2.DEFAULT, Duration.ZERO);
 
+  /** {@code mergeSlashes: true|false}, kept among the limits as 1 or 0. */
+  public static final String MERGE_SLASHES = "mergeSlashes";
+  /**
+   * {@code pathWithEscapedSlashesAction}, Envoy's name and values, kept among the limits as the index
+   * of the value in {@link #ESCAPED_SLASHES_ACTIONS}.
+   */
+  public static final String ESCAPED_SLASHES = "pathWithEscapedSlashesAction";
+  /** The values of {@code pathWithEscapedSlashesAction} offered, by index. */
+  public static final java.util.List<String> ESCAPED_SLASHES_ACTIONS = java.util.List.of("KEEP_UNCHANGED", "REJECT_REQUEST");
+
   /** A limit key of Higress-J's own: its name and the range of values it accepts. */
   public record LimitKey(String name, long min, long max) {}
 
@@ -35,6 +45,8 @@ public record Downstream(Duration idleTimeout, long maxRequestHeadersKb, long co
       new LimitKey("maxConnections", 0, Integer.MAX_VALUE),
       new LimitKey("maxConnectionsPerListener", 0, Integer.MAX_VALUE),
       new LimitKey("floodPenaltySeconds", 0, 86_400),
+      new LimitKey(MERGE_SLASHES, 0, 1),
+      new LimitKey(ESCAPED_SLASHES, 0, 1),
       new LimitKey("http2.floodWindowSeconds", 1, 3600),
       new LimitKey("http2.maxResetFramesPerWindow", 1, Integer.MAX_VALUE),
       new LimitKey("http2.maxSettingsFramesPerWindow", 1, Integer.MAX_VALUE),

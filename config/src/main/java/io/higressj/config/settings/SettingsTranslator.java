@@ -266,6 +266,20 @@ public final class SettingsTranslator {
       String name = h2 ? k.name().substring("http2.".length()) : k.name();
       ObjectNode parent = h2 ? h : n;
       if (parent == null || Fields.get(parent, name) == null) continue;
+      if (name.equals(Downstream.MERGE_SLASHES)) {
+        Boolean b = f.bool(parent, p, name, false) ? Boolean.TRUE : Fields.get(parent, name).isBoolean() ? Boolean.FALSE : null;
+        if (b != null) limits.put(k.name(), b ? 1L : 0L);
+        continue;
+      }
+      if (name.equals(Downstream.ESCAPED_SLASHES)) {
+        String t = f.text(parent, p, name);
+        if (t == null) continue;
+        int i = Downstream.ESCAPED_SLASHES_ACTIONS.indexOf(t.trim());
+        if (i >= 0) limits.put(k.name(), (long) i);
+        else f.error(child(p, name), "\"" + t + "\" (expected: one of " + String.join(", ", Downstream.ESCAPED_SLASHES_ACTIONS)
+            + "; UNESCAPE_AND_REDIRECT and UNESCAPE_AND_FORWARD are not offered)");
+        continue;
+      }
       long v = f.integer(parent, h2 ? child(p, "http2") : p, name, Long.MIN_VALUE, k.min(), k.max());
       if (v != Long.MIN_VALUE) limits.put(k.name(), v);
     }

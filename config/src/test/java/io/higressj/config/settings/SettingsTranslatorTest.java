@@ -293,7 +293,7 @@ class SettingsTranslatorTest {
         tuple("data.higress.downstream.idle", "unknown field, ignored (expected: idleTimeout, maxRequestHeadersKb,"
             + " connectionBufferLimits, http2, routeTimeout, maxHeadersCount, maxRequestLineKb, maxRequestsPerConnection,"
             + " requestHeadersTimeout, streamIdleTimeout, requestTimeout, maxConnections, maxConnectionsPerListener,"
-            + " floodPenaltySeconds)"),
+            + " floodPenaltySeconds, mergeSlashes, pathWithEscapedSlashesAction)"),
         tuple("data.higress.downstream.http2.maxStreams", "unknown field, ignored (expected: maxConcurrentStreams,"
             + " initialStreamWindowSize, initialConnectionWindowSize, floodWindowSeconds, maxResetFramesPerWindow,"
             + " maxSettingsFramesPerWindow, maxPingFramesPerWindow, maxPriorityFramesPerWindow,"

@@ -225,6 +225,31 @@ class EdgeSettingsConfigMapEndToEndTest {
   }
 
   @Test
+  void mergeSlashesAndEscapedSlashesAreSetByTheConfigMap() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      assertThat(GatewayFixture.JSON.readTree(c.request("foo.com", "//merge//me").body()).path("path").asText())
+          .as("by default slashes are not merged").isEqualTo("//merge//me");
+      assertThat(c.request("foo.com", "/a%2Fb").status()).as("by default %2F is kept").isEqualTo(200);
+    }
+    higressConfig("downstream:\n  mergeSlashes: true\n  pathWithEscapedSlashesAction: REJECT_REQUEST\n");
+    awaitDump(d -> d.path("settings").path("downstream").toString().contains("pathWithEscapedSlashesAction"));
+    try (RawHttp c = new RawHttp(port())) {
+      assertThat(GatewayFixture.JSON.readTree(c.request("foo.com", "//merge//me").body()).path("path").asText())
+          .isEqualTo("/merge/me");
+    }
+    try (RawHttp c = new RawHttp(port())) {
+      assertThat(c.request("foo.com", "/a%2Fb").status()).isEqualTo(400);
+    }
+    // a value not offered is reported with its field, and the last good settings stay
+    higressConfig("downstream:\n  mergeSlashes: true\n  pathWithEscapedSlashesAction: UNESCAPE_AND_FORWARD\n");
+    JsonNode dump = awaitDump(d -> d.path("problems").toString().contains("pathWithEscapedSlashesAction"));
+    assertThat(dump.path("problems").toString()).contains("higress-config").contains("UNESCAPE_AND_FORWARD");
+    try (RawHttp c = new RawHttp(port())) {
+      assertThat(c.request("foo.com", "/a%5Cb").status()).as("still rejected").isEqualTo(400);
+    }
+  }
+
+  @Test
   void aClientThatDoesNotReadGetsBackPressureNotUnboundedBuffering() throws Exception {
     higressConfig("downstream:\n  connectionBufferLimits: 16384\n");
     awaitDump(d -> d.path("settings").path("downstream").path("connectionBufferLimits").asInt() == 16384);
