@@ -136,7 +136,11 @@ public record ProxyOptions(
     /** Keep them encoded: they are not path separators for routing (Envoy's default). */
     KEEP,
     /** Answer 400. */
-    REJECT
+    REJECT,
+    /** Decode them to {@code /} (a backslash counts as a slash, as Envoy's normalisation makes it) and route the result. */
+    UNESCAPE_AND_FORWARD,
+    /** As {@link #UNESCAPE_AND_FORWARD}, but answer a request that had them with a 307 to the decoded path (Envoy's edge recommendation). */
+    UNESCAPE_AND_REDIRECT
   }
 
   public ProxyOptions {
@@ -348,7 +352,8 @@ public record ProxyOptions(
       b.mergeSlashes(d.limit(io.higressj.config.settings.Downstream.MERGE_SLASHES, 0) == 1);
     }
     if (d.limits().containsKey(io.higressj.config.settings.Downstream.ESCAPED_SLASHES)) {
-      b.escapedSlashes(d.limit(io.higressj.config.settings.Downstream.ESCAPED_SLASHES, 0) == 1 ? EscapedSlashes.REJECT : EscapedSlashes.KEEP);
+      // the index into Downstream.ESCAPED_SLASHES_ACTIONS: KEEP_UNCHANGED, REJECT_REQUEST, UNESCAPE_AND_FORWARD, UNESCAPE_AND_REDIRECT
+      b.escapedSlashes(EscapedSlashes.values()[(int) d.limit(io.higressj.config.settings.Downstream.ESCAPED_SLASHES, 0)]);
     }
     b.maxHeadersCount((int) d.limit("maxHeadersCount", maxHeadersCount));
     b.maxInitialLineLength((int) Math.min(Integer.MAX_VALUE, d.limit("maxRequestLineKb", -1) * 1024));

@@ -29,7 +29,8 @@ public record Downstream(Duration idleTimeout, long maxRequestHeadersKb, long co
    */
   public static final String ESCAPED_SLASHES = "pathWithEscapedSlashesAction";
   /** The values of {@code pathWithEscapedSlashesAction} offered, by index. */
-  public static final java.util.List<String> ESCAPED_SLASHES_ACTIONS = java.util.List.of("KEEP_UNCHANGED", "REJECT_REQUEST");
+  public static final java.util.List<String> ESCAPED_SLASHES_ACTIONS = java.util.List.of("KEEP_UNCHANGED", "REJECT_REQUEST",
+      "UNESCAPE_AND_FORWARD", "UNESCAPE_AND_REDIRECT");
 
   /** A limit key of Higress-J's own: its name and the range of values it accepts. */
   public record LimitKey(String name, long min, long max) {}
@@ -46,7 +47,7 @@ public record Downstream(Duration idleTimeout, long maxRequestHeadersKb, long co
       new LimitKey("maxConnectionsPerListener", 0, Integer.MAX_VALUE),
       new LimitKey("floodPenaltySeconds", 0, 86_400),
       new LimitKey(MERGE_SLASHES, 0, 1),
-      new LimitKey(ESCAPED_SLASHES, 0, 1),
+      new LimitKey(ESCAPED_SLASHES, 0, 3),
       new LimitKey("http2.floodWindowSeconds", 1, 3600),
       new LimitKey("http2.maxResetFramesPerWindow", 1, Integer.MAX_VALUE),
       new LimitKey("http2.maxSettingsFramesPerWindow", 1, Integer.MAX_VALUE),

@@ -276,8 +276,7 @@ public final class SettingsTranslator {
         if (t == null) continue;
         int i = Downstream.ESCAPED_SLASHES_ACTIONS.indexOf(t.trim());
         if (i >= 0) limits.put(k.name(), (long) i);
-        else f.error(child(p, name), "\"" + t + "\" (expected: one of " + String.join(", ", Downstream.ESCAPED_SLASHES_ACTIONS)
-            + "; UNESCAPE_AND_REDIRECT and UNESCAPE_AND_FORWARD are not offered)");
+        else f.error(child(p, name), "\"" + t + "\" (expected: one of " + String.join(", ", Downstream.ESCAPED_SLASHES_ACTIONS) + ")");
         continue;
       }
       long v = f.integer(parent, h2 ? child(p, "http2") : p, name, Long.MIN_VALUE, k.min(), k.max());

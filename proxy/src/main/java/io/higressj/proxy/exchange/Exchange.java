@@ -253,7 +253,13 @@ final class Exchange implements UpstreamListener, FilterHost {
     String path = q < 0 ? target : target.substring(0, q);
     if (!"*".equals(target)) {
       try {
-        String normalized = dataPlane.pathNormalizer().normalize(path);
+        PathNormalizer normalizer = dataPlane.pathNormalizer();
+        String normalized = normalizer.normalize(path);
+        if (normalizer.redirects(path)) {
+          // UNESCAPE_AND_REDIRECT: the client asks again for the decoded path, which then routes as is
+          sendRedirect(307, q < 0 ? normalized : normalized + target.substring(q));
+          return;
+        }
         if (!normalized.equals(path)) {
           path = normalized;
           target = q < 0 ? normalized : normalized + target.substring(q);

@@ -7,7 +7,8 @@ import io.higressj.proxy.ProxyOptions.EscapedSlashes;
  * bypassed by spelling its path differently: percent-encoded unreserved characters are decoded
  * ({@code %7E} is {@code ~}, {@code %2e} is {@code .}), the remaining escapes get upper-case hex,
  * dot segments are removed (section 5.2.4), and runs of {@code /} are merged when configured.
- * {@code %2F} and {@code %5C} stay encoded (so they never become separators) or are refused.
+ * {@code %2F} and {@code %5C} stay encoded (so they never become separators), are refused, or are
+ * decoded to {@code /} before the rest ({@link EscapedSlashes}).
  * A path that would climb above the root is refused rather than clamped.
  */
 public final class PathNormalizer {
@@ -61,6 +62,10 @@ public final class PathNormalizer {
         if ((v == '/' || v == '\\') && escapedSlashes == EscapedSlashes.REJECT) {
           throw new InvalidPathException("escaped slash or backslash in the path");
         }
+        if ((v == '/' || v == '\\') && unescapes()) {
+          b.append('/'); // a separator from now on: dot segments and merging see it
+          continue;
+        }
         b.append('%').append(HEX[hi]).append(HEX[lo]);
       }
     }
@@ -69,6 +74,24 @@ public final class PathNormalizer {
 
   private static boolean isUnreserved(int c) {
     return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~';
+  }
+
+  private boolean unescapes() {
+    return escapedSlashes == EscapedSlashes.UNESCAPE_AND_FORWARD || escapedSlashes == EscapedSlashes.UNESCAPE_AND_REDIRECT;
+  }
+
+  /**
+   * True when a request with {@code path} (as received) is answered with a redirect to its normalised
+   * path: {@link EscapedSlashes#UNESCAPE_AND_REDIRECT} and the path has {@code %2F} or {@code %5C}.
+   */
+  public boolean redirects(String path) {
+    if (escapedSlashes != EscapedSlashes.UNESCAPE_AND_REDIRECT) return false;
+    for (int i = path.indexOf('%'); i >= 0 && i + 2 < path.length(); i = path.indexOf('%', i + 1)) {
+      char a = path.charAt(i + 1);
+      char c = Character.toUpperCase(path.charAt(i + 2));
+      if (a == '2' && c == 'F' || a == '5' && c == 'C') return true;
+    }
+    return false;
   }
 
   /** True when the path has a "." or ".." segment, or "//" that must be merged. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.higressj.proxy.ProxyOptions.EscapedSlashes;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -75,5 +76,33 @@ class PathNormalizerTest {
   void escapedSlashesCanBeRefused(String in) throws Exception {
     assertThat(keep.normalize(in)).isNotNull();
     assertThatThrownBy(() -> reject.normalize(in)).isInstanceOf(PathNormalizer.InvalidPathException.class);
+  }
+
+  private final PathNormalizer forward = new PathNormalizer(false, EscapedSlashes.UNESCAPE_AND_FORWARD);
+  private final PathNormalizer redirect = new PathNormalizer(true, EscapedSlashes.UNESCAPE_AND_REDIRECT);
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+      "/a%2Fb, /a/b",
+      "/a%2fb, /a/b",
+      "/a%5Cb, /a/b",
+      "/admin%2F..%2Fpublic, /public",
+      "/x/%2e%2e%2Fadmin, /admin",
+      "/a%252Fb, /a%252Fb",
+      "/plain, /plain"})
+  void unescapedSlashesAreSeparatorsBeforeDotSegments(String in, String out) throws Exception {
+    assertThat(forward.normalize(in)).isEqualTo(out);
+    assertThat(forward.redirects(in)).as("forwarded, never redirected").isFalse();
+  }
+
+  @Test
+  void redirectModeSaysWhichPathsAreRedirected() throws Exception {
+    assertThat(redirect.redirects("/a%2Fb")).isTrue();
+    assertThat(redirect.redirects("/a%5cb")).isTrue();
+    assertThat(redirect.redirects("/a%252Fb")).as("an encoded percent sign").isFalse();
+    assertThat(redirect.redirects("/a/b")).isFalse();
+    assertThat(redirect.redirects("/a%2")).isFalse();
+    assertThat(redirect.normalize("/a%2F%2Fb")).as("merged after decoding").isEqualTo("/a/b");
+    assertThat(keep.redirects("/a%2Fb")).isFalse();
   }
 }

@@ -241,11 +241,29 @@ class EdgeSettingsConfigMapEndToEndTest {
       assertThat(c.request("foo.com", "/a%2Fb").status()).isEqualTo(400);
     }
     // a value not offered is reported with its field, and the last good settings stay
-    higressConfig("downstream:\n  mergeSlashes: true\n  pathWithEscapedSlashesAction: UNESCAPE_AND_FORWARD\n");
+    higressConfig("downstream:\n  mergeSlashes: true\n  pathWithEscapedSlashesAction: DECODE\n");
     JsonNode dump = awaitDump(d -> d.path("problems").toString().contains("pathWithEscapedSlashesAction"));
-    assertThat(dump.path("problems").toString()).contains("higress-config").contains("UNESCAPE_AND_FORWARD");
+    assertThat(dump.path("problems").toString()).contains("higress-config").contains("DECODE");
     try (RawHttp c = new RawHttp(port())) {
       assertThat(c.request("foo.com", "/a%5Cb").status()).as("still rejected").isEqualTo(400);
+    }
+    // decoded and routed
+    higressConfig("downstream:\n  pathWithEscapedSlashesAction: UNESCAPE_AND_FORWARD\n");
+    awaitDump(d -> d.path("settings").path("downstream").toString().contains("\"pathWithEscapedSlashesAction\":2"));
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.request("foo.com", "/x%2F..%2Fa%2Fb?q=%2F");
+      assertThat(r.status()).isEqualTo(200);
+      JsonNode seen = GatewayFixture.JSON.readTree(r.body());
+      assertThat(seen.path("path").asText()).isEqualTo("/a/b?q=%2F");
+    }
+    // answered with a redirect to the decoded path
+    higressConfig("downstream:\n  pathWithEscapedSlashesAction: UNESCAPE_AND_REDIRECT\n");
+    awaitDump(d -> d.path("settings").path("downstream").toString().contains("\"pathWithEscapedSlashesAction\":3"));
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.request("foo.com", "/a%2Fb?q=1");
+      assertThat(r.status()).isEqualTo(307);
+      assertThat(r.headers().get("location")).isEqualTo("/a/b?q=1");
+      assertThat(c.request("foo.com", "/a/b?q=1").status()).as("the redirected path is served").isEqualTo(200);
     }
   }
 
