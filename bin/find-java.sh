@@ -1,5 +1,13 @@
 # Sourced by bin/ scripts: sets JAVA to a java binary of version 21 or newer.
 java_major() {
+  # the JDK's release file says it without starting a JVM (half a second each); else ask the JVM
+  local bin home v
+  bin="$(readlink -f "$1" 2>/dev/null || echo "$1")"
+  home="$(dirname "$(dirname "$bin")")"
+  if [ -f "$home/release" ]; then
+    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" | head -1)"
+    if [ -n "$v" ]; then echo "$v"; return; fi
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -1
 }
 
@@ -26,7 +34,7 @@ default_jvm_options() {
   # a fixed 32 MiB young generation: the live set per request is small, so collections stay short while the
   # heap (and RSS) does not grow to the adaptive policy's sizing under load; the old generation grows with
   # the configuration (20,000 routes take about 300 MB) up to -Xmx
-  local o="-XX:+UseParallelGC -Xms32m -Xmn32m -Xmx1g -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled"
+  local o="-XX:+UseParallelGC -Xms48m -Xmn32m -Xmx1g -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled"
   if [ "${JAVA_MAJOR:-21}" -ge 24 ]; then o="$o --sun-misc-unsafe-memory-access=allow"; fi
   echo "$o"
 }
