@@ -1,38 +1,77 @@
 package io.higressj.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class MainTest {
-  @Test
-  void helpDocumentsEveryFlag() {
-    StringWriter out = new StringWriter();
-    CommandLine cl = new CommandLine(new Main());
-    cl.setOut(new PrintWriter(out));
-    assertThat(cl.execute("--help")).isZero();
-    assertThat(out.toString()).contains("--config-dir", "--http-port", "--https-port", "--admin-port", "--access-log",
-        "--bind-address", "--admin-address", "--ingress-class", "--workers", "--upstream-timeout");
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  int run(String... args) {
+    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
-  void durations() {
+  void helpDocumentsEveryFlag() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config-dir", "--http-port", "--https-port", "--admin-port",
+        "--access-log", "--bind-address", "--admin-address", "--ingress-class", "--workers", "--upstream-timeout",
+        "--listener-port-map", "--write-status", "--version");
+    for (Main.Flag f : Main.FLAGS) assertThat(out.toString(StandardCharsets.UTF_8)).contains(f.description());
+  }
+
+  @Test
+  void version() {
+    assertThat(run("-V")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Higress-J");
+  }
+
+  @Test
+  void bothSpellingsOfAValueAndTheDefaults() throws Exception {
+    var v = Main.parse(new String[] {"--http-port=9001", "--https-port", "-1", "--write-status", "false"});
+    assertThat(v.get("--http-port")).isEqualTo("9001");
+    assertThat(v.get("--https-port")).isEqualTo("-1");
+    assertThat(v.get("--write-status")).isEqualTo("false");
+    assertThat(v.get("--config-dir")).isEqualTo("conf");
+    assertThat(v.get("--admin-port")).isEqualTo("15000");
+  }
+
+  @Test
+  void durations() throws Exception {
     assertThat(Main.parseDuration("60s")).isEqualTo(Duration.ofSeconds(60));
     assertThat(Main.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(Main.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
     assertThat(Main.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThatThrownBy(() -> Main.parseDuration("soon")).hasMessageContaining("--upstream-timeout: soon");
   }
 
   @Test
   void rejectsBadPortsWithTheFieldName() {
-    StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new Main());
-    cl.setErr(new PrintWriter(err));
-    assertThat(cl.execute("--http-port", "70000")).isNotZero();
-    assertThat(err.toString()).contains("httpPort: 70000");
+    assertThat(run("--http-port", "70000")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("httpPort: 70000");
+  }
+
+  @Test
+  void badCommandLinesSayWhatIsWrong() {
+    assertThat(run("--http-prot", "8080")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --http-prot").contains("Usage: higress");
+    err.reset();
+    assertThat(run("--workers", "many")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--workers: many (expected: an integer)");
+    err.reset();
+    assertThat(run("--config-dir")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--config-dir: missing DIR");
+    err.reset();
+    assertThat(run("--write-status=maybe")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--write-status: maybe (expected: true or false)");
+    err.reset();
+    assertThat(run("--listener-port-map", "x=y")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--listener-port-map");
   }
 }

@@ -55,15 +55,20 @@ public final class ModuleFetcher {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path cacheDir;
-  private final HttpClient client;
+  private final java.util.function.Supplier<HttpClient> clientSupplier;
+  private volatile HttpClient client;
   private final Executor executor;
   private final Duration timeout;
 
-  /** a fetcher with its own HTTP client, running on virtual threads */
+  /**
+   * A fetcher with its own HTTP client, running on virtual threads. The client is built at the first
+   * fetch over the network: building one loads the JDK's TLS stack and trust store (about 0.3 s),
+   * which a gateway whose plugins are all built in or local never needs.
+   */
   public ModuleFetcher(Path cacheDir) {
     this(
         cacheDir,
-        HttpClient.newBuilder()
+        () -> HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NORMAL)
             .connectTimeout(Duration.ofSeconds(10))
             .build(),
@@ -72,10 +77,29 @@ public final class ModuleFetcher {
   }
 
   public ModuleFetcher(Path cacheDir, HttpClient client, Executor executor, Duration timeout) {
+    this(cacheDir, supplierOf(Objects.requireNonNull(client, "client")), executor, timeout);
+  }
+
+  private ModuleFetcher(Path cacheDir, java.util.function.Supplier<HttpClient> client, Executor executor, Duration timeout) {
     this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
-    this.client = Objects.requireNonNull(client, "client");
+    this.clientSupplier = client;
     this.executor = Objects.requireNonNull(executor, "executor");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  private static java.util.function.Supplier<HttpClient> supplierOf(HttpClient client) {
+    return () -> client;
+  }
+
+  private HttpClient client() {
+    HttpClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) client = c = clientSupplier.get();
+      }
+    }
+    return c;
   }
 
   /** where fetches (and work chained on them, such as compiling) run */
@@ -354,7 +378,7 @@ public final class ModuleFetcher {
 
   private HttpResponse<InputStream> send(HttpRequest.Builder b, String what)
       throws IOException, InterruptedException {
-    return client.send(b.timeout(timeout).build(), HttpResponse.BodyHandlers.ofInputStream());
+    return client().send(b.timeout(timeout).build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   private static void check(String url, byte[] module, String expected, String alsoAccepted)
