@@ -115,6 +115,16 @@ public final class GatewayFixture implements AutoCloseable {
     return b;
   }
 
+  /** The first value of header {@code name} (any case) in an echo server's JSON reply; null when absent. */
+  public static String echoedHeader(JsonNode echoed, String name) {
+    JsonNode headers = echoed.path("headers");
+    for (var it = headers.fieldNames(); it.hasNext(); ) {
+      String n = it.next();
+      if (n.equalsIgnoreCase(name)) return headers.path(n).get(0).asText();
+    }
+    return null;
+  }
+
   public JsonNode json(HttpResponse<String> r) throws IOException {
     return JSON.readTree(r.body());
   }

@@ -56,12 +56,7 @@ class CalloutPluginsEndToEndTest {
   }
 
   static String header(JsonNode echoed, String name) {
-    JsonNode headers = echoed.path("headers");
-    for (var it = headers.fieldNames(); it.hasNext(); ) {
-      String n = it.next();
-      if (n.equalsIgnoreCase(name)) return headers.path(n).get(0).asText();
-    }
-    return null;
+    return GatewayFixture.echoedHeader(echoed, name);
   }
 
   @Test
