@@ -34,6 +34,30 @@ public record AuthScope(boolean enforce, Set<String> allow) {
     return new AuthScope(true, Set.copyOf(allow));
   }
 
+  /**
+   * The global configuration ({@code config} may be null: empty), refused when it has {@code allow}
+   * without {@code consumers}: an allow list belongs in a rule.
+   */
+  public static Map<String, Object> globalConfig(Map<String, Object> config) throws PluginConfigException {
+    Map<String, Object> c = ConfigFields.orEmpty(config);
+    if (c.containsKey("allow") && !c.containsKey("consumers")) {
+      throw new PluginConfigException("allow", "only in a rule's configuration (the global one lists consumers)");
+    }
+    return c;
+  }
+
+  /** the scope of a rule that lists its own consumers: its {@code allow}, or any of them without one */
+  public static AuthScope ownConsumers(Map<String, Object> rule) throws PluginConfigException {
+    return rule.containsKey("allow") ? rule(rule) : new AuthScope(true, null);
+  }
+
+  /** fails for a rule that allows the global configuration's consumers when there is no global configuration */
+  public static void requireGlobal(Object global) throws PluginConfigException {
+    if (global == null) {
+      throw new PluginConfigException("allow", "the global configuration (defaultConfig) has no consumers to allow");
+    }
+  }
+
   public boolean allows(String consumer) {
     return allow == null || allow.contains(consumer);
   }

@@ -46,10 +46,7 @@ public class BasicAuthFactory implements PluginFactory<BasicAuthConfig> {
 
   @Override
   public BasicAuthConfig parseConfig(Map<String, Object> config) throws PluginConfigException {
-    Map<String, Object> c = ConfigFields.orEmpty(config);
-    if (c.containsKey("allow") && !c.containsKey("consumers")) {
-      throw new PluginConfigException("allow", "only in a rule's configuration (the global one lists consumers)");
-    }
+    Map<String, Object> c = AuthScope.globalConfig(config);
     return new BasicAuthConfig(consumers(c), AuthScope.global(c));
   }
 
@@ -57,12 +54,10 @@ public class BasicAuthFactory implements PluginFactory<BasicAuthConfig> {
   public BasicAuthConfig parseRuleConfig(Map<String, Object> rule, BasicAuthConfig global) throws PluginConfigException {
     Map<String, Object> r = ConfigFields.orEmpty(rule);
     if (r.containsKey("consumers")) {
-      return new BasicAuthConfig(consumers(r), r.containsKey("allow") ? AuthScope.rule(r) : new AuthScope(true, null));
+      return new BasicAuthConfig(consumers(r), AuthScope.ownConsumers(r));
     }
     AuthScope scope = AuthScope.rule(r);
-    if (global == null) {
-      throw new PluginConfigException("allow", "the global configuration (defaultConfig) has no consumers to allow");
-    }
+    AuthScope.requireGlobal(global);
     return new BasicAuthConfig(global.credentials(), scope);
   }
 

@@ -77,10 +77,7 @@ public class HmacAuthFactory implements PluginFactory<HmacAuthConfig> {
 
   @Override
   public HmacAuthConfig parseConfig(Map<String, Object> config) throws PluginConfigException {
-    Map<String, Object> c = ConfigFields.orEmpty(config);
-    if (c.containsKey("allow") && !c.containsKey("consumers")) {
-      throw new PluginConfigException("allow", "only in a rule's configuration (the global one lists consumers)");
-    }
+    Map<String, Object> c = AuthScope.globalConfig(config);
     return parse(c, AuthScope.global(c));
   }
 
@@ -88,12 +85,10 @@ public class HmacAuthFactory implements PluginFactory<HmacAuthConfig> {
   public HmacAuthConfig parseRuleConfig(Map<String, Object> rule, HmacAuthConfig global) throws PluginConfigException {
     Map<String, Object> r = ConfigFields.orEmpty(rule);
     if (r.containsKey("consumers")) {
-      return parse(r, r.containsKey("allow") ? AuthScope.rule(r) : new AuthScope(true, null));
+      return parse(r, AuthScope.ownConsumers(r));
     }
     AuthScope scope = AuthScope.rule(r);
-    if (global == null) {
-      throw new PluginConfigException("allow", "the global configuration (defaultConfig) has no consumers to allow");
-    }
+    AuthScope.requireGlobal(global);
     long offset = r.containsKey("date_offset") ? dateOffset(r) : global.dateOffsetSeconds();
     return new HmacAuthConfig(global.keys(), offset, scope);
   }

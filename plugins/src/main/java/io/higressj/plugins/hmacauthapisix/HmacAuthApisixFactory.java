@@ -79,10 +79,7 @@ public class HmacAuthApisixFactory implements PluginFactory<HmacAuthApisixConfig
 
   @Override
   public HmacAuthApisixConfig parseConfig(Map<String, Object> config) throws PluginConfigException {
-    Map<String, Object> c = ConfigFields.orEmpty(config);
-    if (c.containsKey("allow") && !c.containsKey("consumers")) {
-      throw new PluginConfigException("allow", "only in a rule's configuration (the global one lists consumers)");
-    }
+    Map<String, Object> c = AuthScope.globalConfig(config);
     return options(c, consumers(c), AuthScope.global(c), null);
   }
 
@@ -91,12 +88,10 @@ public class HmacAuthApisixFactory implements PluginFactory<HmacAuthApisixConfig
       throws PluginConfigException {
     Map<String, Object> r = ConfigFields.orEmpty(rule);
     if (r.containsKey("consumers")) {
-      return options(r, consumers(r), r.containsKey("allow") ? AuthScope.rule(r) : new AuthScope(true, null), null);
+      return options(r, consumers(r), AuthScope.ownConsumers(r), null);
     }
     AuthScope scope = AuthScope.rule(r);
-    if (global == null) {
-      throw new PluginConfigException("allow", "the global configuration (defaultConfig) has no consumers to allow");
-    }
+    AuthScope.requireGlobal(global);
     return options(r, global.keys(), scope, global);
   }
 

@@ -80,10 +80,7 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
 
   @Override
   public JwtAuthConfig parseConfig(Map<String, Object> config) throws PluginConfigException {
-    Map<String, Object> c = ConfigFields.orEmpty(config);
-    if (c.containsKey("allow") && !c.containsKey("consumers")) {
-      throw new PluginConfigException("allow", "only in a rule's configuration (the global one lists consumers)");
-    }
+    Map<String, Object> c = AuthScope.globalConfig(config);
     return new JwtAuthConfig(consumers(c), AuthScope.global(c));
   }
 
@@ -95,9 +92,7 @@ public class JwtAuthFactory implements PluginFactory<JwtAuthConfig> {
       consumers = consumers(r);
       if (!r.containsKey("allow")) return new JwtAuthConfig(consumers, new AuthScope(true, null));
     } else {
-      if (global == null) {
-        throw new PluginConfigException("allow", "the global configuration (defaultConfig) has no consumers to allow");
-      }
+      AuthScope.requireGlobal(global);
       consumers = global.consumers();
     }
     AuthScope scope = AuthScope.rule(r);

@@ -49,10 +49,7 @@ public class KeyAuthFactory implements PluginFactory<KeyAuthConfig> {
 
   @Override
   public KeyAuthConfig parseConfig(Map<String, Object> config) throws PluginConfigException {
-    Map<String, Object> c = ConfigFields.orEmpty(config);
-    if (c.containsKey("allow") && !c.containsKey("consumers")) {
-      throw new PluginConfigException("allow", "only in a rule's configuration (the global one lists consumers)");
-    }
+    Map<String, Object> c = AuthScope.globalConfig(config);
     return parse(c, AuthScope.global(c));
   }
 
@@ -61,13 +58,11 @@ public class KeyAuthFactory implements PluginFactory<KeyAuthConfig> {
     Map<String, Object> r = ConfigFields.orEmpty(rule);
     if (r.containsKey("consumers")) {
       // a rule with its own consumers stands alone (older configurations); allow is then optional
-      AuthScope scope = r.containsKey("allow") ? AuthScope.rule(r) : new AuthScope(true, null);
+      AuthScope scope = AuthScope.ownConsumers(r);
       return parse(r, scope);
     }
     AuthScope scope = AuthScope.rule(r);
-    if (global == null) {
-      throw new PluginConfigException("allow", "the global configuration (defaultConfig) has no consumers to allow");
-    }
+    AuthScope.requireGlobal(global);
     return new KeyAuthConfig(global.credentials(), global.keys(), global.inHeader(), global.inQuery(), scope);
   }
 

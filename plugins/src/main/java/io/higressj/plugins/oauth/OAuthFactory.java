@@ -78,10 +78,7 @@ public class OAuthFactory implements PluginFactory<OAuthConfig> {
 
   @Override
   public OAuthConfig parseConfig(Map<String, Object> config) throws PluginConfigException {
-    Map<String, Object> c = ConfigFields.orEmpty(config);
-    if (c.containsKey("allow") && !c.containsKey("consumers")) {
-      throw new PluginConfigException("allow", "only in a rule's configuration (the global one lists consumers)");
-    }
+    Map<String, Object> c = AuthScope.globalConfig(config);
     return parse(c, AuthScope.global(c));
   }
 
@@ -89,12 +86,10 @@ public class OAuthFactory implements PluginFactory<OAuthConfig> {
   public OAuthConfig parseRuleConfig(Map<String, Object> rule, OAuthConfig global) throws PluginConfigException {
     Map<String, Object> r = ConfigFields.orEmpty(rule);
     if (r.containsKey("consumers")) {
-      return parse(r, r.containsKey("allow") ? AuthScope.rule(r) : new AuthScope(true, null));
+      return parse(r, AuthScope.ownConsumers(r));
     }
     AuthScope scope = AuthScope.rule(r);
-    if (global == null) {
-      throw new PluginConfigException("allow", "the global configuration (defaultConfig) has no consumers to allow");
-    }
+    AuthScope.requireGlobal(global);
     return global.withScope(scope);
   }
 
