@@ -20,11 +20,12 @@ WORKERS="${WORKERS:-1}"
 (cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true package -pl server -am)
 touch "$HERE/server/target/higressj-server.jar"
 
+. "$HERE/bench/hello-upstream.sh"
 W="$(mktemp -d)"
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "$W/up.pid" ] && kill "$(cat "$W/up.pid")" 2>/dev/null || true
+  hello_upstream_stop "$W/up"
   [ -f "$W/front.pid" ] && kill "$(cat "$W/front.pid")" 2>/dev/null || true
   sleep 0.5; rm -rf "$W"
 }
@@ -34,12 +35,6 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=bench.local" -addex
   -keyout "$W/key.pem" -out "$W/cert.pem" 2>/dev/null
 
 mkdir -p "$W/logs"
-cat >"$W/up.conf" <<EOF
-worker_processes 1; pid $W/up.pid; error_log $W/logs/up.err; daemon on;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:9201; location / { return 200 "hello\n"; } } }
-EOF
 cat >"$W/front.conf" <<EOF
 worker_processes $WORKERS; pid $W/front.pid; error_log $W/logs/front.err; daemon on;
 events { worker_connections 4096; }
@@ -51,7 +46,7 @@ http { access_log off; keepalive_requests 1000000;
     ssl_certificate $W/cert.pem; ssl_certificate_key $W/key.pem;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
 EOF
-nginx -c "$W/up.conf" -p "$W"
+hello_upstream "$W/up" 9201
 nginx -c "$W/front.conf" -p "$W"
 
 mkdir -p "$W/conf"

@@ -134,13 +134,25 @@ public record ProxyOptions(
   /** {@code %2F} and {@code %5C} in a request path (Envoy's {@code path_with_escaped_slashes_action}). */
   public enum EscapedSlashes {
     /** Keep them encoded: they are not path separators for routing (Envoy's default). */
-    KEEP,
+    KEEP("KEEP_UNCHANGED"),
     /** Answer 400. */
-    REJECT,
+    REJECT("REJECT_REQUEST"),
     /** Decode them to {@code /} (a backslash counts as a slash, as Envoy's normalisation makes it) and route the result. */
-    UNESCAPE_AND_FORWARD,
+    UNESCAPE_AND_FORWARD("UNESCAPE_AND_FORWARD"),
     /** As {@link #UNESCAPE_AND_FORWARD}, but answer a request that had them with a 307 to the decoded path (Envoy's edge recommendation). */
-    UNESCAPE_AND_REDIRECT
+    UNESCAPE_AND_REDIRECT("UNESCAPE_AND_REDIRECT");
+
+    /** Envoy's name, which {@code higress-config}'s {@code pathWithEscapedSlashesAction} uses. */
+    public final String envoyName;
+
+    EscapedSlashes(String envoyName) {
+      this.envoyName = envoyName;
+    }
+
+    public static EscapedSlashes ofEnvoyName(String name) {
+      for (EscapedSlashes e : values()) if (e.envoyName.equals(name)) return e;
+      throw new IllegalArgumentException("pathWithEscapedSlashesAction: " + name);
+    }
   }
 
   public ProxyOptions {
@@ -348,13 +360,8 @@ public record ProxyOptions(
       b.upstreamIdleTimeout(u.idleTimeout().isZero() ? Duration.ofDays(365) : u.idleTimeout());
     }
     // Higress-J's own keys: each one set wins
-    if (d.limits().containsKey(io.higressj.config.settings.Downstream.MERGE_SLASHES)) {
-      b.mergeSlashes(d.limit(io.higressj.config.settings.Downstream.MERGE_SLASHES, 0) == 1);
-    }
-    if (d.limits().containsKey(io.higressj.config.settings.Downstream.ESCAPED_SLASHES)) {
-      // the index into Downstream.ESCAPED_SLASHES_ACTIONS: KEEP_UNCHANGED, REJECT_REQUEST, UNESCAPE_AND_FORWARD, UNESCAPE_AND_REDIRECT
-      b.escapedSlashes(EscapedSlashes.values()[(int) d.limit(io.higressj.config.settings.Downstream.ESCAPED_SLASHES, 0)]);
-    }
+    if (d.mergeSlashes() != null) b.mergeSlashes(d.mergeSlashes());
+    if (d.pathWithEscapedSlashesAction() != null) b.escapedSlashes(EscapedSlashes.ofEnvoyName(d.pathWithEscapedSlashesAction()));
     b.maxHeadersCount((int) d.limit("maxHeadersCount", maxHeadersCount));
     b.maxInitialLineLength((int) Math.min(Integer.MAX_VALUE, d.limit("maxRequestLineKb", -1) * 1024));
     if (d.limit("maxRequestLineKb", -1) < 0) b.maxInitialLineLength(maxInitialLineLength);

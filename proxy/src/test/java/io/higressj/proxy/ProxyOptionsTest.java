@@ -120,6 +120,14 @@ class ProxyOptionsTest {
   }
 
   @Test
+  void everyEscapedSlashesActionTheConfigMapOffersHasAnOption() {
+    for (String name : io.higressj.config.settings.Downstream.ESCAPED_SLASHES_ACTIONS) {
+      assertThat(ProxyOptions.EscapedSlashes.ofEnvoyName(name).envoyName).isEqualTo(name);
+    }
+    assertThat(ProxyOptions.EscapedSlashes.values()).hasSameSizeAs(io.higressj.config.settings.Downstream.ESCAPED_SLASHES_ACTIONS);
+  }
+
+  @Test
   void newTimeoutDefaultsFollowEnvoysEdgeRecommendations() {
     ProxyOptions o = ProxyOptions.defaults();
     assertThat(o.responseIdleTimeout()).isEqualTo(Duration.ofSeconds(300)); // stream_idle_timeout

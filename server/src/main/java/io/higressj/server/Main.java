@@ -19,30 +19,34 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
   static final String VERSION = "Higress-J 0.1.0";
 
-  /** One option: {@code --name VALUE} or {@code --name=VALUE}. */
-  record Flag(String name, String label, String dflt, String description) {}
+  /** One option: {@code --name VALUE} or {@code --name=VALUE}; the help shows a non-empty default after the description. */
+  record Flag(String name, String label, String dflt, String description) {
+    String help() {
+      return dflt.isEmpty() ? description : description.substring(0, description.length() - 1) + " (default: " + dflt + ").";
+    }
+  }
 
   static final List<Flag> FLAGS = List.of(
       new Flag("--config-dir", "DIR", "conf",
-          "Configuration directory, created with a commented example if missing (default: conf)."),
-      new Flag("--http-port", "PORT", "8080", "Plain HTTP port: HTTP/1.1 and h2c (default: 8080)."),
+          "Configuration directory, created with a commented example if missing."),
+      new Flag("--http-port", "PORT", "8080", "Plain HTTP port: HTTP/1.1 and h2c."),
       new Flag("--https-port", "PORT", "8443",
-          "HTTPS port: TLS with SNI, ALPN h2 and http/1.1; -1 disables it (default: 8443)."),
-      new Flag("--admin-port", "PORT", "15000", "Admin endpoint port (/config_dump, /ready); -1 disables it (default: 15000)."),
-      new Flag("--bind-address", "ADDR", "0.0.0.0", "Address the HTTP and HTTPS listeners bind (default: 0.0.0.0)."),
-      new Flag("--admin-address", "ADDR", "127.0.0.1", "Address the admin endpoint binds (default: 127.0.0.1)."),
+          "HTTPS port: TLS with SNI, ALPN h2 and http/1.1; -1 disables it."),
+      new Flag("--admin-port", "PORT", "15000", "Admin endpoint port (/config_dump, /ready); -1 disables it."),
+      new Flag("--bind-address", "ADDR", "0.0.0.0", "Address the HTTP and HTTPS listeners bind."),
+      new Flag("--admin-address", "ADDR", "127.0.0.1", "Address the admin endpoint binds."),
       new Flag("--access-log", "TARGET", "stdout",
-          "Access log: stdout, off, or a file path; one JSON line per request (default: stdout)."),
+          "Access log: stdout, off, or a file path; one JSON line per request."),
       new Flag("--ingress-class", "NAME", "higress",
-          "IngressClass served; Ingresses without a class are served too (default: higress)."),
-      new Flag("--workers", "N", "0", "Event loop threads; 0 = one per CPU (default: 0)."),
+          "IngressClass served; Ingresses without a class are served too."),
+      new Flag("--workers", "N", "0", "Event loop threads; 0 = one per CPU."),
       new Flag("--upstream-timeout", "DURATION", "60s",
-          "Time to wait for an upstream's response headers before answering 504, e.g. 15s, 500ms (default: 60s)."),
+          "Time to wait for an upstream's response headers before answering 504, e.g. 15s, 500ms."),
       new Flag("--listener-port-map", "FROM=TO[,FROM=TO...]", "",
           "Gateway API listeners: bind port TO where a Gateway declares FROM; FROM * maps every other port,"
               + " TO 0 picks a free port (default: as declared)."),
       new Flag("--write-status", "BOOL", "true",
-          "Write Gateway API status into the objects' files in the configuration directory (default: true)."));
+          "Write Gateway API status into the objects' files in the configuration directory."));
 
   /** A command line that cannot be run; the message says why. */
   static final class UsageException extends Exception {
@@ -155,7 +159,7 @@ public final class Main {
         .append("(Ingress, Service, Endpoints, EndpointSlice, Secret ...), watched and applied live.\n")
         .append("A port of 0 picks a free port; the ports actually bound are printed on start.\n");
     for (Flag f : FLAGS) {
-      b.append(String.format("      %-30s %s%n", f.name() + "=" + f.label(), f.description()));
+      b.append(String.format("      %-30s %s%n", f.name() + "=" + f.label(), f.help()));
     }
     b.append(String.format("  -h, --help%-22s %s%n", "", "Show this help message and exit."));
     b.append(String.format("  -V, --version%-19s %s%n", "", "Print version information and exit."));

@@ -23,7 +23,8 @@ class MainTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config-dir", "--http-port", "--https-port", "--admin-port",
         "--access-log", "--bind-address", "--admin-address", "--ingress-class", "--workers", "--upstream-timeout",
         "--listener-port-map", "--write-status", "--version");
-    for (Main.Flag f : Main.FLAGS) assertThat(out.toString(StandardCharsets.UTF_8)).contains(f.description());
+    for (Main.Flag f : Main.FLAGS) assertThat(out.toString(StandardCharsets.UTF_8)).contains(f.help());
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("(default: 8080)", "(default: as declared)");
   }
 
   @Test

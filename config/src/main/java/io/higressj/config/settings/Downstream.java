@@ -16,19 +16,16 @@ import java.time.Duration;
  * @param limits Higress-J's own keys (no Higress equivalent), only those the ConfigMap sets: key as written
  *     under {@code downstream} ({@code http2.} prefix for those under {@code downstream.http2}) to its value,
  *     durations in seconds; see {@link #LIMIT_KEYS}
+ * @param mergeSlashes Higress-J's {@code mergeSlashes}: runs of {@code /} in paths merged; null when not set
+ * @param pathWithEscapedSlashesAction Higress-J's {@code pathWithEscapedSlashesAction}, one of {@link
+ *     #ESCAPED_SLASHES_ACTIONS} (Envoy's names); null when not set
  */
 public record Downstream(Duration idleTimeout, long maxRequestHeadersKb, long connectionBufferLimits, Http2 http2,
-    Duration routeTimeout, java.util.SortedMap<String, Long> limits) {
+    Duration routeTimeout, java.util.SortedMap<String, Long> limits, Boolean mergeSlashes,
+    String pathWithEscapedSlashesAction) {
   public static final Downstream DEFAULT = new Downstream(Duration.ofSeconds(180), 60, 32768, Http2.DEFAULT, Duration.ZERO);
 
-  /** {@code mergeSlashes: true|false}, kept among the limits as 1 or 0. */
-  public static final String MERGE_SLASHES = "mergeSlashes";
-  /**
-   * {@code pathWithEscapedSlashesAction}, Envoy's name and values, kept among the limits as the index
-   * of the value in {@link #ESCAPED_SLASHES_ACTIONS}.
-   */
-  public static final String ESCAPED_SLASHES = "pathWithEscapedSlashesAction";
-  /** The values of {@code pathWithEscapedSlashesAction} offered, by index. */
+  /** The values of {@code pathWithEscapedSlashesAction}, Envoy's {@code path_with_escaped_slashes_action} names. */
   public static final java.util.List<String> ESCAPED_SLASHES_ACTIONS = java.util.List.of("KEEP_UNCHANGED", "REJECT_REQUEST",
       "UNESCAPE_AND_FORWARD", "UNESCAPE_AND_REDIRECT");
 
@@ -46,8 +43,6 @@ public record Downstream(Duration idleTimeout, long maxRequestHeadersKb, long co
       new LimitKey("maxConnections", 0, Integer.MAX_VALUE),
       new LimitKey("maxConnectionsPerListener", 0, Integer.MAX_VALUE),
       new LimitKey("floodPenaltySeconds", 0, 86_400),
-      new LimitKey(MERGE_SLASHES, 0, 1),
-      new LimitKey(ESCAPED_SLASHES, 0, 3),
       new LimitKey("http2.floodWindowSeconds", 1, 3600),
       new LimitKey("http2.maxResetFramesPerWindow", 1, Integer.MAX_VALUE),
       new LimitKey("http2.maxSettingsFramesPerWindow", 1, Integer.MAX_VALUE),
@@ -62,6 +57,12 @@ public record Downstream(Duration idleTimeout, long maxRequestHeadersKb, long co
   public Downstream(Duration idleTimeout, long maxRequestHeadersKb, long connectionBufferLimits, Http2 http2,
       Duration routeTimeout) {
     this(idleTimeout, maxRequestHeadersKb, connectionBufferLimits, http2, routeTimeout, new java.util.TreeMap<>());
+  }
+
+  /** The settings without the path settings. */
+  public Downstream(Duration idleTimeout, long maxRequestHeadersKb, long connectionBufferLimits, Http2 http2,
+      Duration routeTimeout, java.util.SortedMap<String, Long> limits) {
+    this(idleTimeout, maxRequestHeadersKb, connectionBufferLimits, http2, routeTimeout, limits, null, null);
   }
 
   /** The value of one of {@link #LIMIT_KEYS} the ConfigMap sets, or {@code dflt}. */
@@ -87,6 +88,10 @@ public record Downstream(Duration idleTimeout, long maxRequestHeadersKb, long co
       }
     }
     limits = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(limits));
+    if (pathWithEscapedSlashesAction != null && !ESCAPED_SLASHES_ACTIONS.contains(pathWithEscapedSlashesAction)) {
+      throw new IllegalArgumentException("pathWithEscapedSlashesAction: " + pathWithEscapedSlashesAction
+          + " (expected: one of " + String.join(", ", ESCAPED_SLASHES_ACTIONS) + ")");
+    }
   }
 
   /**

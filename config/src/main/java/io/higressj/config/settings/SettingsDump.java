@@ -44,6 +44,8 @@ public final class SettingsDump {
       if (e.getKey().startsWith("http2.")) h2.put(e.getKey().substring("http2.".length()), e.getValue());
       else down.put(e.getKey(), e.getValue());
     }
+    if (d.mergeSlashes() != null) down.put("mergeSlashes", d.mergeSlashes());
+    if (d.pathWithEscapedSlashesAction() != null) down.put("pathWithEscapedSlashesAction", d.pathWithEscapedSlashesAction());
 
     ObjectNode up = root.putObject("upstream");
     up.put("idleTimeout", s.upstream().idleTimeout().toSeconds());

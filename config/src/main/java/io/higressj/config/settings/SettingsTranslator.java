@@ -56,10 +56,11 @@ public final class SettingsTranslator {
   private static final List<String> CONFIG_FIELDS_NOT_SUPPORTED = List.of("mcpServer");
   private static final List<String> GZIP_FIELDS = List.of("enable", "minContentLength", "contentType",
       "disableOnEtagHeader", "memoryLevel", "windowBits", "chunkSize", "compressionLevel", "compressionStrategy");
-  private static final List<String> DOWNSTREAM_FIELDS =
-      java.util.stream.Stream.concat(
+  private static final List<String> DOWNSTREAM_FIELDS = java.util.stream.Stream.of(
           java.util.stream.Stream.of("idleTimeout", "maxRequestHeadersKb", "connectionBufferLimits", "http2", "routeTimeout"),
-          Downstream.LIMIT_KEYS.stream().map(Downstream.LimitKey::name).filter(n -> !n.startsWith("http2."))).toList();
+          Downstream.LIMIT_KEYS.stream().map(Downstream.LimitKey::name).filter(n -> !n.startsWith("http2.")),
+          java.util.stream.Stream.of("mergeSlashes", "pathWithEscapedSlashesAction"))
+      .flatMap(x -> x).toList();
   private static final List<String> HTTP2_FIELDS = java.util.stream.Stream.concat(
       java.util.stream.Stream.of("maxConcurrentStreams", "initialStreamWindowSize", "initialConnectionWindowSize"),
       Downstream.LIMIT_KEYS.stream().map(Downstream.LimitKey::name).filter(n -> n.startsWith("http2."))
@@ -266,19 +267,6 @@ public final class SettingsTranslator {
       String name = h2 ? k.name().substring("http2.".length()) : k.name();
       ObjectNode parent = h2 ? h : n;
       if (parent == null || Fields.get(parent, name) == null) continue;
-      if (name.equals(Downstream.MERGE_SLASHES)) {
-        Boolean b = f.bool(parent, p, name, false) ? Boolean.TRUE : Fields.get(parent, name).isBoolean() ? Boolean.FALSE : null;
-        if (b != null) limits.put(k.name(), b ? 1L : 0L);
-        continue;
-      }
-      if (name.equals(Downstream.ESCAPED_SLASHES)) {
-        String t = f.text(parent, p, name);
-        if (t == null) continue;
-        int i = Downstream.ESCAPED_SLASHES_ACTIONS.indexOf(t.trim());
-        if (i >= 0) limits.put(k.name(), (long) i);
-        else f.error(child(p, name), "\"" + t + "\" (expected: one of " + String.join(", ", Downstream.ESCAPED_SLASHES_ACTIONS) + ")");
-        continue;
-      }
       long v = f.integer(parent, h2 ? child(p, "http2") : p, name, Long.MIN_VALUE, k.min(), k.max());
       if (v != Long.MIN_VALUE) limits.put(k.name(), v);
     }
@@ -291,7 +279,15 @@ public final class SettingsTranslator {
           f.integer(h, hp, "initialStreamWindowSize", hd.initialStreamWindowSize(), 65535, Integer.MAX_VALUE),
           f.integer(h, hp, "initialConnectionWindowSize", hd.initialConnectionWindowSize(), 65535, Integer.MAX_VALUE));
     }
-    return new Downstream(Duration.ofSeconds(idle), headersKb, buffer, http2, Duration.ofSeconds(routeTimeout), limits);
+    Boolean mergeSlashes = Fields.get(n, "mergeSlashes") == null ? null : f.bool(n, p, "mergeSlashes", false);
+    String escaped = f.text(n, p, "pathWithEscapedSlashesAction");
+    if (escaped != null && !Downstream.ESCAPED_SLASHES_ACTIONS.contains(escaped.trim())) {
+      f.error(child(p, "pathWithEscapedSlashesAction"),
+          "\"" + escaped + "\" (expected: one of " + String.join(", ", Downstream.ESCAPED_SLASHES_ACTIONS) + ")");
+      escaped = null;
+    }
+    return new Downstream(Duration.ofSeconds(idle), headersKb, buffer, http2, Duration.ofSeconds(routeTimeout), limits,
+        mergeSlashes, escaped == null ? null : escaped.trim());
   }
 
   private static Upstream readUpstream(Fields f, ObjectNode root, String base) {

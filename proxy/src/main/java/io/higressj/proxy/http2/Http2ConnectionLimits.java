@@ -4,12 +4,14 @@ import io.higressj.proxy.ProxyOptions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
-import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -31,37 +33,42 @@ final class Http2ConnectionLimits extends ChannelDuplexHandler {
   private final Http2FrameCodec codec;
   private final int maxRequests;
   private final long idleNanos;
+  /** how often the idle check runs: a quarter of the timeout (at least 10 ms); 0 when there is no timeout */
+  private final long checkEveryNanos;
   private int requests;
   private int lastStreamId;
   private boolean draining;
   private ScheduledFuture<?> idleCheck;
+  private long lastActiveNanos;
+  private boolean activity; // a stream frame read or written since the last check
 
   Http2ConnectionLimits(Http2FrameCodec codec, ProxyOptions options) {
     this.codec = codec;
     this.maxRequests = options.maxRequestsPerConnection();
     this.idleNanos = options.idleTimeout().toNanos();
+    this.checkEveryNanos = idleNanos > 0 ? Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleNanos / 4) : 0;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    if (idleNanos > 0 && ctx.channel().isActive()) scheduleIdleCheck(ctx, Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleNanos / 4));
+    if (ctx.channel().isActive()) startIdleChecks(ctx);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    if (idleNanos > 0 && idleCheck == null) scheduleIdleCheck(ctx, Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleNanos / 4));
+    startIdleChecks(ctx);
     super.channelActive(ctx);
   }
 
   @Override
-  public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) throws Exception {
-    if (msg instanceof io.netty.handler.codec.http2.Http2StreamFrame) activity = true;
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    if (msg instanceof Http2StreamFrame) activity = true;
     super.write(ctx, msg, promise);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (msg instanceof io.netty.handler.codec.http2.Http2StreamFrame) activity = true;
+    if (msg instanceof Http2StreamFrame) activity = true;
     if (msg instanceof Http2HeadersFrame h && h.stream() != null && h.stream().id() > lastStreamId) {
       lastStreamId = h.stream().id(); // a new stream (trailers come on a known one)
       requests++;
@@ -106,30 +113,29 @@ final class Http2ConnectionLimits extends ChannelDuplexHandler {
     });
   }
 
-  private void scheduleIdleCheck(ChannelHandlerContext ctx, long delayNanos) {
-    idleCheck = ctx.executor().schedule(() -> checkIdle(ctx), delayNanos, TimeUnit.NANOSECONDS);
+  private void startIdleChecks(ChannelHandlerContext ctx) {
+    if (checkEveryNanos == 0 || idleCheck != null) return;
+    lastActiveNanos = ctx.executor().ticker().nanoTime();
+    idleCheck = ctx.executor().schedule(() -> checkIdle(ctx), checkEveryNanos, TimeUnit.NANOSECONDS);
   }
 
-  private long lastActiveNanos = System.nanoTime();
-  private boolean activity; // a stream frame read or written since the last check
-
   /**
-   * Runs every quarter of the idle timeout: a connection with an open stream, or with stream frames
+   * Runs every {@link #checkEveryNanos}: a connection with an open stream, or with stream frames
    * since the last check, is active; one that was not for the whole timeout is closed (so within
    * 1.25 times the timeout of its last stream frame).
    */
   private void checkIdle(ChannelHandlerContext ctx) {
     idleCheck = null;
-    if (!ctx.channel().isActive()) return;
-    long now = System.nanoTime();
+    if (!ctx.channel().isActive() || draining) return; // a draining connection closes when its streams end
+    long now = ctx.executor().ticker().nanoTime();
     if (activity || codec.connection().numActiveStreams() > 0) {
       activity = false;
       lastActiveNanos = now;
     } else if (now - lastActiveNanos >= idleNanos) {
-      if (!draining) drain(ctx);
+      drain(ctx);
       return;
     }
-    scheduleIdleCheck(ctx, Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleNanos / 4));
+    idleCheck = ctx.executor().schedule(() -> checkIdle(ctx), checkEveryNanos, TimeUnit.NANOSECONDS);
   }
 
   private void cancelIdleCheck() {

@@ -232,7 +232,7 @@ class EdgeSettingsConfigMapEndToEndTest {
       assertThat(c.request("foo.com", "/a%2Fb").status()).as("by default %2F is kept").isEqualTo(200);
     }
     higressConfig("downstream:\n  mergeSlashes: true\n  pathWithEscapedSlashesAction: REJECT_REQUEST\n");
-    awaitDump(d -> d.path("settings").path("downstream").toString().contains("pathWithEscapedSlashesAction"));
+    awaitDump(d -> d.path("settings").path("downstream").path("pathWithEscapedSlashesAction").asText().equals("REJECT_REQUEST"));
     try (RawHttp c = new RawHttp(port())) {
       assertThat(GatewayFixture.JSON.readTree(c.request("foo.com", "//merge//me").body()).path("path").asText())
           .isEqualTo("/merge/me");
@@ -249,7 +249,7 @@ class EdgeSettingsConfigMapEndToEndTest {
     }
     // decoded and routed
     higressConfig("downstream:\n  pathWithEscapedSlashesAction: UNESCAPE_AND_FORWARD\n");
-    awaitDump(d -> d.path("settings").path("downstream").toString().contains("\"pathWithEscapedSlashesAction\":2"));
+    awaitDump(d -> d.path("settings").path("downstream").path("pathWithEscapedSlashesAction").asText().equals("UNESCAPE_AND_FORWARD"));
     try (RawHttp c = new RawHttp(port())) {
       RawHttp.Response r = c.request("foo.com", "/x%2F..%2Fa%2Fb?q=%2F");
       assertThat(r.status()).isEqualTo(200);
@@ -258,7 +258,7 @@ class EdgeSettingsConfigMapEndToEndTest {
     }
     // answered with a redirect to the decoded path
     higressConfig("downstream:\n  pathWithEscapedSlashesAction: UNESCAPE_AND_REDIRECT\n");
-    awaitDump(d -> d.path("settings").path("downstream").toString().contains("\"pathWithEscapedSlashesAction\":3"));
+    awaitDump(d -> d.path("settings").path("downstream").path("pathWithEscapedSlashesAction").asText().equals("UNESCAPE_AND_REDIRECT"));
     try (RawHttp c = new RawHttp(port())) {
       RawHttp.Response r = c.request("foo.com", "/a%2Fb?q=1");
       assertThat(r.status()).isEqualTo(307);
