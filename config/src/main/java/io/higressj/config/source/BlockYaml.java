@@ -128,7 +128,7 @@ final class BlockYaml {
 
   /** A block mapping whose keys are at column {@code col}, starting at {@link #line}. */
   private ObjectNode mapping(int col) {
-    ObjectNode obj = NODES.objectNode();
+    ObjectNode obj = objectNode();
     boolean first = true;
     while (true) {
       int l = nextContent(line);
@@ -154,14 +154,15 @@ final class BlockYaml {
     if (c == '"' || c == '\'') {
       int close = text.indexOf(c, p + 1);
       if (close < 0 || close >= e) throw Decline.INSTANCE;
-      key = quotedContent(p + 1, close, c);
+      checkQuoted(p + 1, close, c);
+      key = TextPool.name(text, p + 1, close);
       keyEnd = close + 1;
       if (keyEnd >= e || text.charAt(keyEnd) != ':') throw Decline.INSTANCE;
     } else {
       int i = p;
       while (i < e && isKeyChar(text.charAt(i))) i++;
       if (i == p || i >= e || text.charAt(i) != ':') throw Decline.INSTANCE;
-      key = text.substring(p, i);
+      key = TextPool.name(text, p, i);
       keyEnd = i;
     }
     int v = keyEnd + 1; // after ':'
@@ -201,7 +202,7 @@ final class BlockYaml {
 
   /** A block sequence whose dashes are at column {@code col}. */
   private ArrayNode sequence(int col) {
-    ArrayNode arr = NODES.arrayNode();
+    ArrayNode arr = new ArrayNode(NODES, new ArrayList<>(2)); // most lists hold one or two items
     while (true) {
       int l = nextContent(line);
       if (l >= lines) break;
@@ -221,7 +222,7 @@ final class BlockYaml {
       if (looksLikeEntry(q, e)) {
         // a mapping that starts on the dash's line; its keys are at the first key's column
         int keyCol = q - starts[l];
-        ObjectNode obj = NODES.objectNode();
+        ObjectNode obj = objectNode();
         entry(obj, q, e, keyCol);
         ObjectNode rest = mappingContinuation(keyCol, obj);
         arr.add(rest);
@@ -279,11 +280,11 @@ final class BlockYaml {
     if (c == '"' || c == '\'') {
       int close = text.indexOf(c, p + 1);
       if (close < 0 || close >= e) throw Decline.INSTANCE;
-      String s = quotedContent(p + 1, close, c);
+      checkQuoted(p + 1, close, c);
       int after = close + 1;
       while (after < e && text.charAt(after) == ' ') after++;
       if (after < e && (text.charAt(after) != '#' || text.charAt(after - 1) != ' ')) throw Decline.INSTANCE;
-      return NODES.textNode(s);
+      return TextPool.value(text, p + 1, close);
     }
     int end = p;
     while (end < e && isPlainChar(text.charAt(end))) end++;
@@ -291,14 +292,14 @@ final class BlockYaml {
     while (after < e && text.charAt(after) == ' ') after++;
     if (after < e && (text.charAt(after) != '#' || after == end)) throw Decline.INSTANCE;
     if (end == p) throw Decline.INSTANCE;
-    String s = text.substring(p, end);
+    String s = TextPool.name(text, p, end);
     if (s.indexOf(':') >= 0 && (s.endsWith(":") || s.indexOf(": ") >= 0)) throw Decline.INSTANCE;
     if (c >= '0' && c <= '9') {
       if (allDigits(s)) {
         if (s.length() == 1 || c != '0' && s.length() <= 9) return NODES.numberNode(Integer.parseInt(s));
         throw Decline.INSTANCE; // octal (0...), or beyond int
       }
-      if (isIpv4(s)) return NODES.textNode(s);
+      if (isIpv4(s)) return TextPool.value(text, p, end);
       throw Decline.INSTANCE; // floats, times, dates, sexagesimal...
     }
     if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '_')) throw Decline.INSTANCE;
@@ -307,10 +308,11 @@ final class BlockYaml {
       if (s.equals("false")) return NODES.booleanNode(false);
       throw Decline.INSTANCE;
     }
-    return NODES.textNode(s);
+    return TextPool.value(text, p, end);
   }
 
-  private String quotedContent(int from, int to, char quote) {
+  /** Declines quoted text that is not read literally (escapes, control characters). */
+  private void checkQuoted(int from, int to, char quote) {
     for (int i = from; i < to; i++) {
       char c = text.charAt(i);
       if (c == '\\' && quote == '"') throw Decline.INSTANCE; // escapes
@@ -319,7 +321,11 @@ final class BlockYaml {
       }
     }
     if (quote == '\'' && to + 1 < text.length() && text.charAt(to + 1) == '\'') throw Decline.INSTANCE; // '' escape
-    return text.substring(from, to);
+  }
+
+  /** A mapping node holding its fields compactly (see {@link FieldMap}). */
+  private static ObjectNode objectNode() {
+    return new ObjectNode(NODES, new FieldMap());
   }
 
   private static boolean allDigits(String s) {
