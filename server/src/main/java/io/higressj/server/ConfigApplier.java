@@ -82,16 +82,15 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     }
   }
 
-  private void addKey(ResourceKey key) {
-    keysByName.merge(Name.of(key), key, (old, k) -> {
+  private void addKey(Name name, ResourceKey key) {
+    keysByName.merge(name, key, (old, k) -> {
       TreeSet<ResourceKey> keys = old instanceof ResourceKey one ? new TreeSet<>(List.of(one)) : keySet(old);
       keys.add(key);
       return keys;
     });
   }
 
-  private void removeKey(ResourceKey key) {
-    Name n = Name.of(key);
+  private void removeKey(Name n, ResourceKey key) {
     Object old = keysByName.get(n);
     if (old instanceof TreeSet<?> && keySet(old).remove(key) && keySet(old).size() == 1) keysByName.put(n, keySet(old).first());
     else if (old instanceof ResourceKey) keysByName.remove(n);
@@ -161,9 +160,14 @@ final class ConfigApplier implements Consumer<ResourceSet> {
   public synchronized void accept(ResourceSet set) {
     long t0 = System.nanoTime();
     List<ResourceSet.Change> changes = set.changesSince(previous);
+    // the names whose last good version may change: those that changed now (and, below, those that
+    // stopped being rejected); one Name per change, reused for the key index
+    Set<Name> touched = new LinkedHashSet<>(Math.max(16, changes.size() * 4 / 3 + 1));
     for (ResourceSet.Change c : changes) {
-      if (c.before() == null) addKey(c.key());
-      else if (c.after() == null) removeKey(c.key());
+      Name n = Name.of(c.key());
+      touched.add(n);
+      if (c.before() == null) addKey(n, c.key());
+      else if (c.after() == null) removeKey(n, c.key());
     }
     previous = set;
 
@@ -212,15 +216,13 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     }
     // last good versions: each present object that is not rejected now (of objects named alike, the one
     // whose key sorts last); only names that changed or stopped being rejected need a look
-    Set<Name> touched = new LinkedHashSet<>();
-    for (ResourceSet.Change c : changes) touched.add(Name.of(c.key()));
     for (Name n : rejectedBefore) {
       if (!rejected.contains(n)) touched.add(n);
     }
     for (Name n : touched) {
-      List<ResourceKey> keys = keys(n);
-      if (keys.isEmpty()) lastGood.remove(n);
-      else if (!rejected.contains(n)) lastGood.put(n, set.resources().get(keys.get(keys.size() - 1)));
+      Object k = keysByName.get(n);
+      if (k == null) lastGood.remove(n);
+      else if (!rejected.contains(n)) lastGood.put(n, set.resources().get(k instanceof ResourceKey one ? one : keySet(k).last()));
     }
     rejectedBefore = rejected;
 
