@@ -85,8 +85,41 @@ public final class DirectoryConfigSource implements ConfigSource {
   private ResourceSet last;
   private volatile boolean closed;
 
-  /** @param objects the last good objects; @param problems what reading the file reported this time */
-  private record FileState(List<Resource> objects, List<Problem> problems) {}
+  /** a file last written longer ago than this is trusted to be unchanged while its {@link Stamp} is */
+  private static final long SETTLED_MILLIS = 2_000;
+
+  /**
+   * @param objects the last good objects
+   * @param problems what reading the file reported this time
+   * @param stamp the file as it was when read, or null when it had been written too recently to tell a
+   *     later write by its stamp
+   */
+  private record FileState(List<Resource> objects, List<Problem> problems, Stamp stamp) {}
+
+  /**
+   * A file's identity (device and inode), size and modification time: a file written since it was read
+   * differs in one of them (a rename puts a new inode in place, an edit in place changes the time),
+   * unless it was written within the file system's timestamp granularity of the read, which {@link
+   * #settled} rules out, or someone set the time back by hand on a file of the same size.
+   */
+  private record Stamp(Object fileKey, long size, long modifiedNanos) {
+    static Stamp of(BasicFileAttributes a) {
+      return new Stamp(a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+    }
+
+    /** The stamp of a file about to be read, or null when it was written less than two seconds ago. */
+    static Stamp settled(BasicFileAttributes a) {
+      if (a == null || a.fileKey() == null) return null;
+      long age = System.currentTimeMillis() - a.lastModifiedTime().toMillis();
+      return age > SETTLED_MILLIS ? of(a) : null;
+    }
+  }
+
+  /** What reading a file gave: a {@link YamlResources.Parsed} or an IOException, and its stamp (or null). */
+  private record Read(Object result, Stamp stamp) {}
+
+  /** files parsed so far (for tests: a rescan reads only the files that changed) */
+  int filesParsed;
 
   public DirectoryConfigSource(Path root) {
     this.root = requireNonNull(root, "root").toAbsolutePath().normalize();
@@ -103,8 +136,13 @@ public final class DirectoryConfigSource implements ConfigSource {
       return ResourceSet.of(List.of(), List.of(new Problem(source.root.toString(), "", "",
           "not a directory", Problem.Severity.ERROR)));
     }
-    source.rescan();
-    return source.merge();
+    return source.scan();
+  }
+
+  /** Walks the directory and merges what changed: the start of {@link #readOnce}, and repeated by tests. */
+  ResourceSet scan() {
+    rescan();
+    return merge();
   }
 
   @Override
@@ -216,7 +254,7 @@ public final class DirectoryConfigSource implements ConfigSource {
         // a modified directory says nothing about its files; a created (or moved-in) one is new to us
         if (e.getValue()) {
           forgetUnder(p);
-          read.addAll(walk(p));
+          read.addAll(walk(p, null));
         }
       } else if (Files.exists(p)) {
         if (isYaml(p.getFileName().toString())) read.add(p);
@@ -224,29 +262,45 @@ public final class DirectoryConfigSource implements ConfigSource {
         forgetUnder(p);
       }
     }
-    readFiles(new ArrayList<>(read));
+    readFiles(new ArrayList<>(read), null);
   }
 
-  /** Walks the whole tree again: at start, and when the watch service lost events. */
+  /**
+   * Walks the whole tree again: at start, and when the watch service lost events (it does when more
+   * than 512 events pile up for one directory while a change is applied, as a tool rewriting thousands
+   * of files causes). Files whose stamp is the one they had when last read are not read again, so that
+   * such a rescan costs a walk plus the files that really changed.
+   */
   private void rescan() {
-    List<Path> found = Files.isDirectory(root) ? walk(root) : List.of();
+    Map<Path, BasicFileAttributes> attributes = new HashMap<>();
+    List<Path> found = Files.isDirectory(root) ? walk(root, attributes) : List.of();
     Set<Path> present = new HashSet<>(found);
     for (Path f : new ArrayList<>(files.keySet())) {
       if (!present.contains(f)) setFile(f, null);
     }
-    readFiles(found);
+    List<Path> changed = new ArrayList<>(files.isEmpty() ? found.size() : 16);
+    for (Path f : found) {
+      FileState known = files.get(f);
+      if (known != null && known.stamp() != null && known.stamp().equals(Stamp.of(attributes.get(f)))) continue;
+      changed.add(f);
+    }
+    if (!files.isEmpty()) {
+      LOG.log(Level.INFO, "config directory {0}: rescanned {1} files, {2} changed", root, found.size(), changed.size());
+    }
+    readFiles(changed, attributes);
   }
 
   /**
    * Reads and parses {@code paths} (on several threads when there are many: parsing is most of the time
    * a large directory takes), then applies the results in order.
    */
-  private void readFiles(List<Path> paths) {
+  private void readFiles(List<Path> paths, Map<Path, BasicFileAttributes> attributes) {
+    filesParsed += paths.size();
     if (paths.size() < PARALLEL_READ_THRESHOLD) {
-      for (Path f : paths) readFile(f, parse(f));
+      for (Path f : paths) readFile(f, parse(f, attributes));
       return;
     }
-    Object[] results = new Object[paths.size()];
+    Read[] results = new Read[paths.size()];
     int chunks = Math.max(2, Runtime.getRuntime().availableProcessors()) * 4;
     int per = (paths.size() + chunks - 1) / chunks;
     try (var pool = java.util.concurrent.Executors.newThreadPerTaskExecutor(
@@ -256,15 +310,18 @@ public final class DirectoryConfigSource implements ConfigSource {
         int to = Math.min(paths.size(), from + per);
         if (from >= to) break;
         pool.execute(() -> {
-          for (int i = from; i < to; i++) results[i] = parse(paths.get(i));
+          for (int i = from; i < to; i++) results[i] = parse(paths.get(i), attributes);
         });
       }
     } // close() waits for every task
     for (int i = 0; i < results.length; i++) readFile(paths.get(i), results[i]);
   }
 
-  /** The YAML files below {@code dir}, registering every directory with the watcher (if any). */
-  private List<Path> walk(Path dir) {
+  /**
+   * The YAML files below {@code dir}, registering every directory with the watcher (if any); their
+   * attributes (as the walk read them anyway) go to {@code attributes} if not null.
+   */
+  private List<Path> walk(Path dir, Map<Path, BasicFileAttributes> attributes) {
     List<Path> found = new ArrayList<>();
     try {
       Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
@@ -279,7 +336,10 @@ public final class DirectoryConfigSource implements ConfigSource {
         @Override
         public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
           String name = f.getFileName().toString();
-          if (attrs.isRegularFile() && !ignored(name) && isYaml(name)) found.add(f);
+          if (attrs.isRegularFile() && !ignored(name) && isYaml(name)) {
+            found.add(f);
+            if (attributes != null) attributes.put(f, attrs);
+          }
           return FileVisitResult.CONTINUE;
         }
 
@@ -301,20 +361,23 @@ public final class DirectoryConfigSource implements ConfigSource {
     return found;
   }
 
-  /** The parsed file, or a NoSuchFileException / IOException: what {@link #readFile} makes of it. */
-  private static Object parse(Path f) {
+  /**
+   * The parsed file, or a NoSuchFileException / IOException: what {@link #readFile} makes of it; with
+   * the file's stamp, taken before reading (from {@code attributes} when the walk just read them).
+   */
+  private static Read parse(Path f, Map<Path, BasicFileAttributes> attributes) {
     try {
-      return YamlResources.read(f);
+      BasicFileAttributes a = attributes == null ? null : attributes.get(f);
+      if (a == null) a = Files.readAttributes(f, BasicFileAttributes.class);
+      Stamp stamp = Stamp.settled(a);
+      return new Read(YamlResources.read(f), stamp);
     } catch (IOException e) {
-      return e;
+      return new Read(e, null);
     }
   }
 
-  private void readFile(Path f) {
-    readFile(f, parse(f));
-  }
-
-  private void readFile(Path f, Object result) {
+  private void readFile(Path f, Read read) {
+    Object result = read.result();
     FileState previous = files.get(f);
     YamlResources.Parsed parsed;
     if (result instanceof NoSuchFileException) {
@@ -329,9 +392,11 @@ public final class DirectoryConfigSource implements ConfigSource {
     if (!parsed.syntaxError()) {
       if (previous != null && previous.objects().equals(parsed.resources())
           && previous.problems().equals(parsed.problems())) {
-        return; // the same content: keep the objects we have, so that they keep their identity
+        // the same content: keep the objects we have, so that they keep their identity
+        files.put(f, new FileState(previous.objects(), previous.problems(), read.stamp()));
+        return;
       }
-      setFile(f, new FileState(parsed.resources(), parsed.problems()));
+      setFile(f, new FileState(parsed.resources(), parsed.problems(), read.stamp()));
       return;
     }
     List<Resource> kept = previous == null ? List.of() : previous.objects();
@@ -340,7 +405,7 @@ public final class DirectoryConfigSource implements ConfigSource {
       problems.add(kept.isEmpty() ? p : new Problem(p.origin(), p.object(), p.field(), p.message() + "; the "
           + kept.size() + " object(s) last read from this file stay in effect", p.severity()));
     }
-    setFile(f, new FileState(kept, problems));
+    setFile(f, new FileState(kept, problems, read.stamp()));
   }
 
   /** Replaces what file {@code f} holds ({@code state} null: the file is gone), updating the merged objects. */

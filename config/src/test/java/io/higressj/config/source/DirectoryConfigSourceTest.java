@@ -135,6 +135,48 @@ class DirectoryConfigSourceTest {
     });
   }
 
+  /** Sets a file's modification time an hour back: written long before it is read, so its stamp is trusted. */
+  static void age(Path f) throws IOException {
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+  }
+
+  @Test
+  void aRescanReadsOnlyTheFilesThatChanged() throws IOException {
+    Path a = write("services/a.yaml", service("a", 80));
+    Path b = write("services/b.yaml", service("b", 81));
+    Path c = write("services/c.yaml", service("c", 82));
+    Path fresh = write("services/fresh.yaml", service("fresh", 83)); // just written: its stamp is not trusted
+    for (Path f : List.of(a, b, c)) age(f);
+    DirectoryConfigSource s = new DirectoryConfigSource(dir);
+    ResourceSet first = s.scan();
+    assertThat(s.filesParsed).isEqualTo(4);
+
+    // replaced by rename with the same size and time (a new inode), edited in place, deleted, added
+    Path tmp = dir.resolve("services/.a.tmp");
+    Files.writeString(tmp, service("a", 90));
+    Files.setLastModifiedTime(tmp, Files.getLastModifiedTime(a));
+    Files.move(tmp, a, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.writeString(b, service("b", 91));
+    Files.delete(c);
+    write("services/d.yaml", service("d", 93));
+    ResourceSet second = s.scan();
+    assertThat(s.filesParsed - 4).as("a, b, d and the unsettled fresh.yaml").isEqualTo(4);
+    assertThat(port(second, "a")).isEqualTo(90);
+    assertThat(port(second, "b")).isEqualTo(91);
+    assertThat(port(second, "c")).isEqualTo(-1);
+    assertThat(port(second, "d")).isEqualTo(93);
+    assertThat(port(second, "fresh")).isEqualTo(83);
+    assertThat(second.resources().get(serviceKey("fresh"))).as("read again with the same content: the same object")
+        .isSameAs(first.resources().get(serviceKey("fresh")));
+
+    // nothing written since: only what was too fresh to trust is read again
+    for (Path f : List.of(a, b, fresh, dir.resolve("services/d.yaml"))) age(f);
+    s.scan();
+    int before = s.filesParsed;
+    assertThat(s.scan()).isEqualTo(DirectoryConfigSource.readOnce(dir));
+    assertThat(s.filesParsed).isEqualTo(before);
+  }
+
   @Test
   void readOnceOfAMissingDirectory() {
     ResourceSet set = DirectoryConfigSource.readOnce(dir.resolve("nope"));
