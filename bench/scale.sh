@@ -4,7 +4,7 @@
 # response, the time to apply a rewrite of every Ingress, the time from one changed file to its route
 # answering (median of --changes rounds) and the heap the configuration takes.
 # Options: --ingresses N, --changes N, --layout split|bundle, --dir DIR (must be empty), --keep.
-# JAVA_OPTS is passed to the gateway's JVM.
+# JAVA_OPTS is passed to the gateway's JVM; SCALE_TIMELINE=1 prints what the gateway logged (rescans, applies) during the rewrite.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$HERE/bin/find-java.sh"

@@ -117,6 +117,18 @@ public final class ScaleCheck {
       return out;
     }
 
+    /** What it logged about reading and applying since line {@code from}, timed from {@code reference}. */
+    List<String> timelineSince(int from, long reference) {
+      List<String> out = new ArrayList<>();
+      for (int i = from; i < lines.size(); i++) {
+        String l = lines.get(i);
+        if (!l.contains("rescanned") && !APPLIED.matcher(l).find()) continue;
+        int at = l.indexOf(" INFO ");
+        out.add(String.format(Locale.ROOT, "%+.0f ms:%s", ms(lineNanos.get(i) - reference), at < 0 ? l : l.substring(at + 5)));
+      }
+      return out;
+    }
+
     @Override
     public void close() throws InterruptedException {
       process.destroy();
@@ -186,6 +198,9 @@ public final class ScaleCheck {
           List<String> applied = gw.appliedSince(from);
           System.out.println("  gateway applied " + applied.size() + " versions for the rewrite; the last: "
               + (applied.isEmpty() ? "-" : applied.get(applied.size() - 1)));
+          if (System.getenv("SCALE_TIMELINE") != null) {
+            for (String l : gw.timelineSince(from, w1)) System.out.println("    " + l);
+          }
 
           // 3. one change at a time
           Random rnd = new Random(7);

@@ -51,9 +51,13 @@ import java.util.function.Consumer;
  *       than 200 ms after the first, so a stream of writes is still applied. Only the changed files are
  *       read again (many files are read and parsed on several threads); the merged set is kept up to
  *       date from what changed, so a change costs in proportion to it plus one copy of the set's
- *       arrays; objects read again with the same content keep their identity. The listener receives
- *       the complete set on the watcher's own (virtual) thread, and is not called when a change leaves
- *       the set as it was.
+ *       arrays; objects read again with the same content keep their identity. Events are drained by
+ *       one (virtual) thread while another applies the previous batch, so that a burst of thousands
+ *       of writes does not overflow the watch service. The listener receives the complete set on the
+ *       applying thread ({@code config-dir-watch}), and is not called when a change leaves the set as
+ *       it was.
+ *   <li>When events were lost all the same, the tree is walked again, and only files whose inode,
+ *       size or modification time changed since they were read are read again.
  *   <li>A file that does not parse keeps the objects it last held (a bad edit never takes the running
  *       configuration away) and its problem is reported; a deleted file takes its objects with it. A
  *       file caught half-written is simply read again on the next event.
@@ -70,7 +74,8 @@ public final class DirectoryConfigSource implements ConfigSource {
   private final Path root;
   /** What each file holds, by path; a TreeMap so that "sorts last wins" is iteration order. */
   private final TreeMap<Path, FileState> files = new TreeMap<>();
-  private final Map<WatchKey, Path> watchedDirs = new HashMap<>();
+  /** registered by the applying thread (walks), dropped by either thread */
+  private final Map<WatchKey, Path> watchedDirs = new java.util.concurrent.ConcurrentHashMap<>();
   /** files whose last read reported problems */
   private final TreeSet<Path> troubled = new TreeSet<>();
   /** the objects as of the last merge (every file's objects, the last definition of each key winning) */
@@ -80,7 +85,10 @@ public final class DirectoryConfigSource implements ConfigSource {
   /** every file that defines a key, for the keys that more than one file defines */
   private final Map<ResourceKey, TreeMap<Path, Resource>> conflicts = new HashMap<>();
   private WatchService watcher;
+  /** what the events named since the last batch was taken; guarded by its own lock */
+  private final Batch batch = new Batch();
   private volatile Thread thread;
+  private volatile Thread collector;
   private Consumer<ResourceSet> listener;
   private ResourceSet last;
   private volatile boolean closed;
@@ -117,6 +125,14 @@ public final class DirectoryConfigSource implements ConfigSource {
 
   /** What reading a file gave: a {@link YamlResources.Parsed} or an IOException, and its stamp (or null). */
   private record Read(Object result, Stamp stamp) {}
+
+  /** Changed paths (true: seen created, so a directory must be walked) and whether to walk everything. */
+  private static final class Batch {
+    Map<Path, Boolean> paths = new LinkedHashMap<>();
+    boolean rescan;
+    long firstEvent;
+    long lastEvent;
+  }
 
   /** files parsed so far (for tests: a rescan reads only the files that changed) */
   int filesParsed;
@@ -159,16 +175,19 @@ public final class DirectoryConfigSource implements ConfigSource {
     LOG.log(Level.INFO, "config directory {0}: {1} files read in {2} ms, watching for changes", root, files.size(),
         (System.nanoTime() - t0) / 1_000_000);
     emit();
-    thread = Thread.ofVirtual().name("config-dir-watch").start(this::watchLoop);
+    thread = Thread.ofVirtual().name("config-dir-watch").start(this::applyLoop);
+    collector = Thread.ofVirtual().name("config-dir-events").start(this::collectLoop);
   }
 
   @Override
   public void close() {
     Thread t;
+    Thread c;
     synchronized (this) {
       if (closed) return;
       closed = true;
       t = thread;
+      c = collector;
     }
     if (watcher != null) {
       try {
@@ -177,47 +196,75 @@ public final class DirectoryConfigSource implements ConfigSource {
         LOG.log(Level.DEBUG, "closing watch service", e);
       }
     }
-    if (t != null) {
-      t.interrupt();
+    for (Thread x : new Thread[] {c, t}) {
+      if (x == null) continue;
+      x.interrupt();
       try {
-        t.join(TimeUnit.SECONDS.toMillis(5));
+        x.join(TimeUnit.SECONDS.toMillis(5));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
   }
 
-  /** True while the watcher thread runs. */
+  /** True while the watching and applying threads run. */
   boolean watching() {
     Thread t = thread;
-    return t != null && t.isAlive();
+    Thread c = collector;
+    return t != null && t.isAlive() && c != null && c.isAlive();
   }
 
-  private void watchLoop() {
+  /**
+   * The watch service's events, drained as they come into {@link #batch} by their own thread: the JDK
+   * keeps at most 512 events per directory before it reports an overflow, and a tool rewriting
+   * thousands of files produces that many while a change is being applied. Drained here, they are
+   * applied as changes of the files they name instead of a walk of the whole tree.
+   */
+  private void collectLoop() {
     while (!closed) {
       try {
         WatchKey key = watcher.take();
-        Map<Path, Boolean> dirty = new LinkedHashMap<>(); // path -> seen created (a new dir must be walked)
-        boolean[] rescan = {false};
-        collect(key, dirty, rescan);
-        long first = System.nanoTime();
-        long lastEvent = first;
-        while (true) {
-          long wait = Math.min(lastEvent + QUIET_NANOS, first + MAX_DELAY_NANOS) - System.nanoTime();
-          if (wait <= 0) break;
-          key = watcher.poll(wait, TimeUnit.NANOSECONDS);
-          if (key != null) {
-            collect(key, dirty, rescan);
-            lastEvent = System.nanoTime();
-          }
+        synchronized (batch) {
+          collect(key);
+          long now = System.nanoTime();
+          if (batch.firstEvent == 0) batch.firstEvent = now;
+          batch.lastEvent = now;
+          batch.notifyAll();
         }
-        if (rescan[0]) rescan();
-        else apply(dirty);
+      } catch (ClosedWatchServiceException | InterruptedException e) {
+        return; // close() was called
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "config directory " + root + ": reading change events failed", e);
+      }
+    }
+  }
+
+  /** Applies what {@link #collectLoop} collected, in batches separated by 20 ms without events (200 ms at most). */
+  private void applyLoop() {
+    while (!closed) {
+      try {
+        Map<Path, Boolean> paths;
+        boolean walkAll;
+        synchronized (batch) {
+          while (batch.paths.isEmpty() && !batch.rescan) batch.wait();
+          while (true) {
+            long wait = Math.min(batch.lastEvent + QUIET_NANOS, batch.firstEvent + MAX_DELAY_NANOS) - System.nanoTime();
+            if (wait <= 0) break;
+            TimeUnit.NANOSECONDS.timedWait(batch, wait);
+          }
+          paths = batch.paths;
+          walkAll = batch.rescan;
+          batch.paths = new LinkedHashMap<>();
+          batch.rescan = false;
+          batch.firstEvent = 0;
+        }
+        if (walkAll) rescan();
+        else apply(paths);
         if (watchedDirs.isEmpty()) {
           LOG.log(Level.WARNING, "config directory {0} was removed; no longer watching it", root);
         }
         emit();
-      } catch (ClosedWatchServiceException | InterruptedException e) {
+      } catch (InterruptedException e) {
         return; // close() was called
       } catch (RuntimeException e) {
         // keep watching: the next change may well be readable, and a dead watcher would freeze the config
@@ -226,21 +273,22 @@ public final class DirectoryConfigSource implements ConfigSource {
     }
   }
 
-  private void collect(WatchKey key, Map<Path, Boolean> dirty, boolean[] rescan) {
-    Path dir = watchedDirs.get(key);
+  /** Adds a key's events to {@link #batch} (the caller holds its lock). */
+  private void collect(WatchKey key) {
+    Path dir = (Path) key.watchable(); // the directory as registered, even before the walk recorded the key
     for (WatchEvent<?> event : key.pollEvents()) {
-      if (event.kind() == OVERFLOW || dir == null) {
-        rescan[0] = true;
+      if (event.kind() == OVERFLOW) {
+        batch.rescan = true;
         continue;
       }
       Path child = dir.resolve((Path) event.context());
       String name = child.getFileName().toString();
       if (name.startsWith("..")) { // a Kubernetes ConfigMap volume swaps its "..data" link
-        rescan[0] = true;
+        batch.rescan = true;
         continue;
       }
       if (ignored(name)) continue;
-      dirty.merge(child, event.kind() == ENTRY_CREATE, Boolean::logicalOr);
+      batch.paths.merge(child, event.kind() == ENTRY_CREATE, Boolean::logicalOr);
     }
     if (!key.reset()) watchedDirs.remove(key); // the directory is gone
   }
