@@ -67,6 +67,15 @@ public final class DirectoryConfigSource implements ConfigSource {
   private static final System.Logger LOG = System.getLogger(DirectoryConfigSource.class.getName());
   private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  static {
+    // the JDK reports an overflow (and we walk the whole tree) once 512 events wait for one directory; a
+    // tool rewriting thousands of files gets there while a batch is read, so allow as many as the kernel
+    // queues by default (read when the first watch key is made; a value set by the user stays)
+    if (System.getProperty("jdk.nio.file.WatchService.maxEventsPerPoll") == null) {
+      System.setProperty("jdk.nio.file.WatchService.maxEventsPerPoll", "16384");
+    }
+  }
+
   /** below this many files, reading on several threads is not worth starting them */
   private static final int PARALLEL_READ_THRESHOLD = 64;
   static final String EXAMPLE_FILE = "ingresses/example.yaml";
