@@ -67,6 +67,10 @@ public final class Main {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
     }
+    // Netty's buffer allocator declares JFR events (off unless a recording enables them); asking whether
+    // they are enabled at the first allocation starts the JDK's JFR machinery, 0.1 s of the first
+    // request. -Dio.netty.jfr.enabled=true brings them back for a recording.
+    if (System.getProperty("io.netty.jfr.enabled") == null) System.setProperty("io.netty.jfr.enabled", "false");
   }
 
   /** Runs the command line: 0 after the gateway stopped (or after --help, --version), 2 for a bad command line. */
