@@ -91,6 +91,7 @@ public final class Main {
       out.println(VERSION);
       return 0;
     }
+    if (values.containsKey("--train")) return Training.run(err);
     ServerOptions options;
     try {
       options = new ServerOptions(Path.of(values.get("--config-dir")), values.get("--bind-address"),
@@ -125,7 +126,7 @@ public final class Main {
     stopped.await();
   }
 
-  /** Every flag's value (defaults filled in), plus {@code --help} or {@code --version} when asked. */
+  /** Every flag's value (defaults filled in), plus {@code --help}, {@code --version} or {@code --train} when asked. */
   static Map<String, String> parse(String[] args) throws UsageException {
     Map<String, String> values = new LinkedHashMap<>();
     for (Flag f : FLAGS) values.put(f.name(), f.dflt());
@@ -137,6 +138,10 @@ public final class Main {
       }
       if (a.equals("-V") || a.equals("--version")) {
         values.put("--version", "");
+        continue;
+      }
+      if (a.equals("--train")) {
+        values.put("--train", "");
         continue;
       }
       int eq = a.indexOf('=');
@@ -167,6 +172,8 @@ public final class Main {
     }
     b.append(String.format("  -h, --help%-22s %s%n", "", "Show this help message and exit."));
     b.append(String.format("  -V, --version%-19s %s%n", "", "Print version information and exit."));
+    b.append(String.format("      --train%-21s %s%n", "", "Serve a thousand requests on a built-in configuration"
+        + " and exit (bin/higress runs it once per build to write the JVM's class cache)."));
     return b.toString();
   }
 
