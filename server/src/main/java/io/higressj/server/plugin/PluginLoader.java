@@ -37,9 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A built-in plugin whose services entry carries its name ({@code io.higressj.plugins.cors.CorsFactory
  * # name: cors}) is registered under that name at start and its factory is loaded and instantiated at
  * the first lookup: instantiating all of them at start loaded and initialised every plugin's classes
- * (their parsers, patterns and JSON mappers), a quarter of the time to the first routed response, for
- * plugins most configurations never use. An entry without a name is instantiated at start, as
- * ServiceLoader would, to learn it.
+ * (their parsers and patterns; about 20 ms of a start here) for plugins most configurations never use.
+ * An entry without a name is instantiated at start, as ServiceLoader would, to learn it.
  *
  * <p>The plugins directory is polled; a new, changed or removed jar changes the registry and the
  * configuration is applied again (the translator parses the configurations of the plugins whose
