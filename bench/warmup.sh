@@ -5,13 +5,16 @@
 #   - requests/s in each of the first SECONDS one-second slices of load (wrk, 64 connections) from
 #     the first request on, and the first second reaching 80% of the steady rate,
 #   - the steady rate: the median of three 5 s runs after those.
-# Needs nginx, wrk and curl. ROUNDS (1) repeats the whole measurement with a fresh JVM.
+# Needs nginx, wrk and curl. ROUNDS (1) repeats the whole measurement with a fresh JVM. The class cache
+# is trained first (bin/higress --train), so every round starts as a user's start does after the first;
+# HIGRESS_CDS=cds or =off (see bin/higress) measures the other kinds of start.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECONDS_="${SECONDS_:-10}" ROUNDS="${ROUNDS:-1}" WORKERS="${WORKERS:-1}"
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "warmup: needs nginx and wrk" >&2; exit 2; }
 (cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true package -pl server -am)
 touch "$HERE/server/target/higressj-server.jar"
+[ "${HIGRESS_CDS:-on}" = off ] || "$HERE/bin/higress" --train
 . "$HERE/bench/hello-upstream.sh"
 W="$(mktemp -d)"
 GW=""

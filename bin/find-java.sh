@@ -1,25 +1,38 @@
-# Sourced by bin/ scripts: sets JAVA to a java binary of version 21 or newer.
+# Sourced by bin/ scripts: sets JAVA to a java binary of version 21 or newer, JAVA_MAJOR to its major
+# version and JAVA_RELEASE to its full version (e.g. 25.0.3+9-LTS; empty when the JDK does not say).
+# bin/higress runs this at every start: it reads the JDK's release file with shell builtins, as a
+# fork or two per JDK on the machine (sed, dirname) added up to tens of milliseconds.
 java_major() {
-  # the JDK's release file says it without starting a JVM (half a second each); else ask the JVM
-  local bin home v
+  # sets JM and JR; the JDK's release file says them without starting a JVM (half a second each),
+  # else the JVM is asked
+  local bin home line
+  JM="" JR=""
   bin="$(readlink -f "$1" 2>/dev/null || echo "$1")"
-  home="$(dirname "$(dirname "$bin")")"
+  home="${bin%/*}"
+  home="${home%/*}"
   if [ -f "$home/release" ]; then
-    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" | head -1)"
-    if [ -n "$v" ]; then echo "$v"; return; fi
+    while IFS= read -r line; do
+      case "$line" in
+        JAVA_VERSION=\"*) line="${line#JAVA_VERSION=\"}"; JM="${line%%[!0-9]*}" ;;
+        JAVA_RUNTIME_VERSION=\"*) line="${line#JAVA_RUNTIME_VERSION=\"}"; JR="${line%\"}" ;;
+      esac
+    done <"$home/release"
   fi
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -1
+  if [ -z "$JM" ]; then
+    JM="$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -1)"
+  fi
 }
 
 find_java() {
-  local c m
+  local c
   for c in "${HIGRESS_JAVA:-}" "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java 2>/dev/null || true)" \
            /usr/lib/jvm/*/bin/java /opt/java/*/bin/java /opt/*/bin/java "$HOME"/.sdkman/candidates/java/*/bin/java; do
     [ -n "$c" ] && [ -x "$c" ] || continue
-    m="$(java_major "$c")"
-    if [ -n "$m" ] && [ "$m" -ge 21 ]; then
+    java_major "$c"
+    if [ -n "$JM" ] && [ "$JM" -ge 21 ]; then
       JAVA="$c"
-      JAVA_MAJOR="$m"
+      JAVA_MAJOR="$JM"
+      JAVA_RELEASE="$JR"
       return 0
     fi
   done

@@ -67,6 +67,10 @@ public final class Main {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
     }
+    // Netty's buffer allocator declares JFR events (off unless a recording enables them); asking whether
+    // they are enabled at the first allocation starts the JDK's JFR machinery, 0.1 s of the first
+    // request. -Dio.netty.jfr.enabled=true brings them back for a recording.
+    if (System.getProperty("io.netty.jfr.enabled") == null) System.setProperty("io.netty.jfr.enabled", "false");
   }
 
   /** Runs the command line: 0 after the gateway stopped (or after --help, --version), 2 for a bad command line. */
@@ -87,6 +91,7 @@ public final class Main {
       out.println(VERSION);
       return 0;
     }
+    if (values.containsKey("--train")) return Training.run(err);
     ServerOptions options;
     try {
       options = new ServerOptions(Path.of(values.get("--config-dir")), values.get("--bind-address"),
@@ -121,7 +126,7 @@ public final class Main {
     stopped.await();
   }
 
-  /** Every flag's value (defaults filled in), plus {@code --help} or {@code --version} when asked. */
+  /** Every flag's value (defaults filled in), plus {@code --help}, {@code --version} or {@code --train} when asked. */
   static Map<String, String> parse(String[] args) throws UsageException {
     Map<String, String> values = new LinkedHashMap<>();
     for (Flag f : FLAGS) values.put(f.name(), f.dflt());
@@ -133,6 +138,10 @@ public final class Main {
       }
       if (a.equals("-V") || a.equals("--version")) {
         values.put("--version", "");
+        continue;
+      }
+      if (a.equals("--train")) {
+        values.put("--train", "");
         continue;
       }
       int eq = a.indexOf('=');
@@ -163,6 +172,8 @@ public final class Main {
     }
     b.append(String.format("  -h, --help%-22s %s%n", "", "Show this help message and exit."));
     b.append(String.format("  -V, --version%-19s %s%n", "", "Print version information and exit."));
+    b.append(String.format("      --train%-21s %s%n", "", "Serve a thousand requests on a built-in configuration"
+        + " and exit (bin/higress runs it once per build to write the JVM's class cache)."));
     return b.toString();
   }
 

@@ -22,7 +22,7 @@ class MainTest {
     assertThat(run("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config-dir", "--http-port", "--https-port", "--admin-port",
         "--access-log", "--bind-address", "--admin-address", "--ingress-class", "--workers", "--upstream-timeout",
-        "--listener-port-map", "--write-status", "--version");
+        "--listener-port-map", "--write-status", "--version", "--train");
     for (Main.Flag f : Main.FLAGS) assertThat(out.toString(StandardCharsets.UTF_8)).contains(f.help());
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("(default: 8080)", "(default: as declared)");
   }
@@ -31,6 +31,11 @@ class MainTest {
   void version() {
     assertThat(run("-V")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("Higress-J");
+  }
+
+  @Test
+  void trainingServesItsRequestsAndStops() {
+    assertThat(run("--train")).as(err.toString(StandardCharsets.UTF_8)).isZero();
   }
 
   @Test

@@ -7,13 +7,16 @@ import io.higressj.config.plugin.PluginRegistry;
 import io.higressj.config.plugin.WasmModuleResolver;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
+import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,8 +30,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's {@link PluginRegistry}. A plugin name is served by, in this order: a user's jar in
- * {@code <config-dir>/plugins/*.jar}, a built-in plugin (ServiceLoader on the gateway's class path),
- * or the Wasm module resolver (ServiceLoader; none until the Wasm host is on the class path).
+ * {@code <config-dir>/plugins/*.jar}, a built-in plugin (the {@code META-INF/services} entries of
+ * {@link PluginFactory} on the gateway's class path), or the Wasm module resolver (ServiceLoader; none
+ * until the Wasm host is on the class path).
+ *
+ * <p>A built-in plugin whose services entry carries its name ({@code io.higressj.plugins.cors.CorsFactory
+ * # name: cors}) is registered under that name at start and its factory is loaded and instantiated at
+ * the first lookup: instantiating all of them at start loaded and initialised every plugin's classes
+ * (their parsers and patterns; about 20 ms of a start here) for plugins most configurations never use.
+ * An entry without a name is instantiated at start, as ServiceLoader would, to learn it.
  *
  * <p>The plugins directory is polled; a new, changed or removed jar changes the registry and the
  * configuration is applied again (the translator parses the configurations of the plugins whose
@@ -39,10 +49,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PluginLoader implements PluginRegistry, AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.higressj.plugins");
   private static final Cleaner CLEANER = Cleaner.create();
+  private static final String SERVICES = "META-INF/services/" + PluginFactory.class.getName();
+  private static final String NAME_TAG = "name:";
 
   private final Path directory;
   private final Duration pollInterval;
-  private final Map<String, PluginFactory<?>> builtIn = new HashMap<>();
+  private final Map<String, BuiltIn> builtIn;
   private final WasmModuleResolver wasm;
   private final Map<Path, Jar> jars = new LinkedHashMap<>();
   private volatile Map<String, PluginFactory<?>> fromJars = Map.of();
@@ -74,22 +86,105 @@ public final class PluginLoader implements PluginRegistry, AutoCloseable {
   }
 
   /**
+   * A built-in plugin: its factory class, instantiated at the first {@link #resolve()} (or at start when
+   * its services entry does not name it). The outcome, a factory or why there is none, is kept: a class
+   * that failed to initialise does not succeed later.
+   */
+  static final class BuiltIn {
+    /** the name its services entry gives, or null when none */
+    final String declaredName;
+    final String className;
+    private final ClassLoader loader;
+    private Lookup resolved;
+
+    BuiltIn(String declaredName, String className, ClassLoader loader) {
+      this.declaredName = declaredName;
+      this.className = className;
+      this.loader = loader;
+    }
+
+    synchronized Lookup resolve() {
+      if (resolved != null) return resolved;
+      String what = "built-in plugin " + (declaredName != null ? declaredName + " (" + className + ")" : className);
+      try {
+        Class<?> c = Class.forName(className, true, loader);
+        if (!PluginFactory.class.isAssignableFrom(c)) {
+          resolved = new Missing(what + " cannot be loaded: not an " + PluginFactory.class.getName());
+        } else {
+          PluginFactory<?> f = (PluginFactory<?>) c.getConstructor().newInstance();
+          resolved = declaredName == null || declaredName.equals(f.name()) ? new Found(f)
+              : new Missing(what + " cannot be loaded: its factory's name is " + f.name()
+                  + " (fix the name in META-INF/services/" + PluginFactory.class.getName() + ")");
+        }
+      } catch (InvocationTargetException e) {
+        resolved = new Missing(what + " cannot be loaded: " + e.getCause());
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+        resolved = new Missing(what + " cannot be loaded: " + e);
+      }
+      if (resolved instanceof Missing m) LOG.log(System.Logger.Level.WARNING, m.message());
+      return resolved;
+    }
+  }
+
+  /**
+   * The built-in plugins by name, from every {@code META-INF/services/io.higressj.api.PluginFactory}
+   * that {@code loader} sees, in class path order (the first of a name wins, as with ServiceLoader).
+   */
+  static Map<String, BuiltIn> builtIns(ClassLoader loader) {
+    Map<String, BuiltIn> out = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>();
+    Enumeration<URL> files;
+    try {
+      files = loader.getResources(SERVICES);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot list the built-in plugins: " + e);
+      return out;
+    }
+    while (files.hasMoreElements()) {
+      URL file = files.nextElement();
+      List<String> lines;
+      try {
+        var connection = file.openConnection();
+        connection.setUseCaches(false); // as ServiceLoader: no shared JarFile kept open by the URL cache
+        try (var in = connection.getInputStream()) {
+          lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot read " + file + ", its plugins are left out: " + e);
+        continue;
+      }
+      for (String line : lines) {
+        int hash = line.indexOf('#');
+        String className = (hash < 0 ? line : line.substring(0, hash)).strip();
+        if (className.isEmpty() || !seen.add(className)) continue;
+        String name = hash < 0 ? null : declaredName(line.substring(hash + 1));
+        BuiltIn b = new BuiltIn(name, className, loader);
+        if (name != null) {
+          out.putIfAbsent(name, b);
+        } else if (b.resolve() instanceof Found found) {
+          out.putIfAbsent(found.factory().name(), b);
+        } // else: logged by resolve(), left out
+      }
+    }
+    return out;
+  }
+
+  /** {@code x} from a services entry's comment {@code name: x}; null when the comment is something else */
+  private static String declaredName(String comment) {
+    String c = comment.strip();
+    if (!c.startsWith(NAME_TAG)) return null;
+    String name = c.substring(NAME_TAG.length()).strip();
+    return name.isEmpty() ? null : name;
+  }
+
+  /**
    * @param directory where users' plugin jars are ({@code <config-dir>/plugins}); it need not exist
    * @param wasm the Wasm seam, or null to find one with ServiceLoader (and without one: none)
    */
   public PluginLoader(Path directory, WasmModuleResolver wasm, Duration pollInterval) {
     this.directory = directory;
     this.pollInterval = pollInterval;
-    var it = ServiceLoader.load(PluginFactory.class, PluginLoader.class.getClassLoader()).iterator();
-    while (true) {
-      try {
-        if (!it.hasNext()) break;
-        PluginFactory<?> f = it.next();
-        builtIn.putIfAbsent(f.name(), f);
-      } catch (java.util.ServiceConfigurationError e) {
-        LOG.log(System.Logger.Level.WARNING, "a built-in plugin cannot be loaded, left out: " + e.getMessage());
-      }
-    }
+    this.builtIn = builtIns(PluginLoader.class.getClassLoader());
     this.wasm = wasm != null ? wasm
         : ServiceLoader.load(WasmModuleResolver.class, PluginLoader.class.getClassLoader()).findFirst().orElse(null);
   }
@@ -105,7 +200,7 @@ public final class PluginLoader implements PluginRegistry, AutoCloseable {
     poller = Thread.ofVirtual().name("plugin-jars").start(this::poll);
   }
 
-  /** Names of the built-in plugins. */
+  /** Names of the built-in plugins (known without loading their factories). */
   public Set<String> builtInNames() {
     return Set.copyOf(builtIn.keySet());
   }
@@ -113,8 +208,9 @@ public final class PluginLoader implements PluginRegistry, AutoCloseable {
   @Override
   public Lookup lookup(PluginRef ref) {
     PluginFactory<?> f = fromJars.get(ref.name());
-    if (f == null) f = builtIn.get(ref.name());
     if (f != null) return new Found(f);
+    BuiltIn b = builtIn.get(ref.name());
+    if (b != null) return b.resolve();
     if (wasm == null) return new Missing(PluginRegistry.missingMessage(ref.name()));
     CompletableFuture<PluginFactory<?>> module = modules.computeIfAbsent(ref, r -> {
       CompletableFuture<PluginFactory<?>> started;

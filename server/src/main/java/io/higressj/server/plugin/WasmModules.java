@@ -15,11 +15,21 @@ import java.util.concurrent.CompletableFuture;
  * proxy-wasm host of the {@code wasm} module, off the event loops.
  */
 public final class WasmModules implements WasmModuleResolver {
-  private final ModuleFetcher fetcher;
+  private final Path cacheDir;
+  private ModuleFetcher fetcher;
 
   /** @param cacheDir where fetched modules are kept by digest */
   public WasmModules(Path cacheDir) {
-    this.fetcher = new ModuleFetcher(cacheDir);
+    this.cacheDir = cacheDir;
+  }
+
+  /**
+   * The fetcher, made at the first module to resolve: its class initialises a JSON mapper, which a
+   * gateway without Wasm plugins need not wait for at start.
+   */
+  private synchronized ModuleFetcher fetcher() {
+    if (fetcher == null) fetcher = new ModuleFetcher(cacheDir);
+    return fetcher;
   }
 
   /** {@code $HIGRESS_WASM_CACHE}, else {@code ~/.cache/higress-j/wasm} */
@@ -32,6 +42,6 @@ public final class WasmModules implements WasmModuleResolver {
   @Override
   public CompletableFuture<PluginFactory<?>> resolve(PluginRegistry.PluginRef plugin) {
     String sha = plugin.sha256() == null || plugin.sha256().isEmpty() ? null : plugin.sha256();
-    return WasmPlugins.load(fetcher, WasmHost.shared(), plugin.name(), plugin.url(), sha).thenApply(f -> f);
+    return WasmPlugins.load(fetcher(), WasmHost.shared(), plugin.name(), plugin.url(), sha).thenApply(f -> f);
   }
 }

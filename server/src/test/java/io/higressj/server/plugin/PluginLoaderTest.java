@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.higressj.api.PluginFactory;
 import io.higressj.config.plugin.PluginRegistry;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +32,46 @@ class PluginLoaderTest {
       assertThat(l.lookup(ref("test-plugin"))).isInstanceOfSatisfying(PluginRegistry.Found.class,
           f -> assertThat(f.factory()).isInstanceOf(TestPluginFactory.class));
       assertThat(l.builtInNames()).contains("test-plugin", "test-plugin-second");
+    }
+  }
+
+  @Test
+  void aNamedBuiltInIsLoadedAtItsFirstLookupAndAWrongEntryIsReportedThen() throws Exception {
+    Path services = Files.createDirectories(dir.resolve("cp/META-INF/services")).resolve(PluginFactory.class.getName());
+    Files.writeString(services, """
+        # a comment line, then entries that name their plugin
+        io.higressj.server.plugin.CountingPluginFactory # name: counting
+        io.higressj.server.plugin.CountingPluginFactory$Again # name: misnamed
+        io.higressj.server.plugin.NoSuchFactory #name:  absent
+        """);
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.resolve("cp").toUri().toURL()},
+        PluginLoaderTest.class.getClassLoader())) {
+      int before = CountingPluginFactory.INSTANCES.get();
+      Map<String, PluginLoader.BuiltIn> builtIns = PluginLoader.builtIns(loader);
+      assertThat(builtIns).containsKeys("counting", "misnamed", "absent", "test-plugin");
+      assertThat(CountingPluginFactory.INSTANCES.get()).isEqualTo(before); // known by name, not loaded
+
+      PluginRegistry.Lookup counting = builtIns.get("counting").resolve();
+      assertThat(counting).isInstanceOfSatisfying(PluginRegistry.Found.class,
+          f -> assertThat(f.factory()).isInstanceOf(CountingPluginFactory.class));
+      assertThat(builtIns.get("counting").resolve()).isSameAs(counting);
+      assertThat(CountingPluginFactory.INSTANCES.get()).isEqualTo(before + 1);
+
+      assertThat(builtIns.get("misnamed").resolve()).isInstanceOfSatisfying(PluginRegistry.Missing.class,
+          m -> assertThat(m.message()).contains("built-in plugin misnamed").contains("its factory's name is counting"));
+      assertThat(builtIns.get("absent").resolve()).isInstanceOfSatisfying(PluginRegistry.Missing.class,
+          m -> assertThat(m.message()).contains("built-in plugin absent").contains("NoSuchFactory"));
+    }
+  }
+
+  @Test
+  void everyBuiltInOfTheGatewayIsServedUnderItsName() {
+    try (PluginLoader l = new PluginLoader(dir.resolve("plugins"))) {
+      assertThat(l.builtInNames()).contains("key-auth", "cors", "transformer", "test-plugin");
+      for (String name : l.builtInNames()) {
+        assertThat(l.lookup(ref(name))).as(name).isInstanceOfSatisfying(PluginRegistry.Found.class,
+            f -> assertThat(f.factory().name()).isEqualTo(name));
+      }
     }
   }
 
