@@ -95,9 +95,21 @@ public final class GenerateIngresses {
   private static final Instant BASE_TIME = Instant.parse("2024-01-01T00:00:00Z");
 
   private final Spec spec;
+  /** the least number of digits of the numbers in host names and paths (0: as many as they need) */
+  private final int digits;
 
   public GenerateIngresses(Spec spec) {
+    this(spec, 0);
+  }
+
+  /**
+   * @param digits the least number of digits of the numbers in host names and paths, zero-padded: with
+   *     the same width for every item, the names of a small set are as long as those of a large one
+   */
+  public GenerateIngresses(Spec spec, int digits) {
+    if (digits < 0 || digits > 9) throw new IllegalArgumentException("digits: " + digits + " (expected: 0 to 9)");
     this.spec = spec;
+    this.digits = digits;
   }
 
   public Spec spec() {
@@ -116,8 +128,8 @@ public final class GenerateIngresses {
     if (i < spec.wildcardItems()) {
       int k = i / p;
       j = i % p;
-      host = "*.w" + k + ".example.com";
-      requestHost = "a" + j + ".w" + k + ".example.com";
+      host = "*.w" + number(k) + ".example.com";
+      requestHost = "a" + number(j) + ".w" + number(k) + ".example.com";
     } else if (i < spec.wildcardItems() + spec.catchAllItems()) {
       j = i - spec.wildcardItems();
       host = null;
@@ -125,12 +137,17 @@ public final class GenerateIngresses {
     } else {
       int e = i - spec.wildcardItems() - spec.catchAllItems();
       j = e % p;
-      host = "h" + (e / p) + ".example.com";
+      host = "h" + number(e / p) + ".example.com";
       requestHost = host;
     }
     boolean exact = j % 3 == 0;
-    String basePath = exact ? "/e" + j + "/items" : j % 3 == 1 ? "/p" + j : "/p" + j + "/static/s" + j;
+    String n = number(j);
+    String basePath = exact ? "/e" + n + "/items" : j % 3 == 1 ? "/p" + n : "/p" + n + "/static/s" + n;
     return new Item(i, ns, name, service, host, requestHost, exact, basePath);
+  }
+
+  private String number(int n) {
+    return digits == 0 ? Integer.toString(n) : String.format(Locale.ROOT, "%0" + digits + "d", n);
   }
 
   public String ingressYaml(int i, String tag) {

@@ -32,8 +32,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *       wildcard hosts, catch-all paths); {@code flat} puts every route in the catch-all host, the worst
  *       case for a per-host matcher;
  *   <li>{@code hits}: requests that find their route; {@code misses}: known hosts with unknown paths and
- *       unknown hosts (404).
+ *       unknown hosts (404);
+ *   <li>{@code digits}: the numbers in host names and paths are zero-padded to this width, so that the
+ *       10-route set has names as long as the 20,000-route one ({@code h00000.example.com}, {@code
+ *       /v1/p00002/static/s00002}) and the two differ in the number of routes only; with {@code 0} the
+ *       numbers take the digits they need ({@code h0.example.com} at 10 routes, {@code h1889...} and
+ *       {@code /v1/p19999/static/s19999} at 20,000), as in figures measured before the parameter existed.
  * </ul>
+ *
+ * <p>Both sizes cycle through the same number of requests (1,024, drawn at random from every route of
+ * the set); each request is a distinct {@code String}, as a request brings it. {@code String} keeps its
+ * hash code once computed, so after the first round the host's hash is not computed again, for either
+ * size alike; the path is scanned on every match.
  *
  * {@code linearScan} is the same lookup as a scan of the host's ordered routes, for comparison.
  */
@@ -53,6 +63,9 @@ public class RouteMatchBenchmark {
   @Param({"hits", "misses"})
   public String requests;
 
+  @Param({"5"})
+  public int digits;
+
   private static final int MASK = 1023;
   private RouteTable table;
   private String[] hosts;
@@ -67,7 +80,7 @@ public class RouteMatchBenchmark {
         : shape.equals("flat")
             ? new GenerateIngresses.Spec(n, 10, 0, n, 20, "127.0.0.1", 9001, GenerateIngresses.Layout.SPLIT)
             : GenerateIngresses.Spec.defaults(n, 9001);
-    GenerateIngresses gen = new GenerateIngresses(spec);
+    GenerateIngresses gen = new GenerateIngresses(spec, digits);
     Snapshot s = IngressTranslator.translate(InMemoryConfig.resources(gen, "v1"), IngressTranslator.Options.defaults());
     int total = s.routes().virtualHosts().stream().mapToInt(v -> v.routes().size()).sum();
     if (total != n) throw new IllegalStateException("expected " + n + " routes, got " + total);
@@ -78,7 +91,7 @@ public class RouteMatchBenchmark {
     boolean hits = requests.equals("hits");
     for (int k = 0; k <= MASK; k++) {
       GenerateIngresses.Item it = gen.item(rnd.nextInt(n));
-      // fresh strings, as a request brings them: no cached hash codes
+      // a String of its own for each request, as a request brings it
       if (hits) {
         hosts[k] = new String(it.requestHost().toCharArray());
         paths[k] = new String(it.requestPath("v1").toCharArray());

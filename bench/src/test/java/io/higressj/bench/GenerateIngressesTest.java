@@ -25,4 +25,22 @@ class GenerateIngressesTest {
       assertThat(vh.match(it.requestPath("v2"))).isNull();
     }
   }
+
+  @Test
+  void paddedNumbersGiveEveryItemNamesOfOneLength() {
+    GenerateIngresses small = new GenerateIngresses(new GenerateIngresses.Spec(10, 10, 0, 0, 1, "127.0.0.1", 9001,
+        GenerateIngresses.Layout.SPLIT), 5);
+    GenerateIngresses large = new GenerateIngresses(GenerateIngresses.Spec.defaults(400, 9001), 5);
+    assertThat(small.item(2).requestHost()).isEqualTo("h00000.example.com");
+    assertThat(small.item(2).requestPath("v1")).isEqualTo("/v1/p00002/static/s00002/r");
+    assertThat(large.item(0).host()).isEqualTo("*.w00000.example.com");
+    assertThat(large.item(399).requestHost()).hasSameSizeAs(small.item(9).requestHost());
+    Snapshot s = IngressTranslator.translate(InMemoryConfig.resources(large, "v1"), IngressTranslator.Options.defaults());
+    assertThat(s.problems()).isEmpty();
+    for (int i = 0; i < 400; i++) {
+      GenerateIngresses.Item it = large.item(i);
+      VirtualHost vh = s.routes().select(it.requestHost());
+      assertThat(vh == null ? null : vh.match(it.requestPath("v1"))).as(it.toString()).isNotNull();
+    }
+  }
 }

@@ -49,6 +49,74 @@ class RouteTableTest {
   }
 
   @Test
+  void hostsWithTheSameHashAreToldApart() {
+    // "Aa" and "BB" have the same String.hashCode, and so do the suffixes built from them
+    VirtualHost aa = vh("Aa.example.com");
+    VirtualHost bb = vh("BB.example.com");
+    VirtualHost wAa = vh("*.Aa.x");
+    VirtualHost wBB = vh("*.BB.x");
+    RouteTable t = new RouteTable(List.of(aa, bb, wAa, wBB));
+    assertThat(t.select("Aa.example.com")).isSameAs(aa);
+    assertThat(t.select("BB.example.com")).isSameAs(bb);
+    assertThat(t.select("AaBB.example.com")).isNull();
+    assertThat(t.select("q.Aa.x")).isSameAs(wAa);
+    assertThat(t.select("q.BB.x")).isSameAs(wBB);
+    assertThat(t.select("q.CC.x")).isNull();
+  }
+
+  @Test
+  void duplicateDomainsResolveAsTheListDid() {
+    VirtualHost exact1 = vh("a.example.com");
+    VirtualHost exact2 = vh("a.example.com");
+    VirtualHost wild1 = vh("*.example.com");
+    VirtualHost wild2 = vh("*.example.com");
+    VirtualHost any1 = vh("*");
+    VirtualHost any2 = vh("*");
+    RouteTable t = new RouteTable(List.of(exact1, exact2, wild1, wild2, any1, any2));
+    assertThat(t.select("a.example.com")).as("the last exact host given").isSameAs(exact2);
+    assertThat(t.select("b.example.com")).as("the first wildcard given").isSameAs(wild1);
+    assertThat(t.select("other.org")).as("the last catch-all given").isSameAs(any2);
+  }
+
+  @Test
+  void emptyTablesAndTheCatchAllAlone() {
+    assertThat(RouteTable.empty().select("")).isNull();
+    assertThat(RouteTable.empty().virtualHosts()).isEmpty();
+    RouteTable onlyAny = new RouteTable(List.of(any));
+    for (String host : List.of("", "a", "foo.example.com", ".example.com", "[::1]")) {
+      assertThat(onlyAny.select(host)).as(host).isSameAs(any);
+    }
+    RouteTable onlyWild = new RouteTable(List.of(wild));
+    assertThat(onlyWild.select("a.example.com")).isSameAs(wild);
+    assertThat(onlyWild.select("example.com")).isNull();
+    assertThat(onlyWild.select("")).isNull();
+    VirtualHost empty = vh("");
+    assertThat(new RouteTable(List.of(empty, any)).select("")).as("an exact host may be empty").isSameAs(empty);
+  }
+
+  @Test
+  void theLongestWildcardSuffixWinsAtEveryDepth() {
+    VirtualHost l1 = vh("*.com");
+    VirtualHost l2 = vh("*.b.com");
+    VirtualHost l3 = vh("*.a.b.com");
+    String longLabel = "x".repeat(70);
+    VirtualHost l4 = vh("*." + longLabel + ".a.b.com");
+    RouteTable t = new RouteTable(List.of(l4, l2, any, l1, l3));
+    assertThat(t.select("q.com")).isSameAs(l1);
+    assertThat(t.select("b.com")).isSameAs(l1);
+    assertThat(t.select("q.b.com")).isSameAs(l2);
+    assertThat(t.select("a.b.com")).isSameAs(l2);
+    assertThat(t.select("q.a.b.com")).isSameAs(l3);
+    assertThat(t.select("p.q.a.b.com")).isSameAs(l3);
+    assertThat(t.select(longLabel + ".a.b.com")).isSameAs(l3);
+    assertThat(t.select("q." + longLabel + ".a.b.com")).as("a suffix longer than 63").isSameAs(l4);
+    assertThat(t.select("q.x" + longLabel + ".a.b.com")).isSameAs(l3);
+    assertThat(t.select("com")).isSameAs(any);
+    assertThat(t.select(".com")).isSameAs(any);
+    assertThat(t.select("q.org")).isSameAs(any);
+  }
+
+  @Test
   void normalizesHosts() {
     assertThat(RouteTable.normalizeHost("Foo.Example.COM:8080")).isEqualTo("foo.example.com");
     assertThat(RouteTable.normalizeHost("foo.example.com.")).isEqualTo("foo.example.com");
