@@ -160,12 +160,12 @@ final class Training {
     }
     if (chunked) {
       for (long size = Long.parseLong(line(in).trim(), 16); size > 0; size = Long.parseLong(line(in).trim(), 16)) {
-        skip(in, size);
+        in.skipNBytes(size);
         line(in);
       }
       line(in);
     } else if (length > 0) {
-      skip(in, length);
+      in.skipNBytes(length);
     }
     return status;
   }
@@ -177,10 +177,6 @@ final class Training {
       if (c != '\r') b.write(c);
     }
     return b.toString(StandardCharsets.US_ASCII);
-  }
-
-  private static void skip(InputStream in, long n) throws IOException {
-    in.skipNBytes(n);
   }
 
   /** The upstream: answers every request with "hello", keeping connections open. */
