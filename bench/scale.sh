@@ -10,5 +10,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$HERE/bin/find-java.sh"
 (cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true package -pl bench -am)
 touch "$HERE/server/target/higressj-server.jar" # built just now: bin/higress need not build again
+# the class cache is trained here, as a user's first start does: the start measured is every later one
+[ "${HIGRESS_CDS:-on}" = off ] || "$HERE/bin/higress" --train
 exec "$JAVA" -Xmx2g -XX:+UseParallelGC -Dhigressj.home="$HERE" -cp "$HERE/bench/target/higressj-bench.jar" \
   io.higressj.bench.ScaleCheck "$@"

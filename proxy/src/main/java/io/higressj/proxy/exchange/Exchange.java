@@ -617,14 +617,17 @@ final class Exchange implements UpstreamListener, FilterHost {
     }
     upstream = conn;
     requestWrittenUpstream = true;
-    conn.channel().write(request);
+    // void promises here and below: nothing waits on these writes, and a failed one reaches the
+    // connection's handler as an exception (it closes the connection), without a promise per write
+    Channel up = conn.channel();
+    up.write(request, up.voidPromise());
     if (pendingBody != null) {
       HttpContent c;
-      while ((c = pendingBody.poll()) != null) conn.channel().write(c);
+      while ((c = pendingBody.poll()) != null) up.write(c, up.voidPromise());
     }
     if (!requestHasBody && requestComplete) {
       // body-less request: the terminator was already swallowed by onRequestContent
-      conn.channel().write(LastHttpContent.EMPTY_LAST_CONTENT);
+      up.write(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
     }
     conn.channel().flush();
     handler.updateAutoRead();
@@ -661,7 +664,7 @@ final class Exchange implements UpstreamListener, FilterHost {
     if (!requestHasBody) {
       // nothing to forward; the upstream request gets its own terminator
       c.release();
-      if (upstream != null && last) upstream.channel().write(LastHttpContent.EMPTY_LAST_CONTENT);
+      if (upstream != null && last) upstream.channel().write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.channel().voidPromise());
       if (last) {
         fireMirror();
         maybeFinish();
@@ -679,7 +682,7 @@ final class Exchange implements UpstreamListener, FilterHost {
       if (pendingBody == null) pendingBody = new ArrayDeque<>();
       pendingBody.add(c);
     } else {
-      upstream.channel().write(c);
+      upstream.channel().write(c, upstream.channel().voidPromise());
       if (!upstream.channel().isWritable()) handler.updateAutoRead();
     }
     if (last) maybeFinish();
@@ -853,7 +856,7 @@ final class Exchange implements UpstreamListener, FilterHost {
       }
       if (clientVersion == HttpVersion.HTTP_1_0) res.setProtocolVersion(HttpVersion.HTTP_1_0);
     }
-    downstream.write(res);
+    downstream.write(res, downstream.voidPromise());
   }
 
 
@@ -891,7 +894,7 @@ final class Exchange implements UpstreamListener, FilterHost {
     }
     if (last) {
       responseComplete = true;
-      downstream.writeAndFlush(c);
+      downstream.writeAndFlush(c, downstream.voidPromise());
       UpstreamConnection conn = upstream;
       upstream = null;
       if (upstreamKeepAlive && requestComplete) conn.release();
@@ -899,7 +902,7 @@ final class Exchange implements UpstreamListener, FilterHost {
       maybeFinish();
       return;
     }
-    downstream.write(c);
+    downstream.write(c, downstream.voidPromise());
     if (!downstream.isWritable()) upstream.channel().config().setAutoRead(false);
   }
 

@@ -5,8 +5,9 @@ import io.higressj.proxy.http1.ResponseFramingHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.1 connection to an endpoint. It serves one exchange at a time; between exchanges it
@@ -22,6 +23,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   private UpstreamListener owner;
   private int uses;
   private boolean idleInPool;
+  /** when it last went into the pool */
+  private long idleSinceNanos;
+  /** armed from the first time the connection went into the pool until it is closed (see {@link #onIdleCheck}) */
+  private ScheduledFuture<?> idleTimer;
 
   UpstreamConnection(UpstreamPool pool, UpstreamPool.Key key) {
     this(pool, key, false);
@@ -69,9 +74,38 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     return idleInPool;
   }
 
+  /**
+   * Puts the connection into the pool's keeping; it is closed once it has been there for the upstream
+   * idle timeout without being taken out.
+   */
   void markIdle() {
     owner = null;
     idleInPool = true;
+    idleSinceNanos = channel.eventLoop().ticker().nanoTime();
+    if (idleTimer == null) armIdleCheck(pool.options().upstreamIdleTimeout().toNanos());
+  }
+
+  private void armIdleCheck(long nanos) {
+    idleTimer = channel.eventLoop().schedule(this::onIdleCheck, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The idle timer is neither cancelled when an exchange takes the connection nor scheduled again
+   * when it comes back (two timer-queue operations per request, and an idle-state handler that
+   * watched every read and write): it stays armed, and when it fires it looks at what happened
+   * meanwhile. In use: it is armed again at the next return to the pool. In the pool for less than
+   * the timeout: it waits for the rest. Otherwise the connection is closed (and leaves the pool).
+   */
+  private void onIdleCheck() {
+    idleTimer = null;
+    if (!idleInPool || !channel.isActive()) return;
+    long timeout = pool.options().upstreamIdleTimeout().toNanos();
+    long left = timeout - (channel.eventLoop().ticker().nanoTime() - idleSinceNanos);
+    if (left > 0) {
+      armIdleCheck(left);
+    } else {
+      channel.close();
+    }
   }
 
   /** Returns the connection to the pool; call when request and response are both complete. */
@@ -126,6 +160,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
     if (!stream) pool.remove(this);
     UpstreamListener o = owner;
     owner = null;
@@ -134,11 +172,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && owner == null) {
-      ctx.close();
-    } else {
-      ReferenceCountUtil.release(evt);
-    }
+    ReferenceCountUtil.release(evt); // (idle connections are timed by markIdle, not by an idle-state handler)
   }
 
   @Override

@@ -14,12 +14,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -105,7 +103,7 @@ public final class UpstreamPool {
         int limit = options.upstreamConnectionBufferLimit(); // upstream.connectionBufferLimits
         ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(limit / 2, limit));
         if (protocol.tls()) p.addLast("tls", UpstreamTls.handler(protocol, endpoint, ch));
-        p.addLast("idle", new IdleStateHandler(0, 0, options.upstreamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        // no idle-state handler: the connection times its stays in the pool itself (UpstreamConnection.markIdle)
         p.addLast(ResponseFramingHandler.NAME, new ResponseFramingHandler());
         p.addLast("codec", new HttpClientCodec(
             StrictDecoding.config(options.maxInitialLineLength(), options.maxHeaderSize()), false, false));
@@ -137,7 +135,8 @@ public final class UpstreamPool {
       return;
     }
     c.markIdle();
-    c.channel().config().setAutoRead(true); // back-pressure of the last exchange must not outlive it
+    // back-pressure of the last exchange must not outlive it (checked first: setting it is an atomic swap)
+    if (!c.channel().config().isAutoRead()) c.channel().config().setAutoRead(true);
     q.addLast(c);
   }
 
