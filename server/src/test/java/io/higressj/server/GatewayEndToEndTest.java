@@ -132,6 +132,49 @@ class GatewayEndToEndTest {
   }
 
   @Test
+  void eachKeepAliveRequestHasItsOwnResponseTimeout() throws Exception {
+    // one connection keeps one timer for its requests' deadlines (set and cleared per request): a
+    // deadline moved later must not fire at the earlier request's time, one moved earlier must not wait
+    f.gateway.close();
+    f.start(ServerOptions.forTest(dir).withProxy(ProxyOptions.defaults().withUpstreamResponseTimeout(Duration.ofMillis(400))));
+    f.write("ingresses/short.yaml", """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: short, namespace: ns1, annotations: {higress.io/timeout: "1"}}
+        spec:
+          ingressClassName: higress
+          rules:
+          - host: short.com
+            http:
+              paths:
+              - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {number: 8080}}}}
+        """);
+    f.await("short.com", "/", r -> r.statusCode() == 200);
+    try (RawHttp c = new RawHttp(f.gateway.httpPort())) {
+      assertThat(c.request("foo.com", "/").status()).isEqualTo(200); // its deadline: now + 400 ms, then cleared
+      Thread.sleep(250);
+      long start = System.nanoTime();
+      c.send("GET / HTTP/1.1\r\nHost: foo.com\r\nX-Delay: 3000\r\n\r\n");
+      RawHttp.Response slow = c.read();
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertThat(slow.status()).isEqualTo(504);
+      assertThat(ms).as("the second request's own 400 ms, not what was left of the first's").isBetween(380L, 2_500L);
+    }
+    f.gateway.close();
+    f.start(ServerOptions.forTest(dir).withProxy(ProxyOptions.defaults().withUpstreamResponseTimeout(Duration.ofSeconds(30))));
+    f.await("short.com", "/", r -> r.statusCode() == 200);
+    try (RawHttp c = new RawHttp(f.gateway.httpPort())) {
+      assertThat(c.request("foo.com", "/").status()).isEqualTo(200); // its deadline: now + 30 s, then cleared
+      long start = System.nanoTime();
+      c.send("GET / HTTP/1.1\r\nHost: short.com\r\nX-Delay: 5000\r\n\r\n");
+      RawHttp.Response slow = c.read();
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertThat(slow.status()).isEqualTo(504);
+      assertThat(ms).as("the route's 1 s timeout, not the 30 s of the request before").isBetween(950L, 4_000L);
+    }
+  }
+
+  @Test
   void http2WithUpgradeAndPriorKnowledge() throws Exception {
     // the JDK client would send a Host header differing from :authority (malformed in HTTP/2): use the catch-all host
     f.write("ingresses/any.yaml", ingress("ns1", "any", null, "Prefix", "/h2", "echo"));

@@ -86,7 +86,7 @@ final class Exchange implements UpstreamListener, FilterHost {
   /** request_timeout: the whole request must have arrived by then. */
   private ScheduledFuture<?> requestTimer;
   /** The response half of the stream idle timeout, checked lazily against {@link #lastResponseNanos}. */
-  private ScheduledFuture<?> responseIdleTimer;
+  private boolean responseIdleArmed; // handler.responseIdle() is this exchange's
   private long lastResponseNanos;
   /** the higress-config settings of the snapshot this request started on */
   private io.higressj.config.settings.GatewaySettings settings = io.higressj.config.settings.GatewaySettings.DEFAULT;
@@ -104,7 +104,7 @@ final class Exchange implements UpstreamListener, FilterHost {
   private Endpoint endpoint;
   private UpstreamConnection upstream;
   private ArrayDeque<HttpContent> pendingBody;
-  private ScheduledFuture<?> timeout;
+  private boolean timeoutArmed; // handler.responseTimeout() is this exchange's
   private String requestId = "-";
   private String clientAddress;
   private String flags = "-";
@@ -437,7 +437,10 @@ final class Exchange implements UpstreamListener, FilterHost {
       downstream.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
     java.time.Duration limit = policy.timeout() != null ? policy.timeout() : dataPlane.options().upstreamResponseTimeout();
-    if (!limit.isZero()) timeout = downstream.eventLoop().schedule(this::onTimeout, limit.toNanos(), TimeUnit.NANOSECONDS);
+    if (!limit.isZero()) {
+      timeoutArmed = true;
+      handler.responseTimeout().arm(limit.toNanos(), this::onTimeout);
+    }
     connect();
     handler.updateAutoRead();
   }
@@ -800,9 +803,10 @@ final class Exchange implements UpstreamListener, FilterHost {
     }
     responseStarted = true;
     long respIdle = dataPlane.options().responseIdleTimeout().toNanos();
-    if (respIdle > 0 && responseIdleTimer == null) {
+    if (respIdle > 0 && !responseIdleArmed) {
       lastResponseNanos = System.nanoTime();
-      responseIdleTimer = downstream.eventLoop().schedule(this::onResponseIdle, respIdle, TimeUnit.NANOSECONDS);
+      responseIdleArmed = true;
+      handler.responseIdle().arm(respIdle, this::onResponseIdle);
     }
     status = code;
     upstreamKeepAlive = HttpUtil.isKeepAlive(res);
@@ -969,7 +973,7 @@ final class Exchange implements UpstreamListener, FilterHost {
   }
 
   private void onTimeout() {
-    timeout = null;
+    timeoutArmed = false;
     if (done || responseStarted) return;
     UpstreamConnection conn = upstream;
     upstream = null;
@@ -978,9 +982,9 @@ final class Exchange implements UpstreamListener, FilterHost {
   }
 
   private void cancelTimeout() {
-    if (timeout != null) {
-      timeout.cancel(false);
-      timeout = null;
+    if (timeoutArmed) {
+      timeoutArmed = false;
+      handler.responseTimeout().disarm();
     }
   }
 
@@ -1239,12 +1243,13 @@ final class Exchange implements UpstreamListener, FilterHost {
    * and the client's connection (HTTP/1.1) or stream (HTTP/2) is ended, so the client sees a response cut short.
    */
   private void onResponseIdle() {
-    responseIdleTimer = null;
+    responseIdleArmed = false;
     if (done || tunnel || responseComplete) return; // a complete response: the request's own timers apply
     long limit = dataPlane.options().responseIdleTimeout().toNanos();
     long idle = System.nanoTime() - lastResponseNanos;
     if (limit > 0 && idle < limit) {
-      responseIdleTimer = downstream.eventLoop().schedule(this::onResponseIdle, limit - idle, TimeUnit.NANOSECONDS);
+      responseIdleArmed = true;
+      handler.responseIdle().arm(limit - idle, this::onResponseIdle);
       return;
     }
     UpstreamConnection conn = upstream;
@@ -1313,7 +1318,6 @@ final class Exchange implements UpstreamListener, FilterHost {
     if (upp.get(ResponseFramingHandler.NAME) != null) upp.remove(ResponseFramingHandler.NAME);
     upp.remove("upstream");
     upp.remove("codec");
-    upp.remove("idle");
     upstream = null;
     downstream.config().setAutoRead(true);
     up.config().setAutoRead(true);
@@ -1470,7 +1474,10 @@ final class Exchange implements UpstreamListener, FilterHost {
     cancelIdleTimer();
     if (bodyIdleTimer != null) bodyIdleTimer.cancel(false);
     if (requestTimer != null) requestTimer.cancel(false);
-    if (responseIdleTimer != null) responseIdleTimer.cancel(false);
+    if (responseIdleArmed) {
+      responseIdleArmed = false;
+      handler.responseIdle().disarm();
+    }
     if (replay != null) replay.release();
     if (clientLimits != null) clientLimits.leave(clientAddress);
     if (dataPlane.accessLog().enabled()) {

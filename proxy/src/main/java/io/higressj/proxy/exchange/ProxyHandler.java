@@ -43,6 +43,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private ScheduledFuture<?> idleTimer;
   private long idleSinceNanos; // when the last exchange ended (or the handler was added), on the executor's clock
+  /** the current exchange's upstream response timeout and response idle timeout (made at first use) */
+  private DeadlineTimer responseTimeout;
+  private DeadlineTimer responseIdle;
 
   /**
    * @param http2 this handler serves one HTTP/2 stream (behind Http2StreamFrameToHttpObjectCodec)
@@ -135,6 +138,26 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     cancelIdle();
+    cancelDeadlines();
+  }
+
+  /** The upstream response timeout of the exchange in progress. */
+  DeadlineTimer responseTimeout() {
+    DeadlineTimer t = responseTimeout;
+    if (t == null) responseTimeout = t = new DeadlineTimer(ctx.executor());
+    return t;
+  }
+
+  /** The response idle timeout of the exchange in progress. */
+  DeadlineTimer responseIdle() {
+    DeadlineTimer t = responseIdle;
+    if (t == null) responseIdle = t = new DeadlineTimer(ctx.executor());
+    return t;
+  }
+
+  private void cancelDeadlines() {
+    if (responseTimeout != null) responseTimeout.cancel();
+    if (responseIdle != null) responseIdle.cancel();
   }
 
   /** HTTP/1.1 only (HTTP/2 connections: {@link io.higressj.proxy.http2.Http2ConnectionLimits}): closes a connection without a request in progress. */
@@ -220,6 +243,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (current != e) return;
     current = null;
     if (!keepAlive || http2) {
+      cancelDeadlines(); // no exchange follows (an HTTP/2 stream carries one): the pending checks must not keep this
       if (!http2) closeAfterResponse();
       return;
     }
@@ -283,6 +307,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (e != null) e.onDownstreamClosed();
     releaseQueued();
     cancelIdle();
+    cancelDeadlines();
     ctx.fireChannelInactive();
   }
 
