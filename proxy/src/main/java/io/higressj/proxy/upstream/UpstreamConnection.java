@@ -20,6 +20,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   /** an HTTP/2 stream: one exchange, then gone; never pooled */
   private final boolean stream;
   private Channel channel;
+  /** the HTTP/1.1 response head checks in this connection's pipeline (null for an HTTP/2 stream) */
+  private ResponseFramingHandler framing;
   private UpstreamListener owner;
   private int uses;
   private boolean idleInPool;
@@ -65,9 +67,12 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     this.owner = listener;
     this.idleInPool = false;
     uses++;
-    if (channel != null && channel.pipeline().get(ResponseFramingHandler.NAME) instanceof ResponseFramingHandler f) {
-      f.expectResponse();
-    }
+    if (framing != null) framing.expectResponse();
+  }
+
+  /** Set when the connection's pipeline is built. */
+  void framing(ResponseFramingHandler framing) {
+    this.framing = framing;
   }
 
   boolean idleInPool() {

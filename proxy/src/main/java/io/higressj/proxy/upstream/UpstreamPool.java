@@ -104,7 +104,9 @@ public final class UpstreamPool {
         ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(limit / 2, limit));
         if (protocol.tls()) p.addLast("tls", UpstreamTls.handler(protocol, endpoint, ch));
         // no idle-state handler: the connection times its stays in the pool itself (UpstreamConnection.markIdle)
-        p.addLast(ResponseFramingHandler.NAME, new ResponseFramingHandler());
+        ResponseFramingHandler framing = new ResponseFramingHandler();
+        p.addLast(ResponseFramingHandler.NAME, framing);
+        conn.framing(framing);
         p.addLast("codec", new HttpClientCodec(
             StrictDecoding.config(options.maxInitialLineLength(), options.maxHeaderSize()), false, false));
         p.addLast("upstream", conn);
