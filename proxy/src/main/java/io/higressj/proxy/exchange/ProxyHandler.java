@@ -40,6 +40,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private Exchange current;
   private ArrayDeque<Object> queued;
   private int requests;
+  /** the h2c upgrade handler was dropped from this HTTP/1.1 connection (or there was none) */
+  private boolean upgradeSettled;
   private boolean closing;
   private ScheduledFuture<?> idleTimer;
   private long idleSinceNanos; // when the last exchange ended (or the handler was added), on the executor's clock
@@ -218,6 +220,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       requests++;
+      if (!upgradeSettled) settleUpgrade();
       Exchange e = new Exchange(this, req);
       current = e;
       e.start();
@@ -236,6 +239,21 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     } else {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  /**
+   * A clear-text connection upgrades to h2c on its first request or not at all (RFC 9113 dropped the
+   * upgrade; clients that use it, curl and the JDK's, upgrade on the first request): a request that
+   * reached this handler was not upgraded, so the upgrade handler leaves the pipeline, and the
+   * connection's later requests and bodies pass one handler fewer. A later {@code Upgrade: h2c} is
+   * ignored, as a server may (RFC 9110, section 7.8), and the request served over HTTP/1.1.
+   */
+  private void settleUpgrade() {
+    upgradeSettled = true;
+    if (http2) return;
+    var pipeline = ctx.pipeline();
+    var upgrade = pipeline.context(HttpServerUpgradeHandler.class);
+    if (upgrade != null) pipeline.remove(upgrade.handler());
   }
 
   /** Called by the exchange when both its request and response are complete. */

@@ -131,6 +131,22 @@ class HeaderSanitizingEdgeTest {
   }
 
   @Test
+  void anH2cUpgradeAfterTheFirstRequestIsServedOverHttp11() throws Exception {
+    int port = start(ProxyOptions.defaults());
+    try (RawHttp c = new RawHttp(port)) {
+      assertThat(c.request("foo.com", "/first").status()).isEqualTo(200);
+      // a complete h2c offer (the first request of a connection would be upgraded: GatewayEndToEndTest)
+      c.send("GET /second HTTP/1.1\r\nHost: foo.com\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+          + "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
+      RawHttp.Response second = c.read();
+      assertThat(second.status()).as("ignored, not 101: the connection stays HTTP/1.1").isEqualTo(200);
+      JsonNode h = GatewayFixture.JSON.readTree(second.body()).path("headers");
+      assertThat(names(h)).doesNotContain("upgrade", "http2-settings", "connection");
+      assertThat(c.request("foo.com", "/third").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void aWebSocketUpgradeAnsweredWithoutA101DoesNotBecomeATunnel() throws Exception {
     int port = start(ProxyOptions.defaults());
     try (RawHttp c = new RawHttp(port)) {
