@@ -22,6 +22,17 @@ final class CookieCipher {
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final byte[] SALT = "higress-j/oidc/cookie".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * One AES-GCM cipher per thread (event loops), initialised for each use with its key and IV:
+   * {@code Cipher.getInstance} looks the transformation up in the providers on every call.
+   */
+  private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is not available", e);
+    }
+  });
 
   private final SecretKeySpec key;
 
@@ -56,7 +67,7 @@ final class CookieCipher {
     byte[] iv = new byte[IV_BYTES];
     RANDOM.nextBytes(iv);
     try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher c = CIPHERS.get();
       c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
       c.updateAAD(aad(cookieName));
       byte[] sealed = c.doFinal(plaintext);
@@ -79,7 +90,7 @@ final class CookieCipher {
     }
     if (raw.length < 1 + IV_BYTES + TAG_BITS / 8 || raw[0] != VERSION) return null;
     try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher c = CIPHERS.get();
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 1, IV_BYTES));
       c.updateAAD(aad(cookieName));
       return c.doFinal(raw, 1 + IV_BYTES, raw.length - 1 - IV_BYTES);

@@ -42,6 +42,9 @@ class CookieTest {
     assertThat(cipher.open("_oauth2_proxy", "")).isNull();
     assertThat(cipher.open("_oauth2_proxy", "not base64 !")).isNull();
     assertThat(cipher.open("_oauth2_proxy", sealed.substring(0, 20))).isNull();
+    // the thread's cipher is shared by keys and reused after failed opens
+    assertThat(cipher.open("_oauth2_proxy", sealed)).isEqualTo(secret);
+    assertThat(other.open("_oauth2_proxy", other.seal("_oauth2_proxy", secret))).isEqualTo(secret);
     assertThat(cipher.toString()).doesNotContain(OidcConfigTest.SECRET);
   }
 
