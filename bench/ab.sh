@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Compares two builds of the gateway on the HTTP/1.1 proxy path, alternately, on one machine:
+#   bench/ab.sh [REV_A] [REV_B]       (git revisions; "." is the working tree; defaults: HEAD and .)
+# Each revision is built once (a temporary git worktree; "." builds in place). Then, ROUNDS times
+# (default 5), each build in turn: a gateway with bench/conf and bin/higress's JVM options, one event
+# loop, pinned to the last CPU while wrk and the upstream (nginx) share the others; WARMUP seconds of
+# wrk (64 connections) to compile, then DURATION seconds measured. Per run it prints req/s, the
+# gateway's user and system CPU microseconds per request, and the KB it allocated per request (from
+# jstat: young collections x eden, plus eden's growth). At the end, the median of each column per build
+# and each build's least CPU per request in any round.
+# Why: on these 2-core VMs single runs of bench/proxy-bench.sh are bimodal (docs/performance.md,
+# "Per-request work"); only alternated runs compare builds. The class cache is not used (both builds
+# start alike). Needs nginx, wrk, curl and taskset (util-linux); JDK from bin/find-java.sh.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$HERE/bin/find-java.sh"
+. "$HERE/bench/hello-upstream.sh"
+ROUNDS="${ROUNDS:-5}" WARMUP="${WARMUP:-8}" DURATION="${DURATION:-6}"
+A="${1:-HEAD}" B="${2:-.}"
+for tool in nginx wrk curl taskset; do
+  command -v "$tool" >/dev/null || { echo "ab: needs $tool" >&2; exit 2; }
+done
+JSTAT="${JAVA%/*}/jstat"
+[ -x "$JSTAT" ] || JSTAT="" # a JRE: no allocation column
+W="$(mktemp -d)"
+GW=""
+cleanup() {
+  if [ -n "$GW" ]; then kill "$GW" 2>/dev/null || true; fi
+  hello_upstream_stop "$W/up"
+  (cd "$HERE" && git worktree prune) || true
+  rm -rf "$W"
+}
+trap cleanup EXIT
+
+# build REV LABEL: the server jar and its lib/ of REV into $W/LABEL
+build() {
+  local src="$HERE"
+  if [ "$1" != "." ]; then
+    src="$W/src-$2"
+    (cd "$HERE" && git worktree add -q --detach "$src" "$1")
+  fi
+  echo "ab: building $1 ..." >&2
+  (cd "$src" && ./mvnw -q -B -Dmaven.test.skip=true package -pl server -am) >&2
+  mkdir -p "$W/$2"
+  cp -r "$src/server/target/higressj-server.jar" "$src/server/target/lib" "$W/$2/"
+  if [ "$1" != "." ]; then (cd "$HERE" && git worktree remove --force "$src"); fi
+}
+build "$A" a
+build "$B" b
+
+CPUS="$(nproc)"
+LAST=$((CPUS - 1))
+REST="0"
+[ "$LAST" -gt 1 ] && REST="0-$((LAST - 1))"
+[ "$CPUS" -lt 2 ] && { echo "ab: needs 2 CPUs or more (the gateway gets one of its own)" >&2; exit 2; }
+hello_upstream "$W/up" 9001
+for p in $(pgrep -f "nginx.*$W/up" || true); do taskset -a -p -c "$REST" "$p" >/dev/null; done
+cp -r "$HERE/bench/conf" "$W/conf"
+
+ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
+# allocated KB between two jstat -gc lines (header first)
+alloc_kb() {
+  awk -v h="$1" -v a="$2" -v b="$3" 'BEGIN {
+    n = split(h, H); split(a, X); split(b, Y)
+    for (i = 1; i <= n; i++) { x[H[i]] = X[i]; y[H[i]] = Y[i] }
+    printf "%.0f", (y["YGC"] - x["YGC"]) * y["EC"] + y["EU"] - x["EU"] }'
+}
+HZ="$(getconf CLK_TCK)"
+printf '%-6s %-5s %8s %12s %12s %12s\n' build round "req/s" "user us/req" "sys us/req" "KB/req" | tee "$W/runs"
+for r in $(seq 1 "$ROUNDS"); do
+  for label in a b; do
+    # shellcheck disable=SC2046
+    taskset -c "$LAST" "$JAVA" $(default_jvm_options) -jar "$W/$label/higressj-server.jar" --config-dir "$W/conf" \
+      --http-port 9010 --https-port -1 --admin-port -1 --access-log off --workers 1 >"$W/gw.log" 2>&1 &
+    GW=$!
+    until curl -s -o /dev/null http://127.0.0.1:9010/; do sleep 0.05; done
+    taskset -c "$REST" wrk -t2 -c64 -d"${WARMUP}s" http://127.0.0.1:9010/ >/dev/null
+    h="" g0="" g1=""
+    if [ -n "$JSTAT" ]; then h="$("$JSTAT" -gc "$GW" | head -1)"; g0="$("$JSTAT" -gc "$GW" | tail -1)"; fi
+    t0="$(ticks "$GW")"
+    out="$(taskset -c "$REST" wrk -t2 -c64 -d"${DURATION}s" http://127.0.0.1:9010/)"
+    t1="$(ticks "$GW")"
+    if [ -n "$JSTAT" ]; then g1="$("$JSTAT" -gc "$GW" | tail -1)"; fi
+    n="$(echo "$out" | awk '/requests in/ {print $1}')"
+    kb=0
+    if [ -n "$JSTAT" ]; then kb="$(alloc_kb "$h" "$g0" "$g1")"; fi
+    echo "$label $r $n $t0 $t1 $kb" | awk -v hz="$HZ" -v d="$DURATION" '{
+      printf "%-6s %-5s %8.0f %12.2f %12.2f %12.2f\n", $1, $2, $3 / d, ($6 - $4) * 1e6 / hz / $3, ($7 - $5) * 1e6 / hz / $3, $8 / $3 }' \
+      | tee -a "$W/runs"
+    kill "$GW"; wait "$GW" 2>/dev/null || true; GW=""
+  done
+done
+echo "medians (a = $A, b = $B):"
+for label in a b; do
+  for col in 3 4 5 6; do
+    awk -v l="$label" -v c="$col" '$1 == l { print $c }' "$W/runs" | sort -n | awk '{ v[NR] = $1 } END {
+      printf "%s ", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+  done | awk -v l="$label" '{ printf "%-6s req/s %s  user %s  sys %s  KB/req %s (us per request)\n", l, $1, $2, $3, $4 }'
+done
+echo "least CPU per request in any round (the machine's quiet moments; noise only adds):"
+for label in a b; do
+  awk -v l="$label" '$1 == l { t = $4 + $5; if (min == "" || t < min) { min = t; u = $4; s = $5 } }
+    END { printf "%-6s %.2f us (user %.2f, sys %.2f)\n", l, min, u, s }' "$W/runs"
+done
