@@ -1,7 +1,5 @@
 package io.higressj.server;
 
-import static io.higressj.server.GatewayFixture.ingress;
-import static io.higressj.server.GatewayFixture.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,9 +17,7 @@ class AccessLogTest {
   void oneJsonLinePerRequestWithRouteUpstreamAndFlags() throws Exception {
     Path log = dir.resolve("logs/access.log");
     try (GatewayFixture f = new GatewayFixture(dir.resolve("conf"))) {
-      EchoServer echo = f.echo("ns1", "echo");
-      f.write("services/echo.yaml", service("ns1", "echo", echo.port()));
-      f.write("ingresses/foo.yaml", ingress("ns1", "foo", "foo.com", "Prefix", "/", "echo"));
+      EchoServer echo = f.fooToEcho();
       f.start(ServerOptions.forTest(dir.resolve("conf")).withAccessLog(log.toString()));
       assertThat(f.get("foo.com", "/a?b=c").statusCode()).isEqualTo(200);
       assertThat(f.get("nowhere.com", "/x").statusCode()).isEqualTo(404);

@@ -28,9 +28,7 @@ class GatewayEndToEndTest {
   @BeforeEach
   void setUp() throws Exception {
     f = new GatewayFixture(dir);
-    echo = f.echo("ns1", "echo");
-    f.write("services/echo.yaml", service("ns1", "echo", echo.port()));
-    f.write("ingresses/foo.yaml", ingress("ns1", "foo", "foo.com", "Prefix", "/", "echo"));
+    echo = f.fooToEcho();
     f.start();
   }
 

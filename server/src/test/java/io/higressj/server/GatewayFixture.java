@@ -53,6 +53,17 @@ public final class GatewayFixture implements AutoCloseable {
     return e;
   }
 
+  /**
+   * Most tests' starting point: an echo backend as Service ns1/echo and an Ingress ns1/foo that sends
+   * {@code foo.com/} to it. Returns the echo server.
+   */
+  public EchoServer fooToEcho() throws Exception {
+    EchoServer e = echo("ns1", "echo");
+    write("services/echo.yaml", service("ns1", "echo", e.port()));
+    write("ingresses/foo.yaml", ingress("ns1", "foo", "foo.com", "Prefix", "/", "echo"));
+    return e;
+  }
+
   /** Writes a file atomically (temp file + rename), as editors and kubectl-like tools do. */
   public void write(String relative, String yaml) throws IOException {
     Path p = configDir.resolve(relative);

@@ -1,7 +1,5 @@
 package io.higressj.server;
 
-import static io.higressj.server.GatewayFixture.ingress;
-import static io.higressj.server.GatewayFixture.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.higressj.testing.echo.EchoServer;
@@ -41,9 +39,7 @@ class StreamingTest {
   @BeforeEach
   void setUp() throws Exception {
     f = new GatewayFixture(dir);
-    echo = f.echo("ns1", "echo");
-    f.write("services/echo.yaml", service("ns1", "echo", echo.port()));
-    f.write("ingresses/foo.yaml", ingress("ns1", "foo", "foo.com", "Prefix", "/", "echo"));
+    echo = f.fooToEcho();
     f.start();
   }
 

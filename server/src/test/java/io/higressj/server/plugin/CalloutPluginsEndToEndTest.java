@@ -1,6 +1,5 @@
 package io.higressj.server.plugin;
 
-import static io.higressj.server.GatewayFixture.ingress;
 import static io.higressj.server.GatewayFixture.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,9 +35,7 @@ class CalloutPluginsEndToEndTest {
   @BeforeEach
   void setUp() throws Exception {
     f = new GatewayFixture(dir);
-    echo = f.echo("ns1", "echo");
-    f.write("services/echo.yaml", service("ns1", "echo", echo.port()));
-    f.write("ingresses/foo.yaml", ingress("ns1", "foo", "foo.com", "Prefix", "/", "echo"));
+    echo = f.fooToEcho();
     f.start();
   }
 

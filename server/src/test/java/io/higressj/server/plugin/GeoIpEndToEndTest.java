@@ -1,7 +1,5 @@
 package io.higressj.server.plugin;
 
-import static io.higressj.server.GatewayFixture.ingress;
-import static io.higressj.server.GatewayFixture.service;
 import static io.higressj.testing.geoip.Ip2RegionFiles.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,9 +44,7 @@ class GeoIpEndToEndTest {
   @BeforeEach
   void setUp() throws Exception {
     f = new GatewayFixture(dir);
-    EchoServer echo = f.echo("ns1", "echo");
-    f.write("services/echo.yaml", service("ns1", "echo", echo.port()));
-    f.write("ingresses/foo.yaml", ingress("ns1", "foo", "foo.com", "Prefix", "/", "echo"));
+    EchoServer echo = f.fooToEcho();
     xdb = data.resolve("ip2region.xdb");
     Files.write(xdb, Ip2RegionFiles.xdbV2(RANGES));
     f.write("wasmplugins/props.yaml", """

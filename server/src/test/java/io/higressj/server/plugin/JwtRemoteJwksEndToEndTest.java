@@ -1,7 +1,5 @@
 package io.higressj.server.plugin;
 
-import static io.higressj.server.GatewayFixture.ingress;
-import static io.higressj.server.GatewayFixture.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -44,9 +42,7 @@ class JwtRemoteJwksEndToEndTest {
   @BeforeEach
   void setUp() throws Exception {
     f = new GatewayFixture(dir);
-    EchoServer echo = f.echo("ns1", "echo");
-    f.write("services/echo.yaml", service("ns1", "echo", echo.port()));
-    f.write("ingresses/foo.yaml", ingress("ns1", "foo", "foo.com", "Prefix", "/", "echo"));
+    EchoServer echo = f.fooToEcho();
     f.start();
     jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     jwks.createContext("/keys", ex -> {

@@ -1,7 +1,6 @@
 package io.higressj.server.plugin;
 
 import static io.higressj.server.GatewayFixture.ingress;
-import static io.higressj.server.GatewayFixture.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.higressj.server.GatewayFixture;
@@ -25,9 +24,7 @@ class MorePluginsEndToEndTest {
   @BeforeEach
   void setUp() throws Exception {
     f = new GatewayFixture(dir);
-    echo = f.echo("ns1", "echo");
-    f.write("services/echo.yaml", service("ns1", "echo", echo.port()));
-    f.write("ingresses/foo.yaml", ingress("ns1", "foo", "foo.com", "Prefix", "/", "echo"));
+    echo = f.fooToEcho();
     f.start();
   }
 

@@ -1,6 +1,5 @@
 package io.higressj.server.plugin;
 
-import static io.higressj.server.GatewayFixture.ingress;
 import static io.higressj.server.GatewayFixture.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,9 +36,7 @@ class OidcEndToEndTest {
   @BeforeEach
   void setUp() throws Exception {
     f = new GatewayFixture(dir);
-    EchoServer echo = f.echo("ns1", "echo");
-    f.write("services/echo.yaml", service("ns1", "echo", echo.port()));
-    f.write("ingresses/foo.yaml", ingress("ns1", "foo", "foo.com", "Prefix", "/", "echo"));
+    EchoServer echo = f.fooToEcho();
     f.start();
     idp = new TestOpenIdProvider("gateway", CLIENT_SECRET);
     f.write("services/idp.yaml", service("idp", "keycloak", idp.port()));
