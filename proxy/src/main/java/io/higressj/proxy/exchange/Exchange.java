@@ -632,7 +632,7 @@ final class Exchange implements UpstreamListener, FilterHost {
       // body-less request: the terminator was already swallowed by onRequestContent
       up.write(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
     }
-    conn.channel().flush();
+    up.flush();
     handler.updateAutoRead();
   }
 

@@ -3,6 +3,7 @@ package io.higressj.proxy.exchange;
 import io.higressj.config.model.RouteTable;
 import io.higressj.config.model.Snapshot;
 import io.higressj.proxy.DataPlane;
+import io.higressj.proxy.DeadlineTimer;
 import io.higressj.proxy.RouteSelector;
 import io.higressj.proxy.http1.RequestFramingHandler;
 import io.netty.buffer.Unpooled;

@@ -1,13 +1,12 @@
 package io.higressj.proxy.upstream;
 
 import io.higressj.config.model.Endpoint;
+import io.higressj.proxy.DeadlineTimer;
 import io.higressj.proxy.http1.ResponseFramingHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.1 connection to an endpoint. It serves one exchange at a time; between exchanges it
@@ -25,10 +24,12 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   private UpstreamListener owner;
   private int uses;
   private boolean idleInPool;
-  /** when it last went into the pool */
-  private long idleSinceNanos;
-  /** armed from the first time the connection went into the pool until it is closed (see {@link #onIdleCheck}) */
-  private ScheduledFuture<?> idleTimer;
+  /**
+   * The upstream idle timeout of a stay in the pool, made at the first one: set when the connection
+   * goes into the pool, cleared when an exchange takes it (no timer-queue operation per request).
+   */
+  private DeadlineTimer idle;
+  private final Runnable closeIdle = () -> channel.close();
 
   UpstreamConnection(UpstreamPool pool, UpstreamPool.Key key) {
     this(pool, key, false);
@@ -67,6 +68,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     this.owner = listener;
     this.idleInPool = false;
     uses++;
+    if (idle != null) idle.disarm();
     if (framing != null) framing.expectResponse();
   }
 
@@ -86,31 +88,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   void markIdle() {
     owner = null;
     idleInPool = true;
-    idleSinceNanos = channel.eventLoop().ticker().nanoTime();
-    if (idleTimer == null) armIdleCheck(pool.options().upstreamIdleTimeout().toNanos());
-  }
-
-  private void armIdleCheck(long nanos) {
-    idleTimer = channel.eventLoop().schedule(this::onIdleCheck, nanos, TimeUnit.NANOSECONDS);
-  }
-
-  /**
-   * The idle timer is neither cancelled when an exchange takes the connection nor scheduled again
-   * when it comes back (two timer-queue operations per request, and an idle-state handler that
-   * watched every read and write): it stays armed, and when it fires it looks at what happened
-   * meanwhile. In use: it is armed again at the next return to the pool. In the pool for less than
-   * the timeout: it waits for the rest. Otherwise the connection is closed (and leaves the pool).
-   */
-  private void onIdleCheck() {
-    idleTimer = null;
-    if (!idleInPool || !channel.isActive()) return;
-    long timeout = pool.options().upstreamIdleTimeout().toNanos();
-    long left = timeout - (channel.eventLoop().ticker().nanoTime() - idleSinceNanos);
-    if (left > 0) {
-      armIdleCheck(left);
-    } else {
-      channel.close();
-    }
+    if (idle == null) idle = new DeadlineTimer(channel.eventLoop());
+    idle.arm(pool.options().upstreamIdleTimeout().toNanos(), closeIdle); // closing also takes it out of the pool
   }
 
   /** Returns the connection to the pool; call when request and response are both complete. */
@@ -165,10 +144,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
-      idleTimer = null;
-    }
+    if (idle != null) idle.cancel();
     if (!stream) pool.remove(this);
     UpstreamListener o = owner;
     owner = null;

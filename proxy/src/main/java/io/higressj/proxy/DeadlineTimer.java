@@ -1,4 +1,4 @@
-package io.higressj.proxy.exchange;
+package io.higressj.proxy;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.ScheduledFuture;
@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A deadline that is set and cleared on almost every request but hardly ever passes (the upstream
- * response timeout, the response idle timeout), kept by a connection for its exchanges one after the
- * other. Scheduling a task for each request and cancelling it a millisecond later costs an object and
+ * response timeout, the response idle timeout, an upstream connection's stay in the pool), kept by a
+ * connection for its exchanges one after the other. Scheduling a task for each request and cancelling it a millisecond later costs an object and
  * two timer-queue operations per request; here the scheduled task stays and, when it runs, looks at
  * the deadline as it is then: cleared (nothing to do), moved later (it waits for the rest), or passed
  * (the action runs). Only the executor's thread uses it.
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * <p>A pending task keeps its owner reachable until it runs, so a short-lived owner (an HTTP/2
  * stream) calls {@link #cancel()} when it is done.
  */
-final class DeadlineTimer {
+public final class DeadlineTimer {
   private final EventExecutor executor;
   /** what runs when the deadline passes; null: no deadline */
   private Runnable action;
@@ -24,12 +24,12 @@ final class DeadlineTimer {
   private ScheduledFuture<?> task;
   private long taskAt;
 
-  DeadlineTimer(EventExecutor executor) {
+  public DeadlineTimer(EventExecutor executor) {
     this.executor = executor;
   }
 
   /** Sets the deadline to {@code delayNanos} from now, replacing any earlier one. */
-  void arm(long delayNanos, Runnable action) {
+  public void arm(long delayNanos, Runnable action) {
     long now = executor.ticker().nanoTime();
     this.action = action;
     this.deadline = now + delayNanos;
@@ -41,12 +41,12 @@ final class DeadlineTimer {
   }
 
   /** Clears the deadline (the scheduled check, if any, stays and finds nothing to do). */
-  void disarm() {
+  public void disarm() {
     action = null;
   }
 
   /** Clears the deadline and removes the scheduled check. */
-  void cancel() {
+  public void cancel() {
     action = null;
     if (task != null) {
       task.cancel(false);
@@ -54,12 +54,12 @@ final class DeadlineTimer {
     }
   }
 
-  boolean armed() {
+  public boolean armed() {
     return action != null;
   }
 
   /** Whether a check is in the executor's queue (for tests). */
-  boolean scheduled() {
+  public boolean scheduled() {
     return task != null;
   }
 

@@ -1,4 +1,4 @@
-package io.higressj.proxy.exchange;
+package io.higressj.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
