@@ -46,6 +46,7 @@ import java.util.stream.Stream;
  */
 public final class ScaleCheck {
   private static final Pattern READY = Pattern.compile("higress-j ready: http=(\\d+)");
+  private static final Pattern FILES_READ = Pattern.compile("\\d[\\d,]* files read in .*\\)");
   private static final Pattern APPLIED = Pattern.compile("config version (\\d+) applied in ([0-9.]+) ms: (\\d+) routes.*?(\\((\\d+) objects changed\\))?$");
 
   private final Path home;
@@ -54,7 +55,11 @@ public final class ScaleCheck {
   private final GenerateIngresses.Layout layout;
   private final Path dir;
   private final boolean keep;
+  /** the path of the probed Ingress that answers now */
+  private String probeTag = "v1";
   private final String javaOpts;
+
+  private Path readCache;
 
   private ScaleCheck(Path home, int ingresses, int changes, GenerateIngresses.Layout layout, Path dir, boolean keep,
       String javaOpts) {
@@ -138,7 +143,8 @@ public final class ScaleCheck {
 
   private Gateway startGateway(Path configDir) throws IOException {
     List<String> cmd = List.of(home.resolve("bin/higress").toString(), "--config-dir", configDir.toString(),
-        "--http-port", "0", "--https-port", "-1", "--admin-port", "-1", "--access-log", "off");
+        "--http-port", "0", "--https-port", "-1", "--admin-port", "-1", "--access-log", "off",
+        "--read-cache", readCache.toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     if (javaOpts != null) pb.environment().put("JAVA_OPTS", javaOpts);
     long t0 = System.nanoTime();
@@ -161,6 +167,7 @@ public final class ScaleCheck {
     });
     upstream.start();
     Path empty = Files.createTempDirectory("higressj-empty-");
+    readCache = Files.createTempDirectory("higressj-read-cache-"); // none at the first start
     try {
       GenerateIngresses.Spec spec = GenerateIngresses.Spec.defaults(ingresses, upstream.getAddress().getPort()).withLayout(layout);
       GenerateIngresses gen = new GenerateIngresses(spec);
@@ -205,6 +212,7 @@ public final class ScaleCheck {
           // 3. one change at a time
           Random rnd = new Random(7);
           List<Double> latencies = new ArrayList<>();
+          probeTag = "v2";
           List<String> appliedTimes = new ArrayList<>();
           for (int k = 0; k < changes; k++) {
             int i = rnd.nextInt(ingresses);
@@ -215,6 +223,7 @@ public final class ScaleCheck {
             long c0 = System.nanoTime();
             gen.writeIngress(dir, i, tag);
             long c1 = poll(http, it.requestHost(), it.requestPath(tag), 200, 10_000);
+            if (i == last) probeTag = tag;
             latencies.add(ms(c1 - c0));
             Thread.sleep(20);
             for (String l : gw.appliedSince(before)) {
@@ -245,13 +254,33 @@ public final class ScaleCheck {
             + " %.1f MB for the configuration (objects as read, translator state, snapshot)%n",
             configured / 1e6, ingresses, baseline / 1e6, (configured - baseline) / 1e6);
       } finally {
-        gw.close();
+        gw.close(); // stopped: it writes its read cache
+      }
+
+      // 5. restarts on the same files: the first reads those that were written less than 2 s before the
+      // gateway read them (their time cannot tell a later write) and completes the read cache; the
+      // second is a restart on a directory unchanged since the cache was written
+      for (int round = 1; round <= 2; round++) {
+        Gateway again = startGateway(dir);
+        try {
+          int port = again.awaitPort(120_000);
+          try (HttpProbe http = new HttpProbe("127.0.0.1", port)) {
+            long first = poll(http, probe.requestHost(), probe.requestPath(probeTag), 200, 60_000);
+            String read = again.lines.stream().map(FILES_READ::matcher).filter(Matcher::find).map(Matcher::group)
+                .findFirst().orElse("?");
+            System.out.printf(Locale.ROOT, "restart %d: JVM launch to first routed response %.0f ms; gateway: %s%n", round,
+                ms(first - again.startedNanos), read);
+          }
+        } finally {
+          again.close();
+        }
       }
       snapshotHeap();
     } finally {
       upstream.stop(0);
       if (!keep) deleteTree(dir);
       deleteTree(empty);
+      deleteTree(readCache);
     }
   }
 

@@ -64,7 +64,7 @@ public final class GatewayServer implements AutoCloseable {
     this.applier = new ConfigApplier(snapshots, certificates, options.ingressClass(),
         new GatewayApiTranslator.Options(GatewayApiTranslator.DEFAULT_CONTROLLER, address), this::bindGatewayListeners,
         plugins, plugins::retain);
-    this.source = new DirectoryConfigSource(options.configDir());
+    this.source = new DirectoryConfigSource(options.configDir(), options.readCache());
   }
 
   /** Reads the configuration, binds every port and returns when the gateway serves. */

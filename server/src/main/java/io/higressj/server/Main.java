@@ -46,7 +46,11 @@ public final class Main {
           "Gateway API listeners: bind port TO where a Gateway declares FROM; FROM * maps every other port,"
               + " TO 0 picks a free port (default: as declared)."),
       new Flag("--write-status", "BOOL", "true",
-          "Write Gateway API status into the objects' files in the configuration directory."));
+          "Write Gateway API status into the objects' files in the configuration directory."),
+      new Flag("--read-cache", "DIR", "auto",
+          "Where a configuration directory of 1,000 files or more keeps what was read from it, so that the"
+              + " next start reads only the files changed since; auto: $XDG_CACHE_HOME/higress-j/config or"
+              + " ~/.cache/higress-j/config; off: none."));
 
   /** A command line that cannot be run; the message says why. */
   static final class UsageException extends Exception {
@@ -99,7 +103,8 @@ public final class Main {
           integer(values, "--admin-port"), values.get("--access-log"), values.get("--ingress-class"),
           integer(values, "--workers"),
           ProxyOptions.defaults().withUpstreamResponseTimeout(parseDuration(values.get("--upstream-timeout"))),
-          parsePortMap(values.get("--listener-port-map")), bool(values, "--write-status"));
+          parsePortMap(values.get("--listener-port-map")), bool(values, "--write-status"),
+          readCache(values.get("--read-cache")));
     } catch (UsageException | IllegalArgumentException e) {
       err.println("higress: " + e.getMessage());
       return 2;
@@ -175,6 +180,16 @@ public final class Main {
     b.append(String.format("      --train%-21s %s%n", "", "Serve a thousand requests on a built-in configuration"
         + " and exit (bin/higress runs it once per build to write the JVM's class cache)."));
     return b.toString();
+  }
+
+  /** The {@code --read-cache} directory: null for {@code off}. */
+  static Path readCache(String value) {
+    String v = value.trim();
+    if (v.equals("off")) return null;
+    if (!v.equals("auto")) return Path.of(v);
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("higress-j").resolve("config");
   }
 
   private static int integer(Map<String, String> values, String name) throws UsageException {

@@ -21,6 +21,8 @@ import java.nio.file.Path;
  * @param listenerPorts Gateway listener port to the port bound ({@code --listener-port-map}; 0 = a free one);
  *     the key {@link #ANY_PORT} maps every port not listed; unmapped ports are bound as declared
  * @param writeStatus write Gateway API status into the objects' files (standalone mode's status store)
+ * @param readCache directory for the configuration directory's read cache ({@code --read-cache}), or null for
+ *     none
  */
 public record ServerOptions(
     Path configDir,
@@ -34,14 +36,15 @@ public record ServerOptions(
     int workers,
     ProxyOptions proxy,
     java.util.Map<Integer, Integer> listenerPorts,
-    boolean writeStatus) {
+    boolean writeStatus,
+    Path readCache) {
   /** The {@link #listenerPorts} key standing for every port ({@code *=TO}). */
   public static final int ANY_PORT = -1;
 
   public ServerOptions(Path configDir, String bindAddress, int httpPort, int httpsPort, String adminAddress, int adminPort,
       String accessLog, String ingressClass, int workers, ProxyOptions proxy) {
     this(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
-        java.util.Map.of(), true);
+        java.util.Map.of(), true, null);
   }
 
   public ServerOptions {
@@ -60,13 +63,19 @@ public record ServerOptions(
 
   public ServerOptions withListenerPorts(java.util.Map<Integer, Integer> map) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
-        map, writeStatus);
+        map, writeStatus, readCache);
   }
 
   /** @param write whether Gateway API status is written into the objects' files (standalone mode) */
   public ServerOptions withWriteStatus(boolean write) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
-        listenerPorts, write);
+        listenerPorts, write, readCache);
+  }
+
+  /** @param dir where to keep the configuration directory's read cache between runs; null: no cache */
+  public ServerOptions withReadCache(Path dir) {
+    return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
+        listenerPorts, writeStatus, dir);
   }
 
   /** The port to bind for a Gateway listener declaring {@code declared}: mapped, else as declared; 0 = a free one. */
@@ -110,16 +119,16 @@ public record ServerOptions(
   /** Defaults for tests: every port picked free, access log off. */
   public static ServerOptions forTest(Path configDir) {
     return new ServerOptions(configDir, "127.0.0.1", 0, 0, "127.0.0.1", 0, "off", "higress", 2, ProxyOptions.defaults(),
-        java.util.Map.of(ANY_PORT, 0), true);
+        java.util.Map.of(ANY_PORT, 0), true, null);
   }
 
   public ServerOptions withAccessLog(String target) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, target, ingressClass, workers, proxy,
-        listenerPorts, writeStatus);
+        listenerPorts, writeStatus, readCache);
   }
 
   public ServerOptions withProxy(ProxyOptions p) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, p,
-        listenerPorts, writeStatus);
+        listenerPorts, writeStatus, readCache);
   }
 }

@@ -49,6 +49,18 @@ class MainTest {
   }
 
   @Test
+  void theReadCacheDirectory() throws Exception {
+    assertThat(Main.parse(new String[0]).get("--read-cache")).isEqualTo("auto");
+    assertThat(Main.readCache("off")).isNull();
+    assertThat(Main.readCache("/var/cache/gw")).isEqualTo(java.nio.file.Path.of("/var/cache/gw"));
+    java.nio.file.Path auto = Main.readCache("auto");
+    assertThat(auto.endsWith(java.nio.file.Path.of("higress-j", "config"))).as(auto.toString()).isTrue();
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    assertThat(auto.getParent().getParent()).isEqualTo(xdg != null && !xdg.isBlank() ? java.nio.file.Path.of(xdg)
+        : java.nio.file.Path.of(System.getProperty("user.home"), ".cache"));
+  }
+
+  @Test
   void durations() throws Exception {
     assertThat(Main.parseDuration("60s")).isEqualTo(Duration.ofSeconds(60));
     assertThat(Main.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));

@@ -24,10 +24,12 @@ public record ResourceKey(String group, String kind, String namespace, String na
 
   @Override
   public int compareTo(ResourceKey o) {
-    int c = kind.compareTo(o.kind);
-    if (c == 0) c = group.compareTo(o.group);
-    if (c == 0) c = namespace.compareTo(o.namespace);
-    if (c == 0) c = name.compareTo(o.name);
+    // kinds, groups and namespaces are mostly the same few shared strings (the readers share them):
+    // String.compareTo would still compare their characters
+    int c = kind == o.kind ? 0 : kind.compareTo(o.kind);
+    if (c == 0 && group != o.group) c = group.compareTo(o.group);
+    if (c == 0 && namespace != o.namespace) c = namespace.compareTo(o.namespace);
+    if (c == 0 && name != o.name) c = name.compareTo(o.name);
     return c;
   }
 

@@ -35,6 +35,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -58,6 +60,9 @@ import java.util.function.Consumer;
  *       it was.
  *   <li>When events were lost all the same, the tree is walked again, and only files whose inode,
  *       size or modification time changed since they were read are read again.
+ *   <li>With a cache directory, a directory of 1,000 files or more keeps a {@link ReadCache read cache}:
+ *       at start, files whose stamp is the one the cache recorded are taken from it instead of being
+ *       read and parsed.
  *   <li>A file that does not parse keeps the objects it last held (a bad edit never takes the running
  *       configuration away) and its problem is reported; a deleted file takes its objects with it. A
  *       file caught half-written is simply read again on the next event.
@@ -90,7 +95,7 @@ public final class DirectoryConfigSource implements ConfigSource {
   /** the objects as of the last merge (every file's objects, the last definition of each key winning) */
   private ResourceSet merged = ResourceSet.empty();
   /** what changed in {@link #merged} since: a null value is a removal */
-  private final TreeMap<ResourceKey, Resource> pending = new TreeMap<>();
+  private final HashMap<ResourceKey, Resource> pending = new HashMap<>(); // merge() sorts what it takes from it
   /** every file that defines a key, for the keys that more than one file defines */
   private final Map<ResourceKey, TreeMap<Path, Resource>> conflicts = new HashMap<>();
   private WatchService watcher;
@@ -119,9 +124,13 @@ public final class DirectoryConfigSource implements ConfigSource {
    * unless it was written within the file system's timestamp granularity of the read, which {@link
    * #settled} rules out, or someone set the time back by hand on a file of the same size.
    */
-  private record Stamp(Object fileKey, long size, long modifiedNanos) {
+  record Stamp(String fileKey, long size, long modifiedNanos) {
+    Stamp {
+      requireNonNull(fileKey, "fileKey");
+    }
+
     static Stamp of(BasicFileAttributes a) {
-      return new Stamp(a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+      return new Stamp(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
     }
 
     /** The stamp of a file about to be read, or null when it was written less than two seconds ago. */
@@ -132,8 +141,11 @@ public final class DirectoryConfigSource implements ConfigSource {
     }
   }
 
-  /** What reading a file gave: a {@link YamlResources.Parsed} or an IOException, and its stamp (or null). */
-  private record Read(Object result, Stamp stamp) {}
+  /**
+   * What reading a file gave: a {@link YamlResources.Parsed} or an IOException, and its stamp (or null);
+   * {@code cached}: taken from the read cache instead of the file.
+   */
+  private record Read(Object result, Stamp stamp, boolean cached) {}
 
   /** Changed paths (true: seen created, so a directory must be walked) and whether to walk everything. */
   private static final class Batch {
@@ -145,9 +157,47 @@ public final class DirectoryConfigSource implements ConfigSource {
 
   /** files parsed so far (for tests: a rescan reads only the files that changed) */
   int filesParsed;
+  /** files whose objects were taken from the read cache so far */
+  int filesFromCache;
+
+  /** the read cache of this directory, or null: see {@link ReadCache} */
+  private final Path cacheFile;
+  /** a directory with fewer YAML files than this gets no read cache: reading them is as fast */
+  private final int cacheMinFiles;
+  /** the read cache's entries while the first walk reads the directory, empty after it */
+  private Map<String, ReadCache.Entry> cached = Map.of();
+  /** (applying thread) files changed since the read cache was last written; when to write it next */
+  private boolean cacheStale;
+  private long cacheDueNanos;
+  private long cacheWrittenNanos = System.nanoTime() - CACHE_INTERVAL_NANOS;
+  private final Object cacheWriteLock = new Object();
+  /** a read cache is written at most this often while changes come */
+  private static final long CACHE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** and first this long after the start (the JIT and the collector are busiest until then) */
+  private static final long CACHE_FIRST_NANOS = TimeUnit.SECONDS.toNanos(2);
+  static final int CACHE_MIN_FILES = 1000;
 
   public DirectoryConfigSource(Path root) {
+    this(root, null);
+  }
+
+  /**
+   * @param cacheDir where to keep the {@link ReadCache read cache} of this directory between runs, or
+   *     null for none; used only when the directory holds at least 1,000 YAML files
+   */
+  public DirectoryConfigSource(Path root, Path cacheDir) {
+    this(root, cacheDir, CACHE_MIN_FILES);
+  }
+
+  DirectoryConfigSource(Path root, Path cacheDir, int cacheMinFiles) {
     this.root = requireNonNull(root, "root").toAbsolutePath().normalize();
+    this.cacheFile = cacheDir == null ? null : ReadCache.fileFor(cacheDir.toAbsolutePath(), this.root);
+    this.cacheMinFiles = cacheMinFiles;
+  }
+
+  /** The read cache file of this directory, or null when there is none. */
+  public Path cacheFile() {
+    return cacheFile;
   }
 
   public Path root() {
@@ -166,7 +216,7 @@ public final class DirectoryConfigSource implements ConfigSource {
 
   /** Walks the directory and merges what changed: the start of {@link #readOnce}, and repeated by tests. */
   ResourceSet scan() {
-    rescan();
+    rescan(null);
     return merge();
   }
 
@@ -180,9 +230,27 @@ public final class DirectoryConfigSource implements ConfigSource {
     watcher = root.getFileSystem().newWatchService();
     // register before the first read so that no change slips between reading and watching
     long t0 = System.nanoTime();
-    rescan();
-    LOG.log(Level.INFO, "config directory {0}: {1} files read in {2} ms, watching for changes", root, files.size(),
-        (System.nanoTime() - t0) / 1_000_000);
+    // the read cache is decoded while the tree is walked
+    FutureTask<Map<String, ReadCache.Entry>> loading = null;
+    if (cacheFile != null) {
+      loading = new FutureTask<>(() -> ReadCache.load(cacheFile, root));
+      Thread.ofPlatform().daemon().name("config-read-cache").start(loading);
+    }
+    rescan(loading);
+    int offered = cached.size();
+    cached = Map.of();
+    if (cacheFile == null || offered == 0 && files.size() < cacheMinFiles) {
+      LOG.log(Level.INFO, "config directory {0}: {1} files read in {2} ms, watching for changes", root, files.size(),
+          (System.nanoTime() - t0) / 1_000_000);
+    } else {
+      LOG.log(Level.INFO, "config directory {0}: {1} files read in {2} ms ({3} unchanged since the read cache {4}),"
+          + " watching for changes", root, files.size(), (System.nanoTime() - t0) / 1_000_000, filesFromCache, cacheFile);
+    }
+    if (cacheFile != null) {
+      // written again when it did not give every file, or gave files that are gone
+      cacheStale = filesParsed > 0 || offered != filesFromCache;
+      cacheDueNanos = System.nanoTime() + CACHE_FIRST_NANOS;
+    }
     emit();
     thread = Thread.ofVirtual().name("config-dir-watch").start(this::applyLoop);
     collector = Thread.ofVirtual().name("config-dir-events").start(this::collectLoop);
@@ -213,6 +281,11 @@ public final class DirectoryConfigSource implements ConfigSource {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (t != null && !t.isAlive() && cacheStale) {
+      writeCache(cacheEntries()); // the applying thread is gone: its state is ours to read
+    } else {
+      synchronized (cacheWriteLock) {} // let a write in progress finish rather than leave a temporary file
     }
   }
 
@@ -255,19 +328,37 @@ public final class DirectoryConfigSource implements ConfigSource {
         Map<Path, Boolean> paths;
         boolean walkAll;
         synchronized (batch) {
-          while (batch.paths.isEmpty() && !batch.rescan) batch.wait();
-          while (true) {
-            long wait = Math.min(batch.lastEvent + QUIET_NANOS, batch.firstEvent + MAX_DELAY_NANOS) - System.nanoTime();
-            if (wait <= 0) break;
-            TimeUnit.NANOSECONDS.timedWait(batch, wait);
+          while (batch.paths.isEmpty() && !batch.rescan) {
+            if (!cacheStale) {
+              batch.wait();
+              continue;
+            }
+            long due = cacheDueNanos - System.nanoTime();
+            if (due <= 0) break;
+            TimeUnit.NANOSECONDS.timedWait(batch, due);
           }
-          paths = batch.paths;
-          walkAll = batch.rescan;
-          batch.paths = new LinkedHashMap<>();
-          batch.rescan = false;
-          batch.firstEvent = 0;
+          if (batch.paths.isEmpty() && !batch.rescan) {
+            paths = null; // nothing changed for a while: time to write the read cache
+            walkAll = false;
+          } else {
+            while (true) {
+              long wait = Math.min(batch.lastEvent + QUIET_NANOS, batch.firstEvent + MAX_DELAY_NANOS) - System.nanoTime();
+              if (wait <= 0) break;
+              TimeUnit.NANOSECONDS.timedWait(batch, wait);
+            }
+            paths = batch.paths;
+            walkAll = batch.rescan;
+            batch.paths = new LinkedHashMap<>();
+            batch.rescan = false;
+            batch.firstEvent = 0;
+          }
         }
-        if (walkAll) rescan();
+        if (paths == null) {
+          Map<Path, ReadCache.Entry> entries = cacheEntries();
+          Thread.ofVirtual().name("config-read-cache-write").start(() -> writeCache(entries));
+          continue;
+        }
+        if (walkAll) rescan(null);
         else apply(paths);
         if (watchedDirs.isEmpty()) {
           LOG.log(Level.WARNING, "config directory {0} was removed; no longer watching it", root);
@@ -328,9 +419,18 @@ public final class DirectoryConfigSource implements ConfigSource {
    * of files causes). Files whose stamp is the one they had when last read are not read again, so that
    * such a rescan costs a walk plus the files that really changed.
    */
-  private void rescan() {
+  private void rescan(FutureTask<Map<String, ReadCache.Entry>> loading) {
     Map<Path, BasicFileAttributes> attributes = new HashMap<>();
     List<Path> found = Files.isDirectory(root) ? walk(root, attributes) : List.of();
+    if (loading != null) {
+      try {
+        cached = loading.get();
+      } catch (ExecutionException e) {
+        LOG.log(Level.WARNING, "config read cache " + cacheFile + " not used", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     Set<Path> present = new HashSet<>(found);
     for (Path f : new ArrayList<>(files.keySet())) {
       if (!present.contains(f)) setFile(f, null);
@@ -352,9 +452,9 @@ public final class DirectoryConfigSource implements ConfigSource {
    * a large directory takes), then applies the results in order.
    */
   private void readFiles(List<Path> paths, Map<Path, BasicFileAttributes> attributes) {
-    filesParsed += paths.size();
+    Map<String, ReadCache.Entry> cache = cached;
     if (paths.size() < PARALLEL_READ_THRESHOLD) {
-      for (Path f : paths) readFile(f, parse(f, attributes));
+      for (Path f : paths) readFile(f, parse(f, attributes, cache));
       return;
     }
     Read[] results = new Read[paths.size()];
@@ -367,7 +467,7 @@ public final class DirectoryConfigSource implements ConfigSource {
         int to = Math.min(paths.size(), from + per);
         if (from >= to) break;
         pool.execute(() -> {
-          for (int i = from; i < to; i++) results[i] = parse(paths.get(i), attributes);
+          for (int i = from; i < to; i++) results[i] = parse(paths.get(i), attributes, cache);
         });
       }
     } // close() waits for every task
@@ -422,18 +522,26 @@ public final class DirectoryConfigSource implements ConfigSource {
    * The parsed file, or a NoSuchFileException / IOException: what {@link #readFile} makes of it; with
    * the file's stamp, taken before reading (from {@code attributes} when the walk just read them).
    */
-  private static Read parse(Path f, Map<Path, BasicFileAttributes> attributes) {
+  private static Read parse(Path f, Map<Path, BasicFileAttributes> attributes, Map<String, ReadCache.Entry> cache) {
     try {
       BasicFileAttributes a = attributes == null ? null : attributes.get(f);
       if (a == null) a = Files.readAttributes(f, BasicFileAttributes.class);
       Stamp stamp = Stamp.settled(a);
-      return new Read(YamlResources.read(f), stamp);
+      if (stamp != null && !cache.isEmpty()) {
+        ReadCache.Entry e = cache.get(f.toString());
+        if (e != null && e.stamp().equals(stamp)) {
+          return new Read(new YamlResources.Parsed(e.resources(), List.of(), false), stamp, true);
+        }
+      }
+      return new Read(YamlResources.read(f), stamp, false);
     } catch (IOException e) {
-      return new Read(e, null);
+      return new Read(e, null, false);
     }
   }
 
   private void readFile(Path f, Read read) {
+    if (read.cached()) filesFromCache++;
+    else filesParsed++;
     Object result = read.result();
     FileState previous = files.get(f);
     YamlResources.Parsed parsed;
@@ -451,6 +559,7 @@ public final class DirectoryConfigSource implements ConfigSource {
           && previous.problems().equals(parsed.problems())) {
         // the same content: keep the objects we have, so that they keep their identity
         files.put(f, new FileState(previous.objects(), previous.problems(), read.stamp()));
+        staleCache();
         return;
       }
       setFile(f, new FileState(parsed.resources(), parsed.problems(), read.stamp()));
@@ -468,6 +577,7 @@ public final class DirectoryConfigSource implements ConfigSource {
   /** Replaces what file {@code f} holds ({@code state} null: the file is gone), updating the merged objects. */
   private void setFile(Path f, FileState state) {
     FileState old = state == null ? files.remove(f) : files.put(f, state);
+    if (old != null || state != null) staleCache();
     if (old != null) {
       for (Resource r : old.objects()) undefine(f, r.key());
     }
@@ -479,7 +589,9 @@ public final class DirectoryConfigSource implements ConfigSource {
   }
 
   private Resource current(ResourceKey k) {
-    return pending.containsKey(k) ? pending.get(k) : merged.resources().get(k);
+    Resource r = pending.get(k);
+    if (r != null || pending.containsKey(k)) return r; // a null value: removed since the last merge
+    return merged.resources().get(k);
   }
 
   private void define(Path f, Resource r) {
@@ -584,6 +696,48 @@ public final class DirectoryConfigSource implements ConfigSource {
       listener.accept(set);
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "config listener failed", e);
+    }
+  }
+
+  /** Notes that the read cache no longer tells every file as it is now (applying thread). */
+  private void staleCache() {
+    if (cacheFile == null || cacheStale) return;
+    cacheStale = true;
+    cacheDueNanos = Math.max(System.nanoTime() + QUIET_NANOS, cacheWrittenNanos + CACHE_INTERVAL_NANOS);
+  }
+
+  /**
+   * What the read cache should hold now: every file read without problems whose stamp was settled; none
+   * (and the cache is removed) when the directory holds too few files for a cache to be worth it.
+   * Called by the applying thread, which owns {@link #files}; marks the cache as written.
+   */
+  private Map<Path, ReadCache.Entry> cacheEntries() {
+    cacheStale = false;
+    cacheWrittenNanos = System.nanoTime();
+    if (files.size() < cacheMinFiles) return null;
+    Map<Path, ReadCache.Entry> entries = HashMap.newHashMap(files.size());
+    for (Map.Entry<Path, FileState> e : files.entrySet()) {
+      FileState s = e.getValue();
+      if (s.stamp() != null && s.problems().isEmpty()) entries.put(e.getKey(), new ReadCache.Entry(s.stamp(), s.objects()));
+    }
+    return entries;
+  }
+
+  /** Writes (or with null entries removes) the read cache; one write at a time. */
+  private void writeCache(Map<Path, ReadCache.Entry> entries) {
+    synchronized (cacheWriteLock) {
+      try {
+        if (entries == null) {
+          Files.deleteIfExists(cacheFile);
+          return;
+        }
+        long t0 = System.nanoTime();
+        ReadCache.write(cacheFile, root, entries);
+        LOG.log(Level.DEBUG, "config read cache {0}: {1} files written in {2} ms", cacheFile, entries.size(),
+            (System.nanoTime() - t0) / 1_000_000);
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "config read cache " + cacheFile + " not written: " + e);
+      }
     }
   }
 
