@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  *       new route answers; median and spread of {@code --changes} rounds;
  *   <li>heap: live heap of the gateway with the configuration (after a full GC, {@code jcmd
  *       GC.class_histogram}) against the same gateway with an empty directory, and the retained size of
- *       the Snapshot alone, measured in this JVM by GC.
+ *       the Snapshot alone, measured in this JVM by GC;
+ *   <li>restarts: the gateway started twice more on the same files, with the read cache (in a temporary
+ *       directory) the earlier runs wrote: the first completes it, the second is the usual restart.
  * </ol>
  *
  * <pre>

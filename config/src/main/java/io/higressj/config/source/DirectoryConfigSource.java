@@ -431,9 +431,8 @@ public final class DirectoryConfigSource implements ConfigSource {
         Thread.currentThread().interrupt();
       }
     }
-    Set<Path> present = new HashSet<>(found);
     for (Path f : new ArrayList<>(files.keySet())) {
-      if (!present.contains(f)) setFile(f, null);
+      if (!attributes.containsKey(f)) setFile(f, null); // the walk put every file it found there
     }
     List<Path> changed = new ArrayList<>(files.isEmpty() ? found.size() : 16);
     for (Path f : found) {
