@@ -113,10 +113,11 @@ public final class DirectoryConfigSource implements ConfigSource {
   /**
    * @param objects the last good objects
    * @param problems what reading the file reported this time
-   * @param stamp the file as it was when read, or null when it had been written too recently to tell a
-   *     later write by its stamp
+   * @param stamp the file as it was when read (null: it could not be read)
+   * @param settled whether it had been written long enough before it was read for a later write to
+   *     change its stamp (see {@link Stamp#settled})
    */
-  private record FileState(List<Resource> objects, List<Problem> problems, Stamp stamp) {}
+  private record FileState(List<Resource> objects, List<Problem> problems, Stamp stamp, boolean settled) {}
 
   /**
    * A file's identity (device and inode), size and modification time: a file written since it was read
@@ -133,11 +134,14 @@ public final class DirectoryConfigSource implements ConfigSource {
       return new Stamp(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
     }
 
-    /** The stamp of a file about to be read, or null when it was written less than two seconds ago. */
-    static Stamp settled(BasicFileAttributes a) {
-      if (a == null || a.fileKey() == null) return null;
-      long age = System.currentTimeMillis() - a.lastModifiedTime().toMillis();
-      return age > SETTLED_MILLIS ? of(a) : null;
+    /** The stamp of a file, or null when the file system gives no identity for it. */
+    static Stamp ofFile(BasicFileAttributes a) {
+      return a == null || a.fileKey() == null ? null : of(a);
+    }
+
+    /** Whether the file was last written more than two seconds before {@code nowMillis}. */
+    boolean settled(long nowMillis) {
+      return nowMillis - TimeUnit.NANOSECONDS.toMillis(modifiedNanos) > SETTLED_MILLIS;
     }
   }
 
@@ -145,7 +149,7 @@ public final class DirectoryConfigSource implements ConfigSource {
    * What reading a file gave: a {@link YamlResources.Parsed} or an IOException, and its stamp (or null);
    * {@code cached}: taken from the read cache instead of the file.
    */
-  private record Read(Object result, Stamp stamp, boolean cached) {}
+  private record Read(Object result, Stamp stamp, boolean settled, boolean cached) {}
 
   /** Changed paths (true: seen created, so a directory must be walked) and whether to walk everything. */
   private static final class Batch {
@@ -283,7 +287,11 @@ public final class DirectoryConfigSource implements ConfigSource {
       }
     }
     if (t != null && !t.isAlive() && cacheStale) {
-      writeCache(cacheEntries()); // the applying thread is gone: its state is ours to read
+      boolean quiet;
+      synchronized (batch) {
+        quiet = batch.paths.isEmpty() && !batch.rescan;
+      }
+      writeCache(cacheEntries(quiet)); // the applying thread is gone: its state is ours to read
     } else {
       synchronized (cacheWriteLock) {} // let a write in progress finish rather than leave a temporary file
     }
@@ -354,8 +362,8 @@ public final class DirectoryConfigSource implements ConfigSource {
           }
         }
         if (paths == null) {
-          Map<Path, ReadCache.Entry> entries = cacheEntries();
-          Thread.ofVirtual().name("config-read-cache-write").start(() -> writeCache(entries));
+          Map<Path, FileState> states = cacheEntries(true);
+          Thread.ofVirtual().name("config-read-cache-write").start(() -> writeCache(states));
           continue;
         }
         if (walkAll) rescan(null);
@@ -437,7 +445,7 @@ public final class DirectoryConfigSource implements ConfigSource {
     List<Path> changed = new ArrayList<>(files.isEmpty() ? found.size() : 16);
     for (Path f : found) {
       FileState known = files.get(f);
-      if (known != null && known.stamp() != null && known.stamp().equals(Stamp.of(attributes.get(f)))) continue;
+      if (known != null && known.settled() && known.stamp().equals(Stamp.of(attributes.get(f)))) continue;
       changed.add(f);
     }
     if (!files.isEmpty()) {
@@ -525,16 +533,17 @@ public final class DirectoryConfigSource implements ConfigSource {
     try {
       BasicFileAttributes a = attributes == null ? null : attributes.get(f);
       if (a == null) a = Files.readAttributes(f, BasicFileAttributes.class);
-      Stamp stamp = Stamp.settled(a);
-      if (stamp != null && !cache.isEmpty()) {
+      Stamp stamp = Stamp.ofFile(a);
+      boolean settled = stamp != null && stamp.settled(System.currentTimeMillis());
+      if (settled && !cache.isEmpty()) {
         ReadCache.Entry e = cache.get(f.toString());
         if (e != null && e.stamp().equals(stamp)) {
-          return new Read(new YamlResources.Parsed(e.resources(), List.of(), false), stamp, true);
+          return new Read(new YamlResources.Parsed(e.resources(), List.of(), false), stamp, true, true);
         }
       }
-      return new Read(YamlResources.read(f), stamp, false);
+      return new Read(YamlResources.read(f), stamp, settled, false);
     } catch (IOException e) {
-      return new Read(e, null, false);
+      return new Read(e, null, false, false);
     }
   }
 
@@ -557,11 +566,11 @@ public final class DirectoryConfigSource implements ConfigSource {
       if (previous != null && previous.objects().equals(parsed.resources())
           && previous.problems().equals(parsed.problems())) {
         // the same content: keep the objects we have, so that they keep their identity
-        files.put(f, new FileState(previous.objects(), previous.problems(), read.stamp()));
+        files.put(f, new FileState(previous.objects(), previous.problems(), read.stamp(), read.settled()));
         staleCache();
         return;
       }
-      setFile(f, new FileState(parsed.resources(), parsed.problems(), read.stamp()));
+      setFile(f, new FileState(parsed.resources(), parsed.problems(), read.stamp(), read.settled()));
       return;
     }
     List<Resource> kept = previous == null ? List.of() : previous.objects();
@@ -570,7 +579,7 @@ public final class DirectoryConfigSource implements ConfigSource {
       problems.add(kept.isEmpty() ? p : new Problem(p.origin(), p.object(), p.field(), p.message() + "; the "
           + kept.size() + " object(s) last read from this file stay in effect", p.severity()));
     }
-    setFile(f, new FileState(kept, problems, read.stamp()));
+    setFile(f, new FileState(kept, problems, read.stamp(), read.settled()));
   }
 
   /** Replaces what file {@code f} holds ({@code state} null: the file is gone), updating the merged objects. */
@@ -706,37 +715,77 @@ public final class DirectoryConfigSource implements ConfigSource {
   }
 
   /**
-   * What the read cache should hold now: every file read without problems whose stamp was settled; none
-   * (and the cache is removed) when the directory holds too few files for a cache to be worth it.
-   * Called by the applying thread, which owns {@link #files}; marks the cache as written.
+   * What the read cache should hold now: the state of every file read without problems whose stamp was
+   * settled when read or may be by the time it is written (see {@link #writeCache}); null (the cache is
+   * removed) when the directory holds too few files for a cache to be worth it. Called by the applying
+   * thread, which owns {@link #files}, while no change waits to be applied; marks the cache as written,
+   * or as due again after the interval when files were written too recently to be kept yet.
+   *
+   * @param recent whether files read within two seconds of their last write may be kept (not when changes
+   *     wait unapplied: one of them may be a write that their stamp does not show)
    */
-  private Map<Path, ReadCache.Entry> cacheEntries() {
+  private Map<Path, FileState> cacheEntries(boolean recent) {
     cacheStale = false;
     cacheWrittenNanos = System.nanoTime();
     if (files.size() < cacheMinFiles) return null;
-    Map<Path, ReadCache.Entry> entries = HashMap.newHashMap(files.size());
+    long now = System.currentTimeMillis();
+    Map<Path, FileState> states = HashMap.newHashMap(files.size());
+    boolean later = false;
     for (Map.Entry<Path, FileState> e : files.entrySet()) {
       FileState s = e.getValue();
-      if (s.stamp() != null && s.problems().isEmpty()) entries.put(e.getKey(), new ReadCache.Entry(s.stamp(), s.objects()));
+      if (s.stamp() == null || !s.problems().isEmpty()) continue;
+      if (!s.settled() && (!recent || now - TimeUnit.NANOSECONDS.toMillis(s.stamp().modifiedNanos()) <= QUIET_AFTER_WRITE_MILLIS)) {
+        later = recent;
+        continue;
+      }
+      states.put(e.getKey(), s);
     }
-    return entries;
+    if (later) {
+      cacheStale = true;
+      cacheDueNanos = cacheWrittenNanos + CACHE_INTERVAL_NANOS;
+    }
+    return states;
   }
 
-  /** Writes (or with null entries removes) the read cache; one write at a time. */
-  private void writeCache(Map<Path, ReadCache.Entry> entries) {
+  /**
+   * A file read within two seconds of its last write is cached once it was last written this long ago
+   * and its stamp is still the one it had when read: a later write in the same tick of a coarse file
+   * system clock would not show in its stamp, but the watch service would have announced it (and the
+   * file would have been read again) well before.
+   */
+  private static final long QUIET_AFTER_WRITE_MILLIS = 4_000;
+
+  /** Writes the read cache of {@code states} (null: removes it); one write at a time. */
+  private void writeCache(Map<Path, FileState> states) {
     synchronized (cacheWriteLock) {
       try {
-        if (entries == null) {
+        if (states == null) {
           Files.deleteIfExists(cacheFile);
           return;
         }
         long t0 = System.nanoTime();
+        Map<Path, ReadCache.Entry> entries = HashMap.newHashMap(states.size());
+        for (Map.Entry<Path, FileState> e : states.entrySet()) {
+          FileState s = e.getValue();
+          if (s.settled() || s.stamp().equals(currentStamp(e.getKey()))) {
+            entries.put(e.getKey(), new ReadCache.Entry(s.stamp(), s.objects()));
+          }
+        }
         ReadCache.write(cacheFile, root, entries);
         LOG.log(Level.DEBUG, "config read cache {0}: {1} files written in {2} ms", cacheFile, entries.size(),
             (System.nanoTime() - t0) / 1_000_000);
       } catch (IOException | RuntimeException e) {
         LOG.log(Level.WARNING, "config read cache " + cacheFile + " not written: " + e);
       }
+    }
+  }
+
+  /** The stamp of file {@code f} now, or null when it cannot be read. */
+  private static Stamp currentStamp(Path f) {
+    try {
+      return Stamp.ofFile(Files.readAttributes(f, BasicFileAttributes.class));
+    } catch (IOException e) {
+      return null;
     }
   }
 

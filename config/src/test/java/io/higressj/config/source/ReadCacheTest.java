@@ -235,6 +235,22 @@ class ReadCacheTest {
   }
 
   @Test
+  void aFileReadJustAfterItsWriteIsCachedOnceItHasStayedUnchangedForFourSeconds() throws Exception {
+    age(write("a.yaml", service("a", 80)));
+    Path recent = write("recent.yaml", service("recent", 81));
+    Files.setLastModifiedTime(recent, FileTime.fromMillis(System.currentTimeMillis() - 1_500)); // read unsettled
+    Path fresh = write("fresh.yaml", service("fresh", 82));
+    Files.setLastModifiedTime(fresh, FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // never old enough here
+    DirectoryConfigSource s1 = started(new AtomicReference<>(), 1);
+    Thread.sleep(2_700); // recent.yaml was last written more than 4 s ago now
+    s1.close();
+    DirectoryConfigSource s2 = started(new AtomicReference<>(), 1);
+    s2.close();
+    assertThat(s2.filesFromCache).as("a and recent").isEqualTo(2);
+    assertThat(s2.filesParsed).as("fresh").isEqualTo(1);
+  }
+
+  @Test
   void aDirectoryWithFewerFilesThanTheThresholdHasNoCache() throws IOException {
     age(write("a.yaml", service("a", 80)));
     age(write("b.yaml", service("b", 81)));
