@@ -273,11 +273,19 @@ final class ReadCache {
         || n instanceof BooleanNode || n instanceof NullNode || n instanceof BigIntegerNode || n instanceof DecimalNode;
   }
 
-  /** Keeps the {@link #KEEP} cache files written last in {@code dir} (and {@code current} in any case). */
+  /**
+   * Keeps the {@link #KEEP} cache files written last in {@code dir} (and {@code current} in any case),
+   * and removes temporary files that a process stopped while writing left behind over an hour ago.
+   */
   private static void prune(Path dir, Path current) {
     List<Path> caches = new ArrayList<>();
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
-      for (Path p : s) caches.add(p);
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, PREFIX + "*")) {
+      long hourAgo = System.currentTimeMillis() - 3_600_000;
+      for (Path p : s) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(SUFFIX)) caches.add(p);
+        else if (name.endsWith(".tmp") && Files.getLastModifiedTime(p).toMillis() < hourAgo) Files.deleteIfExists(p);
+      }
     } catch (IOException e) {
       return;
     }

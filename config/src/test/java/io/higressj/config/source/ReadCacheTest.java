@@ -148,7 +148,15 @@ class ReadCacheTest {
       Files.setLastModifiedTime(file, FileTime.fromMillis(1_000_000L * (i + 1)));
       written.add(file);
     }
+    Path leftOver = cacheDir.resolve(written.get(1).getFileName() + ".4242.tmp");
+    Path writing = cacheDir.resolve(written.get(2).getFileName() + ".4343.tmp");
+    Files.writeString(leftOver, "half");
+    Files.setLastModifiedTime(leftOver, FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+    Files.writeString(writing, "half");
     ReadCache.write(written.get(0), dir.resolve("d0"), entries); // the oldest, written again: now the newest
+    assertThat(leftOver).as("a temporary file two hours old").doesNotExist();
+    assertThat(writing).as("one being written").exists();
+    Files.delete(writing);
     try (var files = Files.list(cacheDir)) {
       assertThat(files.toList()).hasSize(ReadCache.KEEP).contains(written.get(0), written.get(ReadCache.KEEP + 2))
           .doesNotContain(written.get(1), written.get(2), written.get(3));
