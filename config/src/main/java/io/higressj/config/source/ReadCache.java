@@ -27,6 +27,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -51,8 +52,9 @@ import java.util.zip.CRC32C;
  *       gateway with different classes in this package writes and accepts only its own (the reading
  *       rules are part of what is cached). A file that is damaged, truncated, of another format or
  *       another build is ignored (and replaced at the next write): the directory is read as usual.
- *   <li>Written under a temporary name and renamed, so a start never sees half a file. A cache
- *       directory keeps the files of the {@link #KEEP} directories written last.
+ *   <li>Written under a temporary name and renamed, so a start never sees half a file; readable by
+ *       its owner only (the objects include Secrets). A cache directory keeps the files of the {@link
+ *       #KEEP} directories written last.
  * </ul>
  *
  * <p>Format (all integers unsigned LEB128 varints unless said otherwise): magic {@code HJRC}, the reader
@@ -203,9 +205,14 @@ final class ReadCache {
   static void write(Path file, Path root, Map<Path, Entry> entries) throws IOException {
     byte[] bytes = encode(root, entries);
     Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    // the objects include Secrets (private keys): only the owner may read them, whatever the umask
+    if (posix) Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    else Files.createDirectories(dir);
     Path tmp = dir.resolve(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     try {
+      Files.deleteIfExists(tmp);
+      if (posix) Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.write(tmp, bytes);
       try {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -138,6 +138,15 @@ class ReadCacheTest {
   }
 
   @Test
+  void onlyItsOwnerMayReadIt() throws IOException {
+    Path file = cacheDir.resolve("new/dir/c.cache");
+    ReadCache.write(file, dir, entriesOf(dir, Map.of("a.yaml", service("a", 80))));
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
   void aCacheDirectoryKeepsTheFilesOfTheDirectoriesWrittenLast() throws IOException {
     Map<Path, ReadCache.Entry> entries = entriesOf(dir, Map.of("a.yaml", service("a", 80)));
     List<Path> written = new ArrayList<>();
