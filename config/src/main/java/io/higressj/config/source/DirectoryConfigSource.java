@@ -734,9 +734,12 @@ public final class DirectoryConfigSource implements ConfigSource {
     for (Map.Entry<Path, FileState> e : files.entrySet()) {
       FileState s = e.getValue();
       if (s.stamp() == null || !s.problems().isEmpty()) continue;
-      if (!s.settled() && (!recent || now - TimeUnit.NANOSECONDS.toMillis(s.stamp().modifiedNanos()) <= QUIET_AFTER_WRITE_MILLIS)) {
-        later = recent;
-        continue;
+      if (!s.settled()) {
+        long age = now - TimeUnit.NANOSECONDS.toMillis(s.stamp().modifiedNanos());
+        if (!recent || age <= QUIET_AFTER_WRITE_MILLIS) {
+          later |= recent && age >= 0; // a time in the future (a skewed clock) never qualifies: no retries for it
+          continue;
+        }
       }
       states.put(e.getKey(), s);
     }
