@@ -86,8 +86,8 @@ public final class DirectoryConfigSource implements ConfigSource {
   static final String EXAMPLE_FILE = "ingresses/example.yaml";
 
   private final Path root;
-  /** What each file holds, by path; a TreeMap so that "sorts last wins" is iteration order. */
-  private final TreeMap<Path, FileState> files = new TreeMap<>();
+  /** What each file holds, by path (which file wins a key defined twice is {@link #conflicts}' business). */
+  private final HashMap<Path, FileState> files = new HashMap<>();
   /** registered by the applying thread (walks), dropped by either thread */
   private final Map<WatchKey, Path> watchedDirs = new java.util.concurrent.ConcurrentHashMap<>();
   /** files whose last read reported problems */
@@ -632,14 +632,15 @@ public final class DirectoryConfigSource implements ConfigSource {
 
   /** Drops the file {@code p}, or every file below the directory {@code p}, and stops watching there. */
   private void forgetUnder(Path p) {
-    // the paths below p all start with p's text, and such paths sort together
-    String prefix = p.toString();
-    List<Path> gone = new ArrayList<>();
-    for (Path f : files.tailMap(p, true).keySet()) {
-      if (!f.toString().startsWith(prefix)) break;
-      if (f.startsWith(p)) gone.add(f);
+    if (files.containsKey(p)) {
+      setFile(p, null); // a file: the usual case
+    } else { // a directory (or a file we never read): what was below it, if anything
+      List<Path> gone = new ArrayList<>();
+      for (Path f : files.keySet()) {
+        if (f.startsWith(p)) gone.add(f);
+      }
+      for (Path f : gone) setFile(f, null);
     }
-    for (Path f : gone) setFile(f, null);
     for (Iterator<Map.Entry<WatchKey, Path>> it = watchedDirs.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<WatchKey, Path> e = it.next();
       if (e.getValue().startsWith(p) && !e.getValue().equals(root)) {
