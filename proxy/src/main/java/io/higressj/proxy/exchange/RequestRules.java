@@ -87,8 +87,10 @@ final class RequestRules {
   /** Removes the gateway-owned headers a client must not be able to set. */
   static void stripInternalHeaders(HttpHeaders h, ProxyOptions o) {
     List<String> remove = null;
-    for (Map.Entry<String, String> e : h) {
-      String name = e.getKey().toLowerCase(Locale.ROOT);
+    for (java.util.Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+      CharSequence n = it.next().getKey();
+      if (!mayBeInternal(n, o.internalHeaders())) continue; // most names: no copy, no lower-casing
+      String name = n.toString().toLowerCase(Locale.ROOT);
       if (isInternal(name, o)) {
         if (remove == null) remove = new ArrayList<>(2);
         remove.add(name);
@@ -97,8 +99,19 @@ final class RequestRules {
     if (remove != null) for (String n : remove) h.remove(n);
   }
 
+  /** Whether header name {@code n} starts (in any case) as one of {@code patterns} does. */
+  static boolean mayBeInternal(CharSequence n, List<String> patterns) {
+    if (n.length() == 0) return false;
+    char c = n.charAt(0);
+    if (c >= 'A' && c <= 'Z') c = (char) (c + ('a' - 'A'));
+    for (int i = 0; i < patterns.size(); i++) {
+      String p = patterns.get(i);
+      if (p.isEmpty() || p.charAt(0) == c || p.charAt(0) == '*') return true;
+    }
+    return false;
+  }
+
   private static boolean isInternal(String name, ProxyOptions o) {
-    if (name.length() < 2 || name.charAt(0) != 'x') return false; // every default starts with "x-"
     for (String pattern : o.internalHeaders()) {
       boolean match = pattern.endsWith("*")
           ? name.startsWith(pattern.substring(0, pattern.length() - 1))

@@ -67,6 +67,16 @@ class RequestRulesTest {
   }
 
   @Test
+  void onlyNamesStartingAsAPatternDoesAreLookedAtClosely() {
+    List<String> patterns = List.of("x-envoy-*", "auth-*", "*-secret");
+    assertThat(RequestRules.mayBeInternal("X-Envoy-Path", List.of("x-envoy-*"))).isTrue();
+    assertThat(RequestRules.mayBeInternal("Auth-User", List.of("x-envoy-*", "auth-*"))).isTrue();
+    assertThat(RequestRules.mayBeInternal("Host", List.of("x-envoy-*", "auth-*"))).isFalse();
+    assertThat(RequestRules.mayBeInternal("Host", patterns)).as("a pattern starting with *").isTrue();
+    assertThat(RequestRules.mayBeInternal("", patterns)).isFalse();
+  }
+
+  @Test
   void targetCharacters() {
     assertThat(RequestRules.validTarget("/a?b=c&d=%20")).isTrue();
     assertThat(RequestRules.validTarget("/a#b")).isFalse();
