@@ -7,7 +7,8 @@
 # wrk (64 connections) to compile, then DURATION seconds measured. Per run it prints req/s, the
 # gateway's user and system CPU microseconds per request, and the KB it allocated per request (from
 # jstat: young collections x eden, plus eden's growth). At the end, the median of each column per build
-# and each build's least CPU per request in any round.
+# and each build's least CPU per request in any round. A_OPTS and B_OPTS add JVM options to one build's
+# gateway: `B_OPTS=-XX:+UseCompactObjectHeaders bench/ab.sh . .` compares a JVM option on one build.
 # Why: on these 2-core VMs single runs of bench/proxy-bench.sh are bimodal (docs/performance.md,
 # "Per-request work"); only alternated runs compare builds. The class cache is not used (both builds
 # start alike). Needs nginx, wrk, curl and taskset (util-linux); JDK from bin/find-java.sh.
@@ -15,7 +16,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$HERE/bin/find-java.sh"
 . "$HERE/bench/hello-upstream.sh"
-ROUNDS="${ROUNDS:-5}" WARMUP="${WARMUP:-8}" DURATION="${DURATION:-6}"
+ROUNDS="${ROUNDS:-5}" WARMUP="${WARMUP:-8}" DURATION="${DURATION:-6}" A_OPTS="${A_OPTS:-}" B_OPTS="${B_OPTS:-}"
 A="${1:-HEAD}" B="${2:-.}"
 for tool in nginx wrk curl taskset; do
   command -v "$tool" >/dev/null || { echo "ab: needs $tool" >&2; exit 2; }
@@ -70,7 +71,10 @@ printf '%-6s %-5s %8s %12s %12s %12s\n' build round "req/s" "user us/req" "sys u
 for r in $(seq 1 "$ROUNDS"); do
   for label in a b; do
     # shellcheck disable=SC2046
-    taskset -c "$LAST" "$JAVA" $(default_jvm_options) -jar "$W/$label/higressj-server.jar" --config-dir "$W/conf" \
+    opts="$A_OPTS"
+    [ "$label" = b ] && opts="$B_OPTS"
+    # shellcheck disable=SC2086
+    taskset -c "$LAST" "$JAVA" $(default_jvm_options) $opts -jar "$W/$label/higressj-server.jar" --config-dir "$W/conf" \
       --http-port 9010 --https-port -1 --admin-port -1 --access-log off --workers 1 >"$W/gw.log" 2>&1 &
     GW=$!
     until curl -s -o /dev/null http://127.0.0.1:9010/; do sleep 0.05; done
