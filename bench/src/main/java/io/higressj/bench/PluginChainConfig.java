@@ -29,8 +29,11 @@ public final class PluginChainConfig {
   private PluginChainConfig() {}
 
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
-    int upstream = Integer.parseInt(args[1]);
+    for (String token : write(Path.of(args[0]), Integer.parseInt(args[1]))) System.out.println(token);
+  }
+
+  /** Writes the configuration into {@code dir}; returns the ES256 and the RS256 token. */
+  static List<String> write(Path dir, int upstream) throws Exception {
     Files.createDirectories(dir);
     ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("bench-es").generate();
     RSAKey rsa = new RSAKeyGenerator(2048).keyID("bench-rs").generate();
@@ -131,8 +134,8 @@ public final class PluginChainConfig {
             config: {allow: [rs]}
         """.formatted(new JWKSet(ec.toPublicJWK()).toString(), new JWKSet(rsa.toPublicJWK()).toString()));
     Files.writeString(dir.resolve("bench.yaml"), y.toString());
-    System.out.println(token(JWSAlgorithm.ES256, ec.getKeyID(), new ECDSASigner(ec)));
-    System.out.println(token(JWSAlgorithm.RS256, rsa.getKeyID(), new RSASSASigner(rsa)));
+    return List.of(token(JWSAlgorithm.ES256, ec.getKeyID(), new ECDSASigner(ec)),
+        token(JWSAlgorithm.RS256, rsa.getKeyID(), new RSASSASigner(rsa)));
   }
 
   private static String token(JWSAlgorithm alg, String kid, com.nimbusds.jose.JWSSigner signer) throws Exception {

@@ -2,7 +2,6 @@ package io.higressj.plugins.iprestriction;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 
 /** An address or a CIDR block, IPv4 or IPv6, compared as bytes (an IPv4-mapped IPv6 address counts as IPv4). */
 public record IpRange(byte[] network, int prefix) {
@@ -24,7 +23,13 @@ public record IpRange(byte[] network, int prefix) {
   }
 
   public boolean contains(byte[] addr) {
-    return addr.length == network.length && Arrays.equals(mask(addr, prefix), network);
+    if (addr.length != network.length) return false;
+    for (int i = 0; i < addr.length; i++) { // the network is masked already; the address is masked here, in place of a copy
+      int bits = Math.max(0, Math.min(8, prefix - i * 8));
+      int m = (0xff << (8 - bits)) & 0xff;
+      if ((addr[i] & m) != (network[i] & 0xff)) return false;
+    }
+    return true;
   }
 
   private static byte[] mask(byte[] addr, int prefix) {
@@ -56,17 +61,26 @@ public record IpRange(byte[] network, int prefix) {
     }
   }
 
+  /** Four dot-separated decimal numbers of one to three digits, each at most 255; read per request, in one pass. */
   private static byte[] parseV4(String s) {
-    String[] parts = s.split("\\.", -1);
-    if (parts.length != 4) return null;
     byte[] out = new byte[4];
-    for (int i = 0; i < 4; i++) {
-      String p = parts[i];
-      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
-      int v = Integer.parseInt(p);
-      if (v > 255) return null;
-      out[i] = (byte) v;
+    int part = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i <= s.length(); i++) {
+      char c = i < s.length() ? s.charAt(i) : '.'; // the end closes the last number
+      if (c >= '0' && c <= '9') {
+        if (++digits > 3) return null;
+        value = value * 10 + (c - '0');
+      } else if (c == '.') {
+        if (digits == 0 || value > 255 || part == 4) return null;
+        out[part++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else {
+        return null;
+      }
     }
-    return out;
+    return part == 4 ? out : null;
   }
 }

@@ -41,6 +41,8 @@ public final class TransformerFactory implements PluginFactory<TransformerFactor
 
   public enum Target { HEADERS, QUERYS, BODY }
 
+  private static final Target[] TARGETS = Target.values(); // values() copies its array at every call
+
   public enum ValueType { STRING, NUMBER, BOOLEAN, OBJECT }
 
   /** the most body a rule buffers; larger bodies are answered 413 (request) or 500 (response) */
@@ -76,6 +78,14 @@ public final class TransformerFactory implements PluginFactory<TransformerFactor
 
     boolean responseBody() {
       return touchesBody(respRules);
+    }
+
+    /** Whether a request rule reads or changes the query string (else it is not parsed). */
+    boolean requestQuery() {
+      for (Rule r : reqRules) {
+        if (!r.params().get(Target.QUERYS).isEmpty() || r.mapSource() == Target.QUERYS) return true;
+      }
+      return false;
     }
 
     private static boolean touchesBody(List<Rule> rules) {
@@ -265,6 +275,10 @@ public final class TransformerFactory implements PluginFactory<TransformerFactor
       }
 
       private void transformRequest(RequestHeaders headers, BodyDoc body) {
+        if (!config.requestQuery()) { // headers (and body) only: the query string is left as it is, unread
+          for (Rule r : config.reqRules()) apply(r, headers, List.of(), body);
+          return;
+        }
         String target = headers.path() == null ? "" : headers.path();
         int q = target.indexOf('?');
         String base = q < 0 ? target : target.substring(0, q);
@@ -304,7 +318,7 @@ public final class TransformerFactory implements PluginFactory<TransformerFactor
       }
 
       private void apply(Rule r, io.higressj.api.Headers headers, List<Map.Entry<String, String>> query, BodyDoc body) {
-        for (Target t : Target.values()) {
+        for (Target t : TARGETS) {
           List<Param> params = r.params().get(t);
           if (params.isEmpty()) continue;
           KeyValues target = values(t, headers, query, body);
