@@ -1,6 +1,7 @@
 package io.higressj.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 
 /**
  * Checks one HTTP/1.x message head byte by byte (RFC 9112 sections 2 to 6) and learns its framing:
@@ -129,11 +130,25 @@ final class HeadScanner {
     return status;
   }
 
+  /** Bytes a request target holds (visible ASCII): skipped in runs, see {@link #feed}. */
+  private static final ByteProcessor TARGET_BYTE = b -> b > 0x20 && b < 0x7F;
+  /** Bytes a field value holds besides its end (visible, space, tab, obs-text): skipped in runs. */
+  private static final ByteProcessor VALUE_BYTE = b -> b >= 0x20 && b != 0x7F || b == '\t' || b < 0;
+
   /** Scans {@code buf[from, to)} and returns the index after the last byte it consumed. */
   int feed(ByteBuf buf, int from, int to) {
     startIndex = -1;
     int i = from;
     while (i < to && result == Result.MORE) {
+      // the long parts of a head, the target and the values of fields framing does not read, are
+      // checked in runs by the buffer's own loop; their ends and everything else go byte by byte
+      if (state == TARGET || state == VALUE && kind == OTHER) {
+        int stop = buf.forEachByte(i, to - i, state == TARGET ? TARGET_BYTE : VALUE_BYTE);
+        int end = stop < 0 ? to : stop;
+        if (state == TARGET) targetLength += end - i;
+        i = end;
+        if (i == to) break;
+      }
       int b = buf.getByte(i) & 0xFF;
       if (!step(b, i)) return i;
       i++;

@@ -128,6 +128,7 @@ class RequestFramingHandlerTest {
         Arguments.of("emptyLinesBeforeRequest", "\r\n\r\n" + GET + "\r\n"),
         Arguments.of("http10WithoutHost", "GET / HTTP/1.0\r\n\r\n".replace("\r\n\r\n", "\r\nConnection: keep-alive\r\n\r\n")),
         Arguments.of("obsTextInValue", GET + "X-A: caf\u00e9\r\n\r\n"),
+        Arguments.of("longValuesWithTabsAndObsText", GET + ("X-A: " + "a\tb \u00e9".repeat(60) + "\r\n").repeat(3) + "\r\n"),
         Arguments.of("bodyStartingWithSpaceAndLooksLikeFolding", POST + "Content-Length: 3\r\n\r\n a\n"),
         Arguments.of("bodyHoldingARequest", POST + "Content-Length: 29\r\n\r\nGET /x HTTP/1.1\r\nHost: x\r\n\r\n"));
   }

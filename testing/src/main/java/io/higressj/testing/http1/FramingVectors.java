@@ -72,6 +72,10 @@ public final class FramingVectors {
         new Vector("delInHeaderValue", get + "X-A: b\u007fc\r\n\r\n", 400),
         new Vector("spaceInHeaderName", get + "X A: b\r\n\r\n", 400),
         new Vector("nonAsciiInHeaderName", get + "X-\u00e9: b\r\n\r\n", 400),
+        // the same after long runs of good bytes (the scanner checks targets and values in runs)
+        new Vector("controlCharacterAfterALongValue", get + "X-A: " + "v".repeat(300) + "\u0001c\r\n\r\n", 400),
+        new Vector("bareLfAfterALongValue", get + "X-A: " + "v ".repeat(150) + "\nX-B: c\r\n\r\n", 400),
+        new Vector("delAfterALongTarget", "GET /" + "t".repeat(300) + "\u007f HTTP/1.1\r\nHost: " + host + "\r\n\r\n", 400),
         // Host
         new Vector("missingHostOnHttp11", "GET / HTTP/1.1\r\n\r\n", 400),
         new Vector("duplicateHost", get + "Host: " + other + "\r\n\r\n", 400),
