@@ -68,7 +68,7 @@ public class FilterChainBenchmark {
       throw new IllegalStateException("chain.local should have 5 plugins: " + chain + "; problems " + snapshot.problems());
     }
     channel = new EmbeddedChannel();
-    host = new Host(gateway.dataPlane(), snapshot, route, channel.eventLoop());
+    host = new Host(gateway.dataPlane(), snapshot, route, channel.eventLoop(), new Seen());
     Object check = requestAndResponse();
     if (!(check instanceof HttpResponse res) || !"higress-j".equals(res.headers().get("x-served-by"))
         || !"http://app.example".equals(res.headers().get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN))) {
@@ -92,10 +92,10 @@ public class FilterChainBenchmark {
     req.headers().set(HttpHeaderNames.HOST, "chain.local").set("apikey", "bench-key-1")
         .set(HttpHeaderNames.ORIGIN, "http://app.example").set("x-old", "v")
         .set(HttpHeaderNames.USER_AGENT, "bench/1.0").set(HttpHeaderNames.ACCEPT, "*/*");
-    host.continued = false;
+    host.seen().continued = false;
     FilterRunner runner = new FilterRunner(host, chain, req, false, false);
     runner.start();
-    if (!host.continued) return host.reply; // denied: setUp's check fails on it
+    if (!host.seen().continued) return host.seen().reply; // denied: setUp's check fails on it
     HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").set(HttpHeaderNames.CONTENT_LENGTH, 0);
     runner.responseHeaders(res, true);
@@ -103,42 +103,15 @@ public class FilterChainBenchmark {
     return res;
   }
 
-  /** What the proxy's exchange does for the runner, reduced to noting what reaches it. */
-  private static final class Host implements FilterHost {
-    private final DataPlane dataPlane;
-    private final Snapshot snapshot;
-    private final Route route;
-    private final EventLoop eventLoop;
+  /** What reached the host from one request's run. */
+  private static final class Seen {
     boolean continued;
     FullHttpResponse reply;
+  }
 
-    Host(DataPlane dataPlane, Snapshot snapshot, Route route, EventLoop eventLoop) {
-      this.dataPlane = dataPlane;
-      this.snapshot = snapshot;
-      this.route = route;
-      this.eventLoop = eventLoop;
-    }
-
-    @Override
-    public EventLoop eventLoop() {
-      return eventLoop;
-    }
-
-    @Override
-    public DataPlane dataPlane() {
-      return dataPlane;
-    }
-
-    @Override
-    public Snapshot snapshot() {
-      return snapshot;
-    }
-
-    @Override
-    public Route route() {
-      return route;
-    }
-
+  /** What the proxy's exchange does for the runner, reduced to noting what reaches it. */
+  private record Host(DataPlane dataPlane, Snapshot snapshot, Route route, EventLoop eventLoop, Seen seen)
+      implements FilterHost {
     @Override
     public String clusterName() {
       return route.cluster();
@@ -161,7 +134,7 @@ public class FilterChainBenchmark {
 
     @Override
     public void continueRequest() {
-      continued = true;
+      seen.continued = true;
     }
 
     @Override
@@ -187,8 +160,8 @@ public class FilterChainBenchmark {
 
     @Override
     public void sendFilterReply(FullHttpResponse response, String flag) {
-      if (reply != null) reply.release();
-      reply = response;
+      if (seen.reply != null) seen.reply.release();
+      seen.reply = response;
     }
 
     @Override
