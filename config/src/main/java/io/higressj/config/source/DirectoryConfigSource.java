@@ -125,13 +125,21 @@ public final class DirectoryConfigSource implements ConfigSource {
    * unless it was written within the file system's timestamp granularity of the read, which {@link
    * #settled} rules out, or someone set the time back by hand on a file of the same size.
    */
-  record Stamp(String fileKey, long size, long modifiedNanos) {
+  record Stamp(Object fileKey, long size, long modifiedNanos) {
     Stamp {
       requireNonNull(fileKey, "fileKey");
     }
 
     static Stamp of(BasicFileAttributes a) {
-      return new Stamp(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+      return new Stamp(a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * Whether this stamp (of a file now) is {@code cached}, a stamp from the read cache, whose file key is
+     * the text of the key it had: kept as the file system's object in memory (smaller than its text).
+     */
+    boolean matches(Stamp cached) {
+      return size == cached.size && modifiedNanos == cached.modifiedNanos && fileKey.toString().equals(cached.fileKey);
     }
 
     /** The stamp of a file, or null when the file system gives no identity for it. */
@@ -537,7 +545,7 @@ public final class DirectoryConfigSource implements ConfigSource {
       boolean settled = stamp != null && stamp.settled(System.currentTimeMillis());
       if (settled && !cache.isEmpty()) {
         ReadCache.Entry e = cache.get(f.toString());
-        if (e != null && e.stamp().equals(stamp)) {
+        if (e != null && stamp.matches(e.stamp())) {
           return new Read(new YamlResources.Parsed(e.resources(), List.of(), false), stamp, true, true);
         }
       }

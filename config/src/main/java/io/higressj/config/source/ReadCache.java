@@ -241,7 +241,7 @@ final class ReadCache {
     for (Map.Entry<Path, Entry> e : kept) {
       DirectoryConfigSource.Stamp s = e.getValue().stamp();
       out.string(root.relativize(e.getKey()).toString());
-      out.string(s.fileKey());
+      out.string(s.fileKey().toString());
       out.varlong(s.size());
       out.fixed64(s.modifiedNanos());
       out.varlong(e.getValue().resources().size());
