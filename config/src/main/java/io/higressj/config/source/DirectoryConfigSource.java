@@ -183,6 +183,8 @@ public final class DirectoryConfigSource implements ConfigSource {
   private long cacheDueNanos;
   private long cacheWrittenNanos = System.nanoTime() - CACHE_INTERVAL_NANOS;
   private final Object cacheWriteLock = new Object();
+  /** (under cacheWriteLock) a write failed already: later failures are not warned about again */
+  private boolean cacheWriteFailed;
   /** a read cache is written at most this often while changes come */
   private static final long CACHE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
   /** and first this long after the start (the JIT and the collector are busiest until then) */
@@ -787,7 +789,10 @@ public final class DirectoryConfigSource implements ConfigSource {
         LOG.log(Level.DEBUG, "config read cache {0}: {1} files written in {2} ms", cacheFile, entries.size(),
             (System.nanoTime() - t0) / 1_000_000);
       } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "config read cache " + cacheFile + " not written: " + e);
+        // said once (a read-only home directory would say it at every write); restarts just read every file
+        LOG.log(cacheWriteFailed ? Level.DEBUG : Level.WARNING, "config read cache " + cacheFile + " not written: " + e
+            + " (restarts read every file; --read-cache sets another directory, off none)");
+        cacheWriteFailed = true;
       }
     }
   }

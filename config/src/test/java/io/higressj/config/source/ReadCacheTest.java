@@ -268,6 +268,21 @@ class ReadCacheTest {
   }
 
   @Test
+  void aCacheThatCannotBeWrittenChangesNothingElse() throws IOException {
+    age(write("a.yaml", service("a", 80)));
+    Path notADirectory = Files.writeString(cacheDir.resolve("file"), "x");
+    for (int run = 0; run < 2; run++) {
+      AtomicReference<ResourceSet> got = new AtomicReference<>();
+      DirectoryConfigSource s = new DirectoryConfigSource(dir, notADirectory.resolve("cache"), 1);
+      s.start(got::set);
+      s.close(); // the write fails (its directory cannot be made): logged, nothing thrown
+      assertThat(port(got.get(), "a")).isEqualTo(80);
+      assertThat(s.filesParsed).isEqualTo(1);
+      assertThat(s.cacheFile()).doesNotExist();
+    }
+  }
+
+  @Test
   void aDirectoryWithFewerFilesThanTheThresholdHasNoCache() throws IOException {
     age(write("a.yaml", service("a", 80)));
     age(write("b.yaml", service("b", 81)));
