@@ -7,10 +7,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A deadline that is set and cleared on almost every request but hardly ever passes (the upstream
  * response timeout, the response idle timeout, an upstream connection's stay in the pool), kept by a
- * connection for its exchanges one after the other. Scheduling a task for each request and cancelling it a millisecond later costs an object and
- * two timer-queue operations per request; here the scheduled task stays and, when it runs, looks at
- * the deadline as it is then: cleared (nothing to do), moved later (it waits for the rest), or passed
- * (the action runs). Only the executor's thread uses it.
+ * connection for its exchanges one after the other. Scheduling a task for each request and cancelling
+ * it a millisecond later costs an object and two timer-queue operations per request; here the
+ * scheduled task stays and, when it runs, looks at the deadline as it is then: cleared (nothing to
+ * do), moved later (it waits for the rest), or passed (the action runs). Only the executor's thread
+ * uses it.
  *
  * <p>A pending task keeps its owner reachable until it runs, so a short-lived owner (an HTTP/2
  * stream) calls {@link #cancel()} when it is done.

@@ -130,10 +130,6 @@ public final class DirectoryConfigSource implements ConfigSource {
       requireNonNull(fileKey, "fileKey");
     }
 
-    static Stamp of(BasicFileAttributes a) {
-      return new Stamp(a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
-    }
-
     /**
      * Whether this stamp (of a file now) is {@code cached}, a stamp from the read cache, whose file key is
      * the text of the key it had: kept as the file system's object in memory (smaller than its text).
@@ -144,12 +140,18 @@ public final class DirectoryConfigSource implements ConfigSource {
 
     /** The stamp of a file, or null when the file system gives no identity for it. */
     static Stamp ofFile(BasicFileAttributes a) {
-      return a == null || a.fileKey() == null ? null : of(a);
+      if (a == null || a.fileKey() == null) return null;
+      return new Stamp(a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+    }
+
+    /** Milliseconds from the file's last write to {@code nowMillis} (negative for a time in the future). */
+    long ageMillis(long nowMillis) {
+      return nowMillis - TimeUnit.NANOSECONDS.toMillis(modifiedNanos);
     }
 
     /** Whether the file was last written more than two seconds before {@code nowMillis}. */
     boolean settled(long nowMillis) {
-      return nowMillis - TimeUnit.NANOSECONDS.toMillis(modifiedNanos) > SETTLED_MILLIS;
+      return ageMillis(nowMillis) > SETTLED_MILLIS;
     }
   }
 
@@ -455,7 +457,7 @@ public final class DirectoryConfigSource implements ConfigSource {
     List<Path> changed = new ArrayList<>(files.isEmpty() ? found.size() : 16);
     for (Path f : found) {
       FileState known = files.get(f);
-      if (known != null && known.settled() && known.stamp().equals(Stamp.of(attributes.get(f)))) continue;
+      if (known != null && known.settled() && known.stamp().equals(Stamp.ofFile(attributes.get(f)))) continue;
       changed.add(f);
     }
     if (!files.isEmpty()) {
@@ -746,7 +748,7 @@ public final class DirectoryConfigSource implements ConfigSource {
       FileState s = e.getValue();
       if (s.stamp() == null || !s.problems().isEmpty()) continue;
       if (!s.settled()) {
-        long age = now - TimeUnit.NANOSECONDS.toMillis(s.stamp().modifiedNanos());
+        long age = s.stamp().ageMillis(now);
         if (!recent || age <= QUIET_AFTER_WRITE_MILLIS) {
           later |= recent && age >= 0; // a time in the future (a skewed clock) never qualifies: no retries for it
           continue;
