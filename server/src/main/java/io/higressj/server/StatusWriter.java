@@ -10,10 +10,12 @@ import io.higressj.config.resource.Resource;
 import io.higressj.config.resource.ResourceKey;
 import io.higressj.config.resource.ResourceSet;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -28,8 +30,8 @@ import java.util.Map;
  *
  * <p>No reload loop: the file change is read back like any change, the status does not change the
  * translation, and an object whose file already holds the status is not written again. No lost edit: the
- * status is only written when the file still holds the generation it describes, and the file is replaced
- * only if it did not change while the new text was prepared.
+ * status is only written when the file still holds the generation it describes, and only if the file did
+ * not change while the new text was prepared. A file deleted meanwhile stays deleted.
  */
 final class StatusWriter {
   private static final System.Logger LOG = System.getLogger("io.higressj.config");
@@ -105,27 +107,68 @@ final class StatusWriter {
   }
 
   private void writeInto(Path file, ResourceKey key, long generation, JsonNode status) throws IOException {
-    byte[] before = Files.readAllBytes(file);
-    String text = new String(before, StandardCharsets.UTF_8);
-    List<String> docs = splitDocuments(text);
-    StringBuilder out = new StringBuilder();
-    boolean found = false;
-    for (int i = 0; i < docs.size(); i++) {
-      String doc = docs.get(i);
-      if (!found && isObject(doc, key, generation)) {
-        doc = replaceStatus(doc, YAML.writeValueAsString(YAML.createObjectNode().set("status", status)));
-        found = true;
+    // Written in place through a channel opened without CREATE, never by a rename over the file: a rename
+    // would bring back a file deleted between our last look and the rename (a deleted Gateway would
+    // keep serving), replace a symbolic link by a copy and reset the file's mode and owner. A file
+    // deleted or renamed away after the open takes our write with it, unseen.
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      byte[] before = readAll(ch);
+      String text = new String(before, StandardCharsets.UTF_8);
+      List<String> docs = splitDocuments(text);
+      StringBuilder out = new StringBuilder();
+      boolean found = false;
+      for (int i = 0; i < docs.size(); i++) {
+        String doc = docs.get(i);
+        if (!found && isObject(doc, key, generation)) {
+          doc = replaceStatus(doc, YAML.writeValueAsString(YAML.createObjectNode().set("status", status)));
+          found = true;
+        }
+        out.append(doc);
       }
-      out.append(doc);
+      if (!found || out.toString().equals(text)) return; // changed meanwhile (another generation, or gone), or nothing to do
+      byte[] after = padded(out, before.length);
+      beforeWrite.run();
+      if (!java.util.Arrays.equals(before, readAll(ch))) return; // edited while we prepared ours
+      // one write of at least the old length, then the cut: whoever reads the file meanwhile reads the
+      // old text, or the new one followed by a comment that pads it to the old length
+      ByteBuffer buf = ByteBuffer.wrap(after);
+      long at = 0;
+      while (buf.hasRemaining()) at += ch.write(buf, at);
+      int length = out.toString().getBytes(StandardCharsets.UTF_8).length;
+      if (length < after.length) ch.truncate(length);
     }
-    if (!found || out.toString().equals(text)) return; // changed meanwhile (another generation, or gone), or nothing to do
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".status.tmp");
-    Files.writeString(tmp, out.toString(), StandardCharsets.UTF_8);
-    if (!java.util.Arrays.equals(before, Files.readAllBytes(file))) { // edited while we prepared ours
-      Files.deleteIfExists(tmp);
-      return;
+  }
+
+  /** Test seam: runs after the new text is prepared, just before the file is checked and written. */
+  Runnable beforeWrite = () -> {};
+
+  private static byte[] readAll(FileChannel ch) throws IOException {
+    long size = ch.size();
+    if (size > Integer.MAX_VALUE - 16) throw new IOException("file too large: " + size + " bytes");
+    ByteBuffer buf = ByteBuffer.allocate((int) size);
+    long at = 0;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, at);
+      if (n < 0) break; // shortened meanwhile: what we got differs from what we read before
+      at += n;
     }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return java.util.Arrays.copyOf(buf.array(), buf.position());
+  }
+
+  /**
+   * {@code text} in UTF-8, padded to {@code length} bytes (when shorter) with a comment: the YAML means
+   * the same with or without it.
+   */
+  static byte[] padded(CharSequence text, int length) {
+    byte[] b = text.toString().getBytes(StandardCharsets.UTF_8);
+    int pad = length - b.length;
+    if (pad <= 0) return b;
+    byte[] out = java.util.Arrays.copyOf(b, length);
+    java.util.Arrays.fill(out, b.length, length, (byte) ' ');
+    boolean lineStart = b.length == 0 || b[b.length - 1] == '\n';
+    if (lineStart) out[b.length] = '#'; // a comment line
+    else if (pad >= 2) out[b.length + 1] = '#'; // " #": a comment after the last value
+    return out;
   }
 
   /** The documents of a file, each with its separator line, so that joining them gives the text back. */

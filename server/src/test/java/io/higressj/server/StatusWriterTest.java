@@ -83,4 +83,81 @@ class StatusWriterTest {
     new StatusWriter(Clock.systemUTC()).write(old, Map.of(key, status("True")));
     assertThat(Files.readString(f)).contains("type: Old");
   }
+
+  static final ResourceKey GW = new ResourceKey("gateway.networking.k8s.io", "Gateway", "ns", "gw");
+
+  @Test
+  void aFileDeletedWhileItsStatusIsPreparedStaysDeleted() throws Exception {
+    // a rename of the new text over the file brought a deleted Gateway back (and kept its listener open)
+    Path f = dir.resolve("gw.yaml");
+    Files.writeString(f, FILE);
+    StatusWriter w = new StatusWriter(Clock.systemUTC());
+    w.beforeWrite = () -> {
+      try {
+        Files.delete(f);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    w.write(read(f), Map.of(GW, status("True")));
+    assertThat(f).doesNotExist();
+    try (var left = Files.list(dir)) {
+      assertThat(left.toList()).as("no temporary file left").isEmpty();
+    }
+  }
+
+  @Test
+  void aFileEditedWhileItsStatusIsPreparedKeepsTheEdit() throws Exception {
+    Path f = dir.resolve("gw.yaml");
+    Files.writeString(f, FILE);
+    StatusWriter w = new StatusWriter(Clock.systemUTC());
+    String edited = FILE.replace("port: 80", "port: 81");
+    w.beforeWrite = () -> {
+      try {
+        Files.writeString(f, edited);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    w.write(read(f), Map.of(GW, status("True")));
+    assertThat(Files.readString(f)).isEqualTo(edited);
+  }
+
+  @Test
+  void aSymbolicLinkStaysALinkAndTheFileKeepsItsMode() throws Exception {
+    Path target = Files.createDirectory(dir.resolve("repo")).resolve("gw.yaml");
+    Files.writeString(target, FILE);
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> mode =
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+    Files.setPosixFilePermissions(target, mode);
+    Path link = Files.createSymbolicLink(dir.resolve("gw.yaml"), target);
+    new StatusWriter(Clock.systemUTC()).write(read(link), Map.of(GW, status("True")));
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readString(target)).contains("type: Accepted");
+    assertThat(Files.getPosixFilePermissions(target)).isEqualTo(mode);
+  }
+
+  @Test
+  void aShorterStatusLeavesNoPaddingBehind() throws Exception {
+    Path f = dir.resolve("gw.yaml");
+    String longStatus = FILE.replace("conditions: [{type: Old, status: \"True\"}]",
+        "conditions: [{type: Old, status: \"True\", message: " + "x".repeat(400) + "}]");
+    Files.writeString(f, longStatus);
+    new StatusWriter(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)).write(read(f), Map.of(GW, status("True")));
+    String text = Files.readString(f);
+    assertThat(text).doesNotContain("xxx").endsWith("metadata: {name: svc, namespace: ns}\n");
+    assertThat(text.length()).isLessThan(longStatus.length());
+  }
+
+  @Test
+  void thePaddingIsAYamlCommentThatChangesNothing() throws Exception {
+    for (String text : List.of("a: 1\nb: [x, y]\n", "a: 1\nb: plain", "a: 1\nb: 'quoted'", "")) {
+      for (int pad = 0; pad <= 3; pad++) {
+        byte[] padded = StatusWriter.padded(text, text.length() + pad);
+        assertThat(padded).hasSize(text.length() + pad);
+        assertThat(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(padded))
+            .as("%s + %d", text, pad).isEqualTo(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(text));
+      }
+    }
+  }
 }
