@@ -7,7 +7,9 @@
 # wrk (64 connections) to compile, then DURATION seconds measured. Per run it prints req/s, the
 # gateway's user and system CPU microseconds per request, and the KB it allocated per request (from
 # jstat: young collections x eden, plus eden's growth). At the end, the median of each column per build
-# and each build's least CPU per request in any round. A_OPTS and B_OPTS add JVM options to one build's
+# and each build's least CPU per request in any round. Then LAT_DURATION seconds (3; 0: none) at one
+# connection give the median latency through the gateway ("p50@1", µs; the upstream alone is measured
+# once before the rounds, for reference). A_OPTS and B_OPTS add JVM options to one build's
 # gateway: `B_OPTS=-XX:+UseCompactObjectHeaders bench/ab.sh . .` compares a JVM option on one build.
 # Why: on these 2-core VMs single runs of bench/proxy-bench.sh are bimodal (docs/performance.md,
 # "Per-request work"); only alternated runs compare builds. The class cache is not used (both builds
@@ -17,6 +19,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$HERE/bin/find-java.sh"
 . "$HERE/bench/hello-upstream.sh"
 ROUNDS="${ROUNDS:-5}" WARMUP="${WARMUP:-8}" DURATION="${DURATION:-6}" A_OPTS="${A_OPTS:-}" B_OPTS="${B_OPTS:-}"
+LAT_DURATION="${LAT_DURATION:-3}"
 A="${1:-HEAD}" B="${2:-.}"
 for tool in nginx wrk curl taskset; do
   command -v "$tool" >/dev/null || { echo "ab: needs $tool" >&2; exit 2; }
@@ -67,7 +70,15 @@ alloc_kb() {
     printf "%.0f", (y["YGC"] - x["YGC"]) * y["EC"] + y["EU"] - x["EU"] }'
 }
 HZ="$(getconf CLK_TCK)"
-printf '%-6s %-5s %8s %12s %12s %12s\n' build round "req/s" "user us/req" "sys us/req" "KB/req" | tee "$W/runs"
+# the median latency in µs of LAT_DURATION seconds of wrk at one connection to $1 (0 when LAT_DURATION is 0)
+p50_us() {
+  if [ "$LAT_DURATION" = 0 ]; then echo 0; return; fi
+  taskset -c "$REST" wrk -t1 -c1 -d"${LAT_DURATION}s" --latency "$1" | awk '$1 == "50%" {
+    v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+    printf "%.1f", v * (u == "ms" ? 1000 : u == "s" ? 1e6 : 1) }'
+}
+[ "$LAT_DURATION" != 0 ] && echo "upstream alone: p50 at one connection $(p50_us http://127.0.0.1:9001/) us"
+printf '%-6s %-5s %8s %12s %12s %12s %9s\n' build round "req/s" "user us/req" "sys us/req" "KB/req" "p50@1" | tee "$W/runs"
 for r in $(seq 1 "$ROUNDS"); do
   for label in a b; do
     # shellcheck disable=SC2046
@@ -88,18 +99,19 @@ for r in $(seq 1 "$ROUNDS"); do
     n="$(echo "$out" | awk '/requests in/ {print $1}')"
     kb=0
     if [ -n "$JSTAT" ]; then kb="$(alloc_kb "$h" "$g0" "$g1")"; fi
-    echo "$label $r $n $t0 $t1 $kb" | awk -v hz="$HZ" -v d="$DURATION" '{
-      printf "%-6s %-5s %8.0f %12.2f %12.2f %12.2f\n", $1, $2, $3 / d, ($6 - $4) * 1e6 / hz / $3, ($7 - $5) * 1e6 / hz / $3, $8 / $3 }' \
+    lat="$(p50_us http://127.0.0.1:9010/)"
+    echo "$label $r $n $t0 $t1 $kb $lat" | awk -v hz="$HZ" -v d="$DURATION" '{
+      printf "%-6s %-5s %8.0f %12.2f %12.2f %12.2f %9.1f\n", $1, $2, $3 / d, ($6 - $4) * 1e6 / hz / $3, ($7 - $5) * 1e6 / hz / $3, $8 / $3, $9 }' \
       | tee -a "$W/runs"
     kill "$GW"; wait "$GW" 2>/dev/null || true; GW=""
   done
 done
 echo "medians (a = $A, b = $B):"
 for label in a b; do
-  for col in 3 4 5 6; do
+  for col in 3 4 5 6 7; do
     awk -v l="$label" -v c="$col" '$1 == l { print $c }' "$W/runs" | sort -n | awk '{ v[NR] = $1 } END {
       printf "%s ", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
-  done | awk -v l="$label" '{ printf "%-6s req/s %s  user %s  sys %s  KB/req %s (us per request)\n", l, $1, $2, $3, $4 }'
+  done | awk -v l="$label" '{ printf "%-6s req/s %s  user %s  sys %s  KB/req %s (us per request)  p50@1 %s us\n", l, $1, $2, $3, $4, $5 }'
 done
 echo "least CPU per request in any round (the machine's quiet moments; noise only adds):"
 for label in a b; do
