@@ -103,8 +103,6 @@ final class DownstreamTls {
   }
 
   private static String key(Resource r, String name) {
-    if (r.annotation(IngressAnnotations.NGINX + name) != null) return IngressAnnotations.NGINX + name;
-    if (r.annotation(IngressAnnotations.HIGRESS + name) != null) return IngressAnnotations.HIGRESS + name;
-    return null;
+    return IngressAnnotations.keyOf(r, name);
   }
 }

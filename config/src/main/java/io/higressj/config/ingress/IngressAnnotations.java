@@ -33,6 +33,35 @@ final class IngressAnnotations {
   static final String NGINX = "nginx.ingress.kubernetes.io/";
   static final String HIGRESS = "higress.io/";
 
+  private static final java.util.concurrent.ConcurrentHashMap<String, String[]> SPELLINGS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** ingress-nginx's and Higress's full key of annotation {@code name}, in that order (made once per name). */
+  static String[] spellings(String name) {
+    String[] s = SPELLINGS.get(name);
+    return s != null ? s : SPELLINGS.computeIfAbsent(name, n -> new String[] {NGINX + n, HIGRESS + n});
+  }
+
+  /** The full key under which annotation {@code name} is set on {@code r} (ingress-nginx's first), or null. */
+  static String keyOf(Resource r, String name) {
+    JsonNode annotations = r.metadata().path("annotations");
+    if (annotations.isEmpty()) return null; // most Ingresses: no key to build
+    for (String k : spellings(name)) {
+      JsonNode v = annotations.get(k);
+      if (v != null && !v.isNull()) return k;
+    }
+    return null;
+  }
+
+  /** The full key under which annotation {@code name} is in {@code all} (ingress-nginx's first), or null. */
+  static String keyOf(Map<String, String> all, String name) {
+    if (all.isEmpty()) return null;
+    for (String k : spellings(name)) {
+      if (all.containsKey(k)) return k;
+    }
+    return null;
+  }
+
   /** Keys read under both prefixes. */
   static final Set<String> SHARED_KEYS = Set.of(
       "canary", "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie",
@@ -166,9 +195,7 @@ final class IngressAnnotations {
 
   /** The full key a shared annotation is given under (nginx first), or null. */
   private String sharedKey(String key) {
-    if (all.containsKey(NGINX + key)) return NGINX + key;
-    if (all.containsKey(HIGRESS + key)) return HIGRESS + key;
-    return null;
+    return keyOf(all, key);
   }
 
   private String shared(String key) {

@@ -588,7 +588,9 @@ public final class IngressTranslator {
     // canaries by base route: header canaries go just before it, weight canaries into its clusters
     Map<Candidate, List<Candidate>> canariesOf = new HashMap<>();
     Map<String, Candidate> basesByKey = new HashMap<>();
-    for (Candidate c : list) basesByKey.putIfAbsent(c.pairKey(), c);
+    if (!canaries.isEmpty()) {
+      for (Candidate c : list) basesByKey.putIfAbsent(c.pairKey(), c);
+    }
     for (Candidate c : canaries) {
       Candidate base = basesByKey.get(c.pairKey());
       if (base == null) unpaired(c, host, problems);

@@ -102,8 +102,36 @@ final class IngressValidator {
     return new ValidIngress(r, created, List.copyOf(hosts), paths, defaultBackend, tls);
   }
 
+  /**
+   * Field names of the first rules and paths, made once: every path of every Ingress names them while it
+   * is checked, and almost every Ingress has one or two of each.
+   */
+  private static final int NAMED = 8;
+
+  private static final String[][] RULE_FIELDS = new String[NAMED][]; // [i]: rule, host, http, paths
+
+  private static final String[][][] PATH_FIELDS = new String[NAMED][NAMED][]; // [i][j]: path, backend
+
+  static {
+    for (int i = 0; i < NAMED; i++) {
+      RULE_FIELDS[i] = newRuleFields(i);
+      for (int j = 0; j < NAMED; j++) PATH_FIELDS[i][j] = newPathFields(RULE_FIELDS[i], j);
+    }
+  }
+
+  private static String[] newRuleFields(int i) {
+    String rule = "spec.rules[" + i + "]";
+    return new String[] {rule, rule + ".host", rule + ".http", rule + ".http.paths"};
+  }
+
+  private static String[] newPathFields(String[] rule, int j) {
+    String path = rule[3] + "[" + j + "]";
+    return new String[] {path, path + ".backend"};
+  }
+
   private static void rule(Checker c, JsonNode rule, int i, List<PathRule> out, Set<String> hosts) {
-    String field = "spec.rules[" + i + "]";
+    String[] fields = i < NAMED ? RULE_FIELDS[i] : newRuleFields(i);
+    String field = fields[0];
     if (!rule.isObject()) {
       c.error(field, show(rule) + " (expected: an object with host and http)");
       return;
@@ -111,24 +139,25 @@ final class IngressValidator {
     String host = "*";
     JsonNode h = rule.get("host");
     if (h != null && !h.isNull() && !(h.isTextual() && h.asText().isEmpty())) {
-      host = c.host(h, field + ".host");
+      host = c.host(h, fields[1]);
       if (host == null) host = "*";
       else hosts.add(host);
     }
     JsonNode http = rule.get("http");
     if (http == null || http.isNull()) return; // a host without paths: it can still get the defaultBackend
     if (!http.isObject()) {
-      c.error(field + ".http", show(http) + " (expected: an object with paths)");
+      c.error(fields[2], show(http) + " (expected: an object with paths)");
       return;
     }
     JsonNode paths = http.get("paths");
     if (paths == null || paths.isNull() || (paths.isArray() && paths.isEmpty())) {
-      c.error(field + ".http.paths", "missing (expected: at least one path)");
+      c.error(fields[3], "missing (expected: at least one path)");
       return;
     }
-    if (!c.list(paths, field + ".http.paths")) return;
+    if (!c.list(paths, fields[3])) return;
     for (int j = 0; j < paths.size(); j++) {
-      String pf = field + ".http.paths[" + j + "]";
+      String[] pathFields = i < NAMED && j < NAMED ? PATH_FIELDS[i][j] : newPathFields(fields, j);
+      String pf = pathFields[0];
       JsonNode p = paths.get(j);
       if (!p.isObject()) {
         c.error(pf, show(p) + " (expected: an object with path, pathType and backend)");
@@ -137,8 +166,8 @@ final class IngressValidator {
       PathMatch match = c.pathMatch(p, pf);
       JsonNode b = p.get("backend");
       BackendRef backend = null;
-      if (b == null || b.isNull()) c.error(pf + ".backend", "missing (expected: a backend with a service)");
-      else backend = c.backend(b, pf + ".backend");
+      if (b == null || b.isNull()) c.error(pathFields[1], "missing (expected: a backend with a service)");
+      else backend = c.backend(b, pathFields[1]);
       if (match != null && backend != null) {
         JsonNode raw = p.get("path");
         String rawPath = raw != null && raw.isTextual() && !raw.asText().isEmpty() ? raw.asText() : "/";

@@ -89,9 +89,7 @@ final class TrafficAnnotations {
   // ---- reading and reporting, as IngressAnnotations does
 
   private String sharedKey(String key) {
-    if (all.containsKey(NGINX + key)) return NGINX + key;
-    if (all.containsKey(HIGRESS + key)) return HIGRESS + key;
-    return null;
+    return IngressAnnotations.keyOf(all, key);
   }
 
   private String value(String fullKey) {

@@ -19,10 +19,7 @@ final class UpstreamAnnotations {
 
   /** The full key a shared annotation is given under (nginx first), or null. */
   private static String key(Resource r, String name) {
-    for (String prefix : List.of(IngressAnnotations.NGINX, IngressAnnotations.HIGRESS)) {
-      if (r.annotation(prefix + name) != null) return prefix + name;
-    }
-    return null;
+    return IngressAnnotations.keyOf(r, name);
   }
 
   private static void invalid(Resource r, List<Problem> problems, String key, String v, String expected) {
