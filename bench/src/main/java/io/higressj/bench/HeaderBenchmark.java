@@ -2,6 +2,7 @@ package io.higressj.bench;
 
 import io.higressj.proxy.ProxyOptions;
 import io.higressj.proxy.http1.RequestFramingHandler;
+import io.higressj.proxy.http1.ResponseFramingHandler;
 import io.higressj.proxy.http1.StrictDecoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -61,8 +62,20 @@ public class HeaderBenchmark {
       + "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9.c2lnbmF0dXJl\r\n"
       + "\r\n").getBytes(StandardCharsets.US_ASCII);
 
+  /** What nginx answers the load scripts' upstream requests with. */
+  private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\n"
+      + "Server: nginx/1.22.1\r\n"
+      + "Date: Mon, 07 Dec 2026 05:00:00 GMT\r\n"
+      + "Content-Type: application/octet-stream\r\n"
+      + "Content-Length: 6\r\n"
+      + "Connection: keep-alive\r\n"
+      + "\r\n").getBytes(StandardCharsets.US_ASCII);
+
   private EmbeddedChannel decoder;
   private EmbeddedChannel nettyOnly;
+  private EmbeddedChannel requestScanner;
+  private EmbeddedChannel responseScanner;
+  private ResponseFramingHandler responseFraming;
   private EmbeddedChannel encoder;
 
   @Setup(Level.Trial)
@@ -72,6 +85,9 @@ public class HeaderBenchmark {
     decoder = new EmbeddedChannel(new RequestFramingHandler(o.requestHeadersTimeout().toNanos()),
         new HttpRequestDecoder(StrictDecoding.config(o.maxInitialLineLength(), o.maxHeaderSize())));
     nettyOnly = new EmbeddedChannel(new HttpRequestDecoder(StrictDecoding.config(o.maxInitialLineLength(), o.maxHeaderSize())));
+    requestScanner = new EmbeddedChannel(new RequestFramingHandler(o.requestHeadersTimeout().toNanos()));
+    responseFraming = new ResponseFramingHandler();
+    responseScanner = new EmbeddedChannel(responseFraming);
     encoder = new EmbeddedChannel(new HttpServerCodec(StrictDecoding.config(o.maxInitialLineLength(), o.maxHeaderSize())));
     if (!(decodeRequestHead() instanceof HttpRequest r) || !"shop.example.com".equals(r.headers().get(HttpHeaderNames.HOST))
         || r.headers().size() != 11) {
@@ -82,6 +98,8 @@ public class HeaderBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     decoder.finishAndReleaseAll();
+    requestScanner.finishAndReleaseAll();
+    responseScanner.finishAndReleaseAll();
     nettyOnly.finishAndReleaseAll();
     encoder.finishAndReleaseAll();
   }
@@ -95,6 +113,25 @@ public class HeaderBenchmark {
   @Benchmark
   public Object decodeRequestHeadNettyOnly() {
     return decode(nettyOnly);
+  }
+
+  /** The framing scanner alone on the request head (the bytes pass on unchanged). */
+  @Benchmark
+  public Object scanRequestHead() {
+    requestScanner.writeInbound(Unpooled.wrappedBuffer(REQUEST));
+    Object out = requestScanner.readInbound();
+    ReferenceCountUtil.release(out);
+    return out;
+  }
+
+  /** The framing scanner alone on nginx's response head, as an upstream connection checks each response. */
+  @Benchmark
+  public Object scanResponseHead() {
+    responseFraming.expectResponse();
+    responseScanner.writeInbound(Unpooled.wrappedBuffer(RESPONSE));
+    Object out = responseScanner.readInbound();
+    ReferenceCountUtil.release(out);
+    return out;
   }
 
   private static Object decode(EmbeddedChannel ch) {

@@ -130,10 +130,30 @@ final class HeadScanner {
     return status;
   }
 
-  /** Bytes a request target holds (visible ASCII): skipped in runs, see {@link #feed}. */
-  private static final ByteProcessor TARGET_BYTE = b -> b > 0x20 && b < 0x7F;
-  /** Bytes a field value holds besides its end (visible, space, tab, obs-text): skipped in runs. */
-  private static final ByteProcessor VALUE_BYTE = b -> b >= 0x20 && b != 0x7F || b == '\t' || b < 0;
+  /**
+   * The bytes the long parts of a head hold, checked in runs by the buffer's own loop (see {@link #feed}):
+   * one class for the three kinds of run, so that the loop's call to it stays monomorphic and inlined.
+   */
+  private static final class Run implements ByteProcessor {
+    private final int part;
+
+    Run(int part) {
+      this.part = part;
+    }
+
+    @Override
+    public boolean process(byte b) {
+      return switch (part) {
+        case TARGET -> b > 0x20 && b < 0x7F; // visible ASCII
+        case NAME -> TCHAR[b & 0xFF]; // a token
+        default -> b >= 0x20 && b != 0x7F || b == '\t' || b < 0; // a value or reason: visible, space, tab, obs-text
+      };
+    }
+  }
+
+  private static final Run TARGET_RUN = new Run(TARGET);
+  private static final Run NAME_RUN = new Run(NAME);
+  private static final Run VALUE_RUN = new Run(VALUE);
 
   /** Scans {@code buf[from, to)} and returns the index after the last byte it consumed. */
   int feed(ByteBuf buf, int from, int to) {
@@ -142,10 +162,17 @@ final class HeadScanner {
     while (i < to && result == Result.MORE) {
       // the long parts of a head, the target and the values of fields framing does not read, are
       // checked in runs by the buffer's own loop; their ends and everything else go byte by byte
-      if (state == TARGET || state == VALUE && kind == OTHER) {
-        int stop = buf.forEachByte(i, to - i, state == TARGET ? TARGET_BYTE : VALUE_BYTE);
+      int st = state;
+      if (st == TARGET || st == VALUE && kind == OTHER || st == NAME || st == REASON) {
+        int stop = buf.forEachByte(i, to - i, st == TARGET ? TARGET_RUN : st == NAME ? NAME_RUN : VALUE_RUN);
         int end = stop < 0 ? to : stop;
-        if (state == TARGET) targetLength += end - i;
+        if (st == TARGET) {
+          targetLength += end - i;
+        } else if (st == NAME) { // kept as far as framing names go, compared in fieldKind()
+          int keep = Math.min(end - i, name.length - nameLength);
+          if (keep > 0) buf.getBytes(i, name, nameLength, keep);
+          nameLength += end - i;
+        }
         i = end;
         if (i == to) break;
       }
@@ -311,7 +338,7 @@ final class HeadScanner {
   }
 
   private void storeName(int b) {
-    if (nameLength < name.length) name[nameLength] = (byte) (b >= 'A' && b <= 'Z' ? b + 32 : b);
+    if (nameLength < name.length) name[nameLength] = (byte) b;
     nameLength++;
   }
 
@@ -322,9 +349,14 @@ final class HeadScanner {
     return OTHER;
   }
 
+  /** Whether the field name read equals {@code n} (lower case), ignoring case. */
   private boolean equalsName(byte[] n) {
     if (nameLength != n.length) return false;
-    for (int i = 0; i < n.length; i++) if (name[i] != n[i]) return false;
+    for (int i = 0; i < n.length; i++) {
+      int c = name[i];
+      if (c >= 'A' && c <= 'Z') c += 32;
+      if (c != n[i]) return false;
+    }
     return true;
   }
 
