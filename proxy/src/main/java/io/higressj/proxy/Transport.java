@@ -23,7 +23,23 @@ public enum Transport {
   }
 
   public EventLoopGroup newGroup(int threads, String name) {
-    IoHandlerFactory f = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return newGroup(threads, name, java.time.Duration.ZERO);
+  }
+
+  /**
+   * @param busyPoll how long a loop keeps polling without blocking after it handled I/O ({@link
+   *     BusyPollStrategy}); zero: it blocks at once, as Netty's loops do
+   */
+  public EventLoopGroup newGroup(int threads, String name, java.time.Duration busyPoll) {
+    long poll = busyPoll.toNanos();
+    IoHandlerFactory f;
+    if (poll <= 0) {
+      f = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    } else if (this == EPOLL) {
+      f = EpollIoHandler.newFactory(0, () -> new BusyPollStrategy(poll));
+    } else {
+      f = NioIoHandler.newFactory(java.nio.channels.spi.SelectorProvider.provider(), () -> new BusyPollStrategy(poll));
+    }
     return new MultiThreadIoEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory(name, true), f);
   }
 

@@ -54,7 +54,7 @@ public final class GatewayServer implements AutoCloseable {
   private GatewayServer(ServerOptions options) throws IOException {
     this.options = options;
     int threads = options.workers() == 0 ? Runtime.getRuntime().availableProcessors() : options.workers();
-    this.workers = transport.newGroup(threads, "gateway");
+    this.workers = transport.newGroup(threads, "gateway", options.busyPoll());
     this.accessLog = AccessLog.of(options.accessLog());
     this.certificates = new ServerCertificates(snapshots);
     String address = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::") ? "127.0.0.1" : options.bindAddress();

@@ -42,6 +42,9 @@ public final class Main {
       new Flag("--workers", "N", "0", "Event loop threads; 0 = one per CPU."),
       new Flag("--upstream-timeout", "DURATION", "60s",
           "Time to wait for an upstream's response headers before answering 504, e.g. 15s, 500ms."),
+      new Flag("--busy-poll", "DURATION", "0",
+          "After handling I/O, an event loop keeps polling for this long before it sleeps, e.g. 50us: lower"
+              + " latency where each event loop has a CPU of its own, paid for with that CPU; 0: off."),
       new Flag("--listener-port-map", "FROM=TO[,FROM=TO...]", "",
           "Gateway API listeners: bind port TO where a Gateway declares FROM; FROM * maps every other port,"
               + " TO 0 picks a free port (default: as declared)."),
@@ -102,9 +105,9 @@ public final class Main {
           integer(values, "--http-port"), integer(values, "--https-port"), values.get("--admin-address"),
           integer(values, "--admin-port"), values.get("--access-log"), values.get("--ingress-class"),
           integer(values, "--workers"),
-          ProxyOptions.defaults().withUpstreamResponseTimeout(parseDuration(values.get("--upstream-timeout"))),
+          ProxyOptions.defaults().withUpstreamResponseTimeout(parseDuration("--upstream-timeout", values.get("--upstream-timeout"))),
           parsePortMap(values.get("--listener-port-map")), bool(values, "--write-status"),
-          readCache(values.get("--read-cache")));
+          readCache(values.get("--read-cache")), parseDuration("--busy-poll", values.get("--busy-poll")));
     } catch (UsageException | IllegalArgumentException e) {
       err.println("higress: " + e.getMessage());
       return 2;
@@ -216,15 +219,17 @@ public final class Main {
     }
   }
 
-  static Duration parseDuration(String s) throws UsageException {
+  /** A duration as flags take it: {@code 60s}, {@code 1.5s}, {@code 500ms}, {@code 50us}, {@code 2m}, or seconds. */
+  static Duration parseDuration(String flag, String s) throws UsageException {
     String v = s.trim();
     try {
+      if (v.endsWith("us")) return Duration.ofNanos(Long.parseLong(v.substring(0, v.length() - 2)) * 1000);
       if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
       if (v.endsWith("s")) return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
       if (v.endsWith("m")) return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
       return Duration.ofSeconds(Long.parseLong(v));
     } catch (NumberFormatException e) {
-      throw new UsageException("--upstream-timeout: " + s + " (expected: e.g. 60s, 500ms, 2m)");
+      throw new UsageException(flag + ": " + s + " (expected: e.g. 60s, 500ms, 50us, 2m)");
     }
   }
 }

@@ -23,6 +23,8 @@ import java.nio.file.Path;
  * @param writeStatus write Gateway API status into the objects' files (standalone mode's status store)
  * @param readCache directory for the configuration directory's read cache ({@code --read-cache}), or null for
  *     none
+ * @param busyPoll how long an event loop keeps polling without blocking after it handled I/O ({@code
+ *     --busy-poll}); zero: off
  */
 public record ServerOptions(
     Path configDir,
@@ -37,14 +39,18 @@ public record ServerOptions(
     ProxyOptions proxy,
     java.util.Map<Integer, Integer> listenerPorts,
     boolean writeStatus,
-    Path readCache) {
+    Path readCache,
+    java.time.Duration busyPoll) {
+  /** The longest {@link #busyPoll}: polling longer only burns the CPU an idle loop would give back. */
+  public static final java.time.Duration MAX_BUSY_POLL = java.time.Duration.ofMillis(10);
+
   /** The {@link #listenerPorts} key standing for every port ({@code *=TO}). */
   public static final int ANY_PORT = -1;
 
   public ServerOptions(Path configDir, String bindAddress, int httpPort, int httpsPort, String adminAddress, int adminPort,
       String accessLog, String ingressClass, int workers, ProxyOptions proxy) {
     this(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
-        java.util.Map.of(), true, null);
+        java.util.Map.of(), true, null, java.time.Duration.ZERO);
   }
 
   public ServerOptions {
@@ -59,23 +65,28 @@ public record ServerOptions(
     port("httpsPort", httpsPort, true);
     port("adminPort", adminPort, true);
     if (workers < 0) throw new IllegalArgumentException("workers: " + workers + " (expected: >= 0)");
+    requireNonNull(busyPoll, "busyPoll");
+    if (busyPoll.isNegative() || busyPoll.compareTo(MAX_BUSY_POLL) > 0) {
+      throw new IllegalArgumentException("busyPoll: " + busyPoll.toNanos() / 1000 + "us (expected: 0 to "
+          + MAX_BUSY_POLL.toMillis() + "ms, e.g. 50us)");
+    }
   }
 
   public ServerOptions withListenerPorts(java.util.Map<Integer, Integer> map) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
-        map, writeStatus, readCache);
+        map, writeStatus, readCache, busyPoll);
   }
 
   /** @param write whether Gateway API status is written into the objects' files (standalone mode) */
   public ServerOptions withWriteStatus(boolean write) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
-        listenerPorts, write, readCache);
+        listenerPorts, write, readCache, busyPoll);
   }
 
   /** @param dir where to keep the configuration directory's read cache between runs; null: no cache */
   public ServerOptions withReadCache(Path dir) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
-        listenerPorts, writeStatus, dir);
+        listenerPorts, writeStatus, dir, busyPoll);
   }
 
   /** The port to bind for a Gateway listener declaring {@code declared}: mapped, else as declared; 0 = a free one. */
@@ -119,16 +130,21 @@ public record ServerOptions(
   /** Defaults for tests: every port picked free, access log off. */
   public static ServerOptions forTest(Path configDir) {
     return new ServerOptions(configDir, "127.0.0.1", 0, 0, "127.0.0.1", 0, "off", "higress", 2, ProxyOptions.defaults(),
-        java.util.Map.of(ANY_PORT, 0), true, null);
+        java.util.Map.of(ANY_PORT, 0), true, null, java.time.Duration.ZERO);
   }
 
   public ServerOptions withAccessLog(String target) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, target, ingressClass, workers, proxy,
-        listenerPorts, writeStatus, readCache);
+        listenerPorts, writeStatus, readCache, busyPoll);
+  }
+
+  public ServerOptions withBusyPoll(java.time.Duration d) {
+    return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, proxy,
+        listenerPorts, writeStatus, readCache, d);
   }
 
   public ServerOptions withProxy(ProxyOptions p) {
     return new ServerOptions(configDir, bindAddress, httpPort, httpsPort, adminAddress, adminPort, accessLog, ingressClass, workers, p,
-        listenerPorts, writeStatus, readCache);
+        listenerPorts, writeStatus, readCache, busyPoll);
   }
 }

@@ -52,7 +52,7 @@ final class Training {
       Files.writeString(conf.resolve("training.yaml"), configuration(upstream.getLocalPort()));
       ServerOptions options = new ServerOptions(conf, "127.0.0.1", 0, 0, "127.0.0.1", 0,
           dir.resolve("access.log").toString(), "higress", 0, ProxyOptions.defaults(), Map.of(), false,
-          dir.resolve("read-cache"));
+          dir.resolve("read-cache"), java.time.Duration.ZERO);
       try (GatewayServer server = GatewayServer.start(options)) {
         int failed = load(server.httpPort());
         failed += server.adminPort() > 0 && !get(server.adminPort(), "/ready", 200) ? 1 : 0;

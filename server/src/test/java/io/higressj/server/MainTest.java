@@ -62,11 +62,23 @@ class MainTest {
 
   @Test
   void durations() throws Exception {
-    assertThat(Main.parseDuration("60s")).isEqualTo(Duration.ofSeconds(60));
-    assertThat(Main.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
-    assertThat(Main.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
-    assertThat(Main.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
-    assertThatThrownBy(() -> Main.parseDuration("soon")).hasMessageContaining("--upstream-timeout: soon");
+    assertThat(Main.parseDuration("--upstream-timeout", "60s")).isEqualTo(Duration.ofSeconds(60));
+    assertThat(Main.parseDuration("--upstream-timeout", "250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(Main.parseDuration("--upstream-timeout", "2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(Main.parseDuration("--upstream-timeout", "1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThatThrownBy(() -> Main.parseDuration("--upstream-timeout", "soon")).hasMessageContaining("--upstream-timeout: soon");
+    assertThat(Main.parseDuration("--busy-poll", "50us")).isEqualTo(Duration.ofNanos(50_000));
+    assertThat(Main.parseDuration("--busy-poll", "0")).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void busyPollingIsBoundedAndNamedInItsErrors() {
+    assertThat(run("--busy-poll", "soon")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--busy-poll: soon (expected: e.g. 60s, 500ms, 50us, 2m)");
+    err.reset();
+    assertThat(run("--busy-poll", "1s")).as("seconds where microseconds were meant").isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("busyPoll: 1000000us (expected: 0 to 10ms, e.g. 50us)");
+    assertThat(Main.usage()).contains("--busy-poll=DURATION");
   }
 
   @Test
