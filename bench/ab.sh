@@ -10,7 +10,8 @@
 # and each build's least CPU per request in any round. Then LAT_DURATION seconds (3; 0: none) at one
 # connection give the median latency through the gateway ("p50@1", µs; the upstream alone is measured
 # once before the rounds, for reference). A_OPTS and B_OPTS add JVM options to one build's
-# gateway: `B_OPTS=-XX:+UseCompactObjectHeaders bench/ab.sh . .` compares a JVM option on one build.
+# gateway: `B_OPTS=-XX:+UseCompactObjectHeaders bench/ab.sh . .` compares a JVM option on one build;
+# A_ARGS and B_ARGS add gateway options: `B_ARGS="--busy-poll 50us" bench/ab.sh . .`.
 # Why: on these 2-core VMs single runs of bench/proxy-bench.sh are bimodal (docs/performance.md,
 # "Per-request work"); only alternated runs compare builds. The class cache is not used (both builds
 # start alike). Needs nginx, wrk, curl and taskset (util-linux); JDK from bin/find-java.sh.
@@ -19,7 +20,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$HERE/bin/find-java.sh"
 . "$HERE/bench/hello-upstream.sh"
 ROUNDS="${ROUNDS:-5}" WARMUP="${WARMUP:-8}" DURATION="${DURATION:-6}" A_OPTS="${A_OPTS:-}" B_OPTS="${B_OPTS:-}"
-LAT_DURATION="${LAT_DURATION:-3}"
+LAT_DURATION="${LAT_DURATION:-3}" A_ARGS="${A_ARGS:-}" B_ARGS="${B_ARGS:-}"
 A="${1:-HEAD}" B="${2:-.}"
 for tool in nginx wrk curl taskset; do
   command -v "$tool" >/dev/null || { echo "ab: needs $tool" >&2; exit 2; }
@@ -82,11 +83,11 @@ printf '%-6s %-5s %8s %12s %12s %12s %9s\n' build round "req/s" "user us/req" "s
 for r in $(seq 1 "$ROUNDS"); do
   for label in a b; do
     # shellcheck disable=SC2046
-    opts="$A_OPTS"
-    [ "$label" = b ] && opts="$B_OPTS"
+    opts="$A_OPTS" args="$A_ARGS"
+    if [ "$label" = b ]; then opts="$B_OPTS" args="$B_ARGS"; fi
     # shellcheck disable=SC2086
     taskset -c "$LAST" "$JAVA" $(default_jvm_options) $opts -jar "$W/$label/higressj-server.jar" --config-dir "$W/conf" \
-      --http-port 9010 --https-port -1 --admin-port -1 --access-log off --workers 1 >"$W/gw.log" 2>&1 &
+      --http-port 9010 --https-port -1 --admin-port -1 --access-log off --workers 1 $args >"$W/gw.log" 2>&1 &
     GW=$!
     until curl -s -o /dev/null http://127.0.0.1:9010/; do sleep 0.05; done
     taskset -c "$REST" wrk -t2 -c64 -d"${WARMUP}s" http://127.0.0.1:9010/ >/dev/null
