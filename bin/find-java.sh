@@ -49,6 +49,9 @@ default_jvm_options() {
   # the configuration (20,000 routes take about 300 MB) up to -Xmx
   local o="-XX:+UseParallelGC -Xms48m -Xmn32m -Xmx1g -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled"
   if [ "${JAVA_MAJOR:-21}" -ge 24 ]; then o="$o --sun-misc-unsafe-memory-access=allow"; fi
+  # give native memory the JIT and TLS freed back to the system every 2 s (malloc_trim), which glibc
+  # otherwise keeps: RSS after the HTTP/2 and TLS benchmark 159-168 -> 143-162 MB (docs/performance.md)
+  if [ "${JAVA_MAJOR:-21}" -ge 22 ]; then o="$o -XX:TrimNativeHeapInterval=2000"; fi
   echo "$o"
 }
 
