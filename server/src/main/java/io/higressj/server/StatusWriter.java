@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -125,8 +124,10 @@ final class StatusWriter {
         }
         out.append(doc);
       }
-      if (!found || out.toString().equals(text)) return; // changed meanwhile (another generation, or gone), or nothing to do
-      byte[] after = padded(out, before.length);
+      String updated = out.toString();
+      if (!found || updated.equals(text)) return; // changed meanwhile (another generation, or gone), or nothing to do
+      byte[] bytes = updated.getBytes(StandardCharsets.UTF_8);
+      byte[] after = padded(bytes, before.length);
       beforeWrite.run();
       if (!java.util.Arrays.equals(before, readAll(ch))) return; // edited while we prepared ours
       // one write of at least the old length, then the cut: whoever reads the file meanwhile reads the
@@ -134,8 +135,7 @@ final class StatusWriter {
       ByteBuffer buf = ByteBuffer.wrap(after);
       long at = 0;
       while (buf.hasRemaining()) at += ch.write(buf, at);
-      int length = out.toString().getBytes(StandardCharsets.UTF_8).length;
-      if (length < after.length) ch.truncate(length);
+      if (bytes.length < after.length) ch.truncate(bytes.length);
     }
   }
 
@@ -156,11 +156,10 @@ final class StatusWriter {
   }
 
   /**
-   * {@code text} in UTF-8, padded to {@code length} bytes (when shorter) with a comment: the YAML means
+   * The YAML text {@code b}, padded to {@code length} bytes (when shorter) with a comment: the YAML means
    * the same with or without it.
    */
-  static byte[] padded(CharSequence text, int length) {
-    byte[] b = text.toString().getBytes(StandardCharsets.UTF_8);
+  static byte[] padded(byte[] b, int length) {
     int pad = length - b.length;
     if (pad <= 0) return b;
     byte[] out = java.util.Arrays.copyOf(b, length);

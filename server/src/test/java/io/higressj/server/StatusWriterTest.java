@@ -153,7 +153,7 @@ class StatusWriterTest {
   void thePaddingIsAYamlCommentThatChangesNothing() throws Exception {
     for (String text : List.of("a: 1\nb: [x, y]\n", "a: 1\nb: plain", "a: 1\nb: 'quoted'", "")) {
       for (int pad = 0; pad <= 3; pad++) {
-        byte[] padded = StatusWriter.padded(text, text.length() + pad);
+        byte[] padded = StatusWriter.padded(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), text.length() + pad);
         assertThat(padded).hasSize(text.length() + pad);
         assertThat(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(padded))
             .as("%s + %d", text, pad).isEqualTo(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(text));

@@ -73,24 +73,21 @@ public final class TransformerFactory implements PluginFactory<TransformerFactor
     }
 
     boolean requestBody() {
-      return touchesBody(reqRules);
+      return touches(reqRules, Target.BODY);
     }
 
     boolean responseBody() {
-      return touchesBody(respRules);
+      return touches(respRules, Target.BODY);
     }
 
     /** Whether a request rule reads or changes the query string (else it is not parsed). */
     boolean requestQuery() {
-      for (Rule r : reqRules) {
-        if (!r.params().get(Target.QUERYS).isEmpty() || r.mapSource() == Target.QUERYS) return true;
-      }
-      return false;
+      return touches(reqRules, Target.QUERYS);
     }
 
-    private static boolean touchesBody(List<Rule> rules) {
+    private static boolean touches(List<Rule> rules, Target target) {
       for (Rule r : rules) {
-        if (!r.params().get(Target.BODY).isEmpty() || r.mapSource() == Target.BODY) return true;
+        if (!r.params().get(target).isEmpty() || r.mapSource() == target) return true;
       }
       return false;
     }

@@ -160,8 +160,9 @@ final class HeadScanner {
     startIndex = -1;
     int i = from;
     while (i < to && result == Result.MORE) {
-      // the long parts of a head, the target and the values of fields framing does not read, are
-      // checked in runs by the buffer's own loop; their ends and everything else go byte by byte
+      // the long parts of a head (the target, field names, the reason phrase and the values of fields
+      // framing does not read) are checked in runs by the buffer's own loop; their ends and everything
+      // else go byte by byte
       int st = state;
       if (st == TARGET || st == VALUE && kind == OTHER || st == NAME || st == REASON) {
         int stop = buf.forEachByte(i, to - i, st == TARGET ? TARGET_RUN : st == NAME ? NAME_RUN : VALUE_RUN);
