@@ -40,6 +40,12 @@ find_java() {
   return 1
 }
 
+# The environment a gateway JVM runs with, as NAME=value words for env(1). glibc's malloc keeps one
+# arena per thread that ever allocated (up to 8 per core): two are enough here. A value already set wins.
+default_jvm_environment() {
+  echo "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}"
+}
+
 # Modest defaults: a small heap that grows on demand, no warnings from Netty's native transport.
 default_jvm_options() {
   # leak detection samples 1% of buffers by default and records a stack trace for each: off in production
