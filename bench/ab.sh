@@ -12,6 +12,8 @@
 # once before the rounds, for reference). A_OPTS and B_OPTS add JVM options to one build's
 # gateway: `B_OPTS=-XX:+UseCompactObjectHeaders bench/ab.sh . .` compares a JVM option on one build;
 # A_ARGS and B_ARGS add gateway options: `B_ARGS="--busy-poll 50us" bench/ab.sh . .`.
+# LOAD=h2c measures HTTP/2 in clear text instead (h2load, 16 connections x 10 streams, prior knowledge;
+# needs nghttp2-client); the p50@1 column stays HTTP/1.1.
 # Why: on these 2-core VMs single runs of bench/proxy-bench.sh are bimodal (docs/performance.md,
 # "Per-request work"); only alternated runs compare builds. The class cache is not used (both builds
 # start alike). Needs nginx, wrk, curl and taskset (util-linux); JDK from bin/find-java.sh.
@@ -20,9 +22,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$HERE/bin/find-java.sh"
 . "$HERE/bench/hello-upstream.sh"
 ROUNDS="${ROUNDS:-5}" WARMUP="${WARMUP:-8}" DURATION="${DURATION:-6}" A_OPTS="${A_OPTS:-}" B_OPTS="${B_OPTS:-}"
-LAT_DURATION="${LAT_DURATION:-3}" A_ARGS="${A_ARGS:-}" B_ARGS="${B_ARGS:-}"
+LAT_DURATION="${LAT_DURATION:-3}" A_ARGS="${A_ARGS:-}" B_ARGS="${B_ARGS:-}" LOAD="${LOAD:-http1}"
 A="${1:-HEAD}" B="${2:-.}"
-for tool in nginx wrk curl taskset; do
+case "$LOAD" in http1|h2c) ;; *) echo "ab: LOAD is http1 or h2c, not '$LOAD'" >&2; exit 2 ;; esac
+TOOLS="nginx wrk curl taskset"
+[ "$LOAD" = h2c ] && TOOLS="$TOOLS h2load"
+for tool in $TOOLS; do
   command -v "$tool" >/dev/null || { echo "ab: needs $tool" >&2; exit 2; }
 done
 JSTAT="${JAVA%/*}/jstat"
@@ -71,6 +76,14 @@ alloc_kb() {
     printf "%.0f", (y["YGC"] - x["YGC"]) * y["EC"] + y["EU"] - x["EU"] }'
 }
 HZ="$(getconf CLK_TCK)"
+# load SECONDS: the measured load against the gateway; prints how many requests completed
+load() {
+  if [ "$LOAD" = h2c ]; then
+    taskset -c "$REST" h2load -t1 -c16 -m10 -D "$1" http://127.0.0.1:9010/ | awk '$1 == "requests:" {print $8}'
+  else
+    taskset -c "$REST" wrk -t2 -c64 -d"$1"s http://127.0.0.1:9010/ | awk '/requests in/ {print $1}'
+  fi
+}
 # the median latency in µs of LAT_DURATION seconds of wrk at one connection to $1 (0 when LAT_DURATION is 0)
 p50_us() {
   if [ "$LAT_DURATION" = 0 ]; then echo 0; return; fi
@@ -90,14 +103,13 @@ for r in $(seq 1 "$ROUNDS"); do
       --http-port 9010 --https-port -1 --admin-port -1 --access-log off --workers 1 $args >"$W/gw.log" 2>&1 &
     GW=$!
     until curl -s -o /dev/null http://127.0.0.1:9010/; do sleep 0.05; done
-    taskset -c "$REST" wrk -t2 -c64 -d"${WARMUP}s" http://127.0.0.1:9010/ >/dev/null
+    load "$WARMUP" >/dev/null
     h="" g0="" g1=""
     if [ -n "$JSTAT" ]; then h="$("$JSTAT" -gc "$GW" | head -1)"; g0="$("$JSTAT" -gc "$GW" | tail -1)"; fi
     t0="$(ticks "$GW")"
-    out="$(taskset -c "$REST" wrk -t2 -c64 -d"${DURATION}s" http://127.0.0.1:9010/)"
+    n="$(load "$DURATION")"
     t1="$(ticks "$GW")"
     if [ -n "$JSTAT" ]; then g1="$("$JSTAT" -gc "$GW" | tail -1)"; fi
-    n="$(echo "$out" | awk '/requests in/ {print $1}')"
     kb=0
     if [ -n "$JSTAT" ]; then kb="$(alloc_kb "$h" "$g0" "$g1")"; fi
     lat="$(p50_us http://127.0.0.1:9010/)"

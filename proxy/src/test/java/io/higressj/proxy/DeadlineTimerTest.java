@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,26 +95,169 @@ class DeadlineTimerTest {
   }
 
   @Test
-  void aClearedDeadlineLeavesItsCheckInPlaceForTheNextRequest() throws Exception {
-    onLoop(() -> {
-      timer.arm(10_000 * MS, () -> {});
-      timer.disarm();
-    });
-    assertTrue(onLoopGet(timer::scheduled), "disarm keeps the check (no queue operation per request)");
-    onLoop(() -> timer.arm(10_001 * MS, () -> {}));
-    assertTrue(onLoopGet(timer::scheduled));
+  void deadlinesWithOneDelayShareOneExecutorTaskInsteadOfOneEach() throws Exception {
+    CountingLoop counting = new CountingLoop();
+    try {
+      List<DeadlineTimer> timers = new ArrayList<>();
+      counting.submit(() -> {
+        for (int i = 0; i < 1000; i++) {
+          DeadlineTimer t = new DeadlineTimer(counting);
+          t.arm(10_000 * MS, () -> {});
+          timers.add(t);
+        }
+      }).get(5, TimeUnit.SECONDS);
+      assertEquals(1, counting.schedules.get(), "one task for the lane, none per deadline");
+      counting.submit(() -> {
+        for (DeadlineTimer t : timers) t.disarm(); // the stream or request is done
+        for (DeadlineTimer t : timers) t.arm(10_000 * MS, () -> {});
+        for (DeadlineTimer t : timers) t.cancel();
+      }).get(5, TimeUnit.SECONDS);
+      assertEquals(1, counting.schedules.get(), "clearing and setting again touch no executor queue");
+      assertEquals(1, counting.submit(() -> timers.get(0).scheduledLanes()).get(5, TimeUnit.SECONDS));
+      assertFalse(counting.submit(() -> timers.get(0).scheduled()).get(5, TimeUnit.SECONDS));
+    } finally {
+      counting.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
   }
 
   @Test
-  void cancelRemovesTheScheduledCheck() throws Exception {
+  void deadlinesOfOneDelayPassInTheOrderTheyWereSetAndClearedOnesAreSkipped() throws Exception {
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(3);
+    DeadlineTimer[] timers = new DeadlineTimer[4];
+    onLoop(() -> {
+      for (int i = 0; i < 4; i++) {
+        int n = i;
+        timers[i] = new DeadlineTimer(loop);
+        timers[i].arm(80 * MS, () -> {
+          order.add(n);
+          done.countDown();
+        });
+      }
+      timers[1].disarm();
+    });
+    assertTrue(done.await(5, TimeUnit.SECONDS));
+    Thread.sleep(50);
+    assertEquals(List.of(0, 2, 3), order);
+  }
+
+  @Test
+  void deadlinesOfDifferentDelaysEachPassAtTheirOwnTime() throws Exception {
+    long start = System.nanoTime();
+    AtomicLong shortAt = new AtomicLong();
+    AtomicLong longAt = new AtomicLong();
+    CountDownLatch both = new CountDownLatch(2);
+    onLoop(() -> {
+      new DeadlineTimer(loop).arm(300 * MS, () -> {
+        longAt.set(System.nanoTime());
+        both.countDown();
+      });
+      new DeadlineTimer(loop).arm(50 * MS, () -> {
+        shortAt.set(System.nanoTime());
+        both.countDown();
+      });
+    });
+    assertTrue(both.await(5, TimeUnit.SECONDS));
+    assertTrue(shortAt.get() - start >= 45 * MS && shortAt.get() - start < 250 * MS,
+        "the 50 ms deadline passed after " + (shortAt.get() - start) / MS + " ms");
+    assertTrue(longAt.get() - start >= 295 * MS, "the 300 ms deadline passed after " + (longAt.get() - start) / MS + " ms");
+  }
+
+  @Test
+  void aFailingActionDoesNotKeepTheOthersFromRunning() throws Exception {
+    CountDownLatch after = new CountDownLatch(1);
+    onLoop(() -> {
+      new DeadlineTimer(loop).arm(30 * MS, () -> {
+        throw new IllegalStateException("boom (expected by the test)");
+      });
+      new DeadlineTimer(loop).arm(30 * MS, after::countDown);
+    });
+    assertTrue(after.await(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void anActionMaySetItsDeadlineAgainAndAnEmptiedLaneIsDropped() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch third = new CountDownLatch(1);
+    onLoop(() -> timer.arm(20 * MS, new Runnable() {
+      @Override
+      public void run() {
+        if (runs.incrementAndGet() < 3) timer.arm(20 * MS, this);
+        else third.countDown();
+      }
+    }));
+    assertTrue(third.await(5, TimeUnit.SECONDS));
+    Thread.sleep(50);
+    assertEquals(3, runs.get());
+    assertEquals(0, onLoopGet(timer::scheduledLanes), "no task is left for a lane without deadlines");
+    CountDownLatch again = new CountDownLatch(1);
+    onLoop(() -> timer.arm(20 * MS, again::countDown));
+    assertTrue(again.await(5, TimeUnit.SECONDS), "a deadline set after its lane was dropped gets a new one");
+  }
+
+  @Test
+  void moreDelaysThanTheRecentLanesHoldEachStillPassOnTimeAndLanesComeBackAfterBeingDropped() throws Exception {
+    int delays = 7; // more than the lanes looked through before the map
+    CountDownLatch all = new CountDownLatch(delays * 2);
+    List<Integer> fired = new CopyOnWriteArrayList<>();
+    Runnable round = () -> {
+      for (int i = 0; i < delays; i++) {
+        int d = i;
+        new DeadlineTimer(loop).arm((10 + 5 * d) * MS, () -> {
+          fired.add(d);
+          all.countDown();
+        });
+      }
+    };
+    onLoop(round);
+    Thread.sleep(120); // every lane fired and was dropped
+    assertEquals(1, onLoopGet(() -> {
+      timer.arm(1_000 * MS, () -> {});
+      int n = timer.scheduledLanes(); // its own lane only
+      timer.cancel();
+      return n;
+    }), "the lanes that fired have no task left");
+    onLoop(round);
+    assertTrue(all.await(5, TimeUnit.SECONDS), "fired: " + fired);
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6), fired);
+  }
+
+  @Test
+  void onAnEmbeddedChannelTheDeadlineFollowsTheChannelsClock() {
+    EmbeddedChannel ch = new EmbeddedChannel();
+    AtomicInteger runs = new AtomicInteger();
+    DeadlineTimer t = new DeadlineTimer(ch.eventLoop());
+    t.arm(1_000 * MS, runs::incrementAndGet);
+    ch.advanceTimeBy(999, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertEquals(0, runs.get());
+    ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertEquals(1, runs.get());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void cancelUnlinksTheDeadline() throws Exception {
     AtomicInteger runs = new AtomicInteger();
     onLoop(() -> {
       timer.arm(50 * MS, runs::incrementAndGet);
       timer.cancel();
     });
-    assertFalse(onLoopGet(timer::scheduled), "no check left in the executor's queue");
+    assertFalse(onLoopGet(timer::scheduled), "nothing of the timer is left in its lane");
     Thread.sleep(150);
     assertEquals(0, runs.get());
+  }
+
+  /** An event loop that counts the tasks scheduled on it. */
+  private static final class CountingLoop extends DefaultEventLoop {
+    final AtomicInteger schedules = new AtomicInteger();
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      schedules.incrementAndGet();
+      return super.schedule(command, delay, unit);
+    }
   }
 
   private void onLoop(Runnable r) throws Exception {
