@@ -427,6 +427,24 @@ class GzipConfigMapEndToEndTest {
       assertThat(gzipped(r)).as("request %d", i).isTrue();
       assertThat(echoJson(r).path("path").asText()).isEqualTo("/upgraded/" + i);
     }
+
+    // a stream gets the compressor as the settings are when it starts: on the same HTTP/2 connection,
+    // streams after gzip is turned off go plain, and after it is turned on again compressed
+    higressConfig(gzip(false, ""));
+    await("/probe", r -> !gzipped(r));
+    HttpResponse<byte[]> off = h2.send(HttpRequest.newBuilder(URI.create(f.base() + "/upgraded/off")).timeout(Duration.ofSeconds(10))
+        .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(off.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(gzipped(off)).isFalse();
+    assertThat(off.headers().firstValue("vary")).isEmpty();
+    assertThat(echoJson(off).path("path").asText()).isEqualTo("/upgraded/off");
+    higressConfig(gzip(true, ""));
+    await("/probe", GzipConfigMapEndToEndTest::gzipped);
+    HttpResponse<byte[]> on = h2.send(HttpRequest.newBuilder(URI.create(f.base() + "/upgraded/on")).timeout(Duration.ofSeconds(10))
+        .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(on.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(gzipped(on)).isTrue();
+    assertThat(echoJson(on).path("path").asText()).isEqualTo("/upgraded/on");
   }
 
   /**

@@ -143,7 +143,11 @@ public final class HttpListener implements AutoCloseable {
       @Override
       protected void initChannel(Http2StreamChannel ch) {
         ch.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
-        ch.pipeline().addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), true));
+        // a stream lives for one exchange: it gets the compressor only if gzip is on as it starts
+        // (with gzip off the handler passes everything through, and a handler fewer is cheaper per stream)
+        if (dp.snapshots().get().settings().gzip().enable()) {
+          ch.pipeline().addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), true));
+        }
         ch.pipeline().addLast("proxy", new ProxyHandler(dp, true, tls, routes));
       }
     }));
