@@ -5,6 +5,7 @@ import io.higressj.proxy.http1.RequestFramingHandler;
 import io.higressj.proxy.http1.ResponseFramingHandler;
 import io.higressj.proxy.http1.StrictDecoding;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -77,6 +78,9 @@ public class HeaderBenchmark {
   private EmbeddedChannel responseScanner;
   private ResponseFramingHandler responseFraming;
   private EmbeddedChannel encoder;
+  /** the same heads in direct memory, as the gateway reads them from sockets */
+  private ByteBuf requestDirect;
+  private ByteBuf responseDirect;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -88,6 +92,8 @@ public class HeaderBenchmark {
     requestScanner = new EmbeddedChannel(new RequestFramingHandler(o.requestHeadersTimeout().toNanos()));
     responseFraming = new ResponseFramingHandler();
     responseScanner = new EmbeddedChannel(responseFraming);
+    requestDirect = ByteBufAllocator.DEFAULT.directBuffer(REQUEST.length).writeBytes(REQUEST);
+    responseDirect = ByteBufAllocator.DEFAULT.directBuffer(RESPONSE.length).writeBytes(RESPONSE);
     encoder = new EmbeddedChannel(new HttpServerCodec(StrictDecoding.config(o.maxInitialLineLength(), o.maxHeaderSize())));
     if (!(decodeRequestHead() instanceof HttpRequest r) || !"shop.example.com".equals(r.headers().get(HttpHeaderNames.HOST))
         || r.headers().size() != 11) {
@@ -102,6 +108,8 @@ public class HeaderBenchmark {
     responseScanner.finishAndReleaseAll();
     nettyOnly.finishAndReleaseAll();
     encoder.finishAndReleaseAll();
+    requestDirect.release();
+    responseDirect.release();
   }
 
   @Benchmark
@@ -129,6 +137,25 @@ public class HeaderBenchmark {
   public Object scanResponseHead() {
     responseFraming.expectResponse();
     responseScanner.writeInbound(Unpooled.wrappedBuffer(RESPONSE));
+    Object out = responseScanner.readInbound();
+    ReferenceCountUtil.release(out);
+    return out;
+  }
+
+  /** {@link #scanRequestHead()} on a direct buffer. */
+  @Benchmark
+  public Object scanRequestHeadDirect() {
+    requestScanner.writeInbound(requestDirect.retainedDuplicate());
+    Object out = requestScanner.readInbound();
+    ReferenceCountUtil.release(out);
+    return out;
+  }
+
+  /** {@link #scanResponseHead()} on a direct buffer. */
+  @Benchmark
+  public Object scanResponseHeadDirect() {
+    responseFraming.expectResponse();
+    responseScanner.writeInbound(responseDirect.retainedDuplicate());
     Object out = responseScanner.readInbound();
     ReferenceCountUtil.release(out);
     return out;

@@ -1,7 +1,7 @@
 package io.higressj.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Checks one HTTP/1.x message head byte by byte (RFC 9112 sections 2 to 6) and learns its framing:
@@ -131,57 +131,64 @@ final class HeadScanner {
   }
 
   /**
-   * The bytes the long parts of a head hold, checked in runs by the buffer's own loop (see {@link #feed}):
-   * one class for the three kinds of run, so that the loop's call to it stays monomorphic and inlined.
+   * The bytes are copied from the buffer a window at a time and scanned in the array: reading a direct
+   * buffer byte by byte (or run by run through its {@code forEachByte}) checks the index and the
+   * reference count at every call, which cost more than the scan itself. Scanners run on event-loop
+   * threads one at a time, so one window per thread serves them all.
    */
-  private static final class Run implements ByteProcessor {
-    private final int part;
-
-    Run(int part) {
-      this.part = part;
-    }
-
+  private static final FastThreadLocal<byte[]> WINDOW = new FastThreadLocal<>() {
     @Override
-    public boolean process(byte b) {
-      return switch (part) {
-        case TARGET -> b > 0x20 && b < 0x7F; // visible ASCII
-        case NAME -> TCHAR[b & 0xFF]; // a token
-        default -> b >= 0x20 && b != 0x7F || b == '\t' || b < 0; // a value or reason: visible, space, tab, obs-text
-      };
+    protected byte[] initialValue() {
+      return new byte[512];
     }
-  }
-
-  private static final Run TARGET_RUN = new Run(TARGET);
-  private static final Run NAME_RUN = new Run(NAME);
-  private static final Run VALUE_RUN = new Run(VALUE);
+  };
 
   /** Scans {@code buf[from, to)} and returns the index after the last byte it consumed. */
   int feed(ByteBuf buf, int from, int to) {
     startIndex = -1;
+    byte[] w = WINDOW.get();
     int i = from;
     while (i < to && result == Result.MORE) {
-      // the long parts of a head (the target, field names, the reason phrase and the values of fields
-      // framing does not read) are checked in runs by the buffer's own loop; their ends and everything
-      // else go byte by byte
-      int st = state;
-      if (st == TARGET || st == VALUE && kind == OTHER || st == NAME || st == REASON) {
-        int stop = buf.forEachByte(i, to - i, st == TARGET ? TARGET_RUN : st == NAME ? NAME_RUN : VALUE_RUN);
-        int end = stop < 0 ? to : stop;
-        if (st == TARGET) {
-          targetLength += end - i;
-        } else if (st == NAME) { // kept as far as framing names go, compared in fieldKind()
-          int keep = Math.min(end - i, name.length - nameLength);
-          if (keep > 0) buf.getBytes(i, name, nameLength, keep);
-          nameLength += end - i;
-        }
-        i = end;
-        if (i == to) break;
-      }
-      int b = buf.getByte(i) & 0xFF;
-      if (!step(b, i)) return i;
-      i++;
+      int n = Math.min(to - i, w.length);
+      buf.getBytes(i, w, 0, n);
+      int k = scan(w, n, i);
+      i += k;
+      if (k < n) break; // it stopped inside the window: the head is done or refused
     }
     return i;
+  }
+
+  /** Scans {@code w[0, n)}, the buffer's bytes from index {@code base}; returns how many it consumed. */
+  private int scan(byte[] w, int n, int base) {
+    int k = 0;
+    while (k < n && result == Result.MORE) {
+      // the long parts of a head (the target, field names, the reason phrase and the values of fields
+      // framing does not read) are checked in tight loops; their ends and everything else go through step()
+      int st = state;
+      if (st == TARGET || st == VALUE && kind == OTHER || st == NAME || st == REASON) {
+        int end = k;
+        if (st == TARGET) {
+          while (end < n && w[end] > 0x20 && w[end] < 0x7F) end++; // visible ASCII
+          targetLength += end - k;
+        } else if (st == NAME) { // a token, kept as far as framing names go (compared in fieldKind())
+          while (end < n && TCHAR[w[end] & 0xFF]) end++;
+          int keep = Math.min(end - k, name.length - nameLength);
+          if (keep > 0) System.arraycopy(w, k, name, nameLength, keep);
+          nameLength += end - k;
+        } else { // a value or reason: visible, space, tab, obs-text
+          while (end < n) {
+            byte b = w[end];
+            if (!(b >= 0x20 && b != 0x7F || b == '\t' || b < 0)) break;
+            end++;
+          }
+        }
+        k = end;
+        if (k == n) break;
+      }
+      if (!step(w[k] & 0xFF, base + k)) return k;
+      k++;
+    }
+    return k;
   }
 
   private boolean bad(String why) {

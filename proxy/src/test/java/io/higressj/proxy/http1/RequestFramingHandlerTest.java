@@ -155,6 +155,67 @@ class RequestFramingHandlerTest {
     assertThat(ch.finishAndReleaseAll()).isFalse();
   }
 
+  /**
+   * The scanner reads a buffer through a window of 512 bytes: a framing field whose name or value
+   * straddles a window's edge (at every offset across it) is still read, and still refused when it
+   * conflicts, whether the head comes in one buffer or in two split anywhere.
+   */
+  @Test
+  void framingFieldsAcrossTheScannersWindowEdgeAreReadAtEveryOffset() {
+    for (int pad = 420; pad <= 540; pad++) {
+      String head = POST + "X-Pad: " + "p".repeat(pad) + "\r\n";
+      String ok = head + "Content-Length: 5\r\n\r\nhello";
+      String conflict = head + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+      String twice = head + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello";
+      String control = head + "X-Ctl: ab\u0001cd\r\nContent-Length: 5\r\n\r\nhello";
+      for (int split : new int[] {-1, 500, 511, 512, 513, 530}) {
+        String at = "pad " + pad + ", split " + split;
+        assertThat(bodyOf(ok, split)).as(at).isEqualTo("hello");
+        for (String bad : new String[] {conflict, twice, control}) {
+          EmbeddedChannel ch = channel(ProxyOptions.defaults());
+          write(ch, bad + NEXT, split);
+          ch.runPendingTasks();
+          String out = readAll(ch);
+          assertThat(out).as(at).startsWith("HTTP/1.1 400 ");
+          assertThat(out.split("HTTP/1.1 ", -1)).as(at + ": exactly one response").hasSize(2);
+          ch.finishAndReleaseAll();
+        }
+      }
+    }
+  }
+
+  /** Writes {@code raw} in one buffer ({@code split} < 0) or in two, the second from {@code split}. */
+  private static void write(EmbeddedChannel ch, String raw, int split) {
+    byte[] bytes = raw.getBytes(StandardCharsets.ISO_8859_1);
+    if (split < 0 || split >= bytes.length) {
+      ch.writeInbound(Unpooled.wrappedBuffer(bytes));
+      return;
+    }
+    ch.writeInbound(Unpooled.wrappedBuffer(bytes, 0, split));
+    if (ch.isOpen()) ch.writeInbound(Unpooled.wrappedBuffer(bytes, split, bytes.length - split));
+  }
+
+  /** The body of the first request of {@code raw + NEXT} as the codec decodes it (both requests must decode). */
+  private static String bodyOf(String raw, int split) {
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.pipeline().addLast(RequestFramingHandler.NAME, new RequestFramingHandler(0));
+    ch.pipeline().addLast("codec", new HttpServerCodec(StrictDecoding.config(4096, 8192)));
+    write(ch, raw + NEXT, split);
+    java.util.List<String> uris = new java.util.ArrayList<>();
+    StringBuilder body = new StringBuilder();
+    for (Object o; (o = ch.readInbound()) != null; ) {
+      assertThat(((io.netty.handler.codec.http.HttpObject) o).decoderResult().isSuccess()).isTrue();
+      if (o instanceof io.netty.handler.codec.http.HttpRequest r) uris.add(r.uri());
+      if (o instanceof io.netty.handler.codec.http.HttpContent c && uris.size() == 1) {
+        body.append(c.content().toString(StandardCharsets.ISO_8859_1));
+      }
+      io.netty.util.ReferenceCountUtil.release(o);
+    }
+    assertThat(uris).containsExactly("/", "/next");
+    ch.finishAndReleaseAll();
+    return body.toString();
+  }
+
   @Test
   void requestHeadersTimeoutAnswers408AndCloses() {
     EmbeddedChannel ch = channel(ProxyOptions.defaults().toBuilder().requestHeadersTimeout(Duration.ofSeconds(10)).build());
