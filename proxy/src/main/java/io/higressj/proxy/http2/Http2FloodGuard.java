@@ -346,7 +346,10 @@ public final class Http2FloodGuard extends ChannelDuplexHandler {
           continue;
         }
         if (headerFill == 0) headerStart = i;
-        header[headerFill++] = buf.getByte(i++);
+        int k = Math.min(header.length - headerFill, end - i); // in one copy (a direct buffer checks every call)
+        buf.getBytes(i, header, headerFill, k);
+        headerFill += k;
+        i += k;
         if (headerFill < header.length) continue;
         headerFill = 0;
         length = (header[0] & 0xff) << 16 | (header[1] & 0xff) << 8 | header[2] & 0xff;

@@ -101,6 +101,22 @@ class Http2FloodGuardTest {
   }
 
   @Test
+  void countsFramesWhoseHeadersAreSplitBetweenReadsAtAnyByte() {
+    byte[] two = concat(ping(2, false), ping(3, false));
+    for (int split = 1; split < two.length; split++) {
+      start(ProxyOptions.defaults().toBuilder().http2(Http2Options.defaults().toBuilder().maxPingFramesPerWindow(5).build()).build());
+      ch.writeInbound(Unpooled.wrappedBuffer(concat(preface(), settings(), repeat(ping(1, false), 5))));
+      assertThat(written()).extracting(f -> f[0]).as("split %d", split).doesNotContain(GOAWAY);
+      ch.writeInbound(Unpooled.wrappedBuffer(two, 0, split));
+      if (ch.isActive()) ch.writeInbound(Unpooled.wrappedBuffer(two, split, two.length - split));
+      List<int[]> goAways = written().stream().filter(f -> f[0] == GOAWAY).toList();
+      assertThat(goAways).as("split %d", split).hasSize(1);
+      assertThat(goAways.get(0)[2]).isEqualTo(ENHANCE_YOUR_CALM);
+      release();
+    }
+  }
+
+  @Test
   void aLargeHeaderBlockIsStoppedBeforeNettyBuffersIt() {
     start(ProxyOptions.defaults().toBuilder().maxHeaderSize(1024).build());
     byte[] head = io.higressj.testing.http2.Http2Frames.headers(1, new byte[1000], true, false);
