@@ -35,9 +35,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -83,6 +88,8 @@ public final class DirectoryConfigSource implements ConfigSource {
 
   /** below this many files, reading on several threads is not worth starting them */
   private static final int PARALLEL_READ_THRESHOLD = 64;
+  /** files handed to a reader at a time during the first read */
+  private static final int READ_BATCH = 256;
   static final String EXAMPLE_FILE = "ingresses/example.yaml";
 
   private final Path root;
@@ -440,17 +447,13 @@ public final class DirectoryConfigSource implements ConfigSource {
    * such a rescan costs a walk plus the files that really changed.
    */
   private void rescan(FutureTask<Map<String, ReadCache.Entry>> loading) {
+    if (files.isEmpty() && Files.isDirectory(root)) {
+      firstRead(loading);
+      return;
+    }
     Map<Path, BasicFileAttributes> attributes = new HashMap<>();
     List<Path> found = Files.isDirectory(root) ? walk(root, attributes) : List.of();
-    if (loading != null) {
-      try {
-        cached = loading.get();
-      } catch (ExecutionException e) {
-        LOG.log(Level.WARNING, "config read cache " + cacheFile + " not used", e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    if (loading != null) cached = loadCache(loading);
     for (Path f : new ArrayList<>(files.keySet())) {
       if (!attributes.containsKey(f)) setFile(f, null); // the walk put every file it found there
     }
@@ -464,6 +467,93 @@ public final class DirectoryConfigSource implements ConfigSource {
       LOG.log(Level.INFO, "config directory {0}: rescanned {1} files, {2} changed", root, found.size(), changed.size());
     }
     readFiles(changed, attributes);
+  }
+
+  /**
+   * The first read of the tree: the readers start on the files while the walk is still finding the
+   * rest (batches of {@link #READ_BATCH}), so that walking, reading and parsing overlap; the results
+   * are applied in the walk's order, as {@link #readFiles} does.
+   */
+  private void firstRead(FutureTask<Map<String, ReadCache.Entry>> loading) {
+    List<Path> paths = new ArrayList<>();
+    List<BasicFileAttributes> attrs = new ArrayList<>();
+    List<Future<Read[]>> batches = new ArrayList<>();
+    ExecutorService[] pool = {null};
+    try {
+      walk(root, null, (f, a) -> {
+        paths.add(f);
+        attrs.add(a);
+        if (paths.size() % READ_BATCH == 0) {
+          if (pool[0] == null) pool[0] = readers();
+          int from = paths.size() - READ_BATCH;
+          batches.add(pool[0].submit(batch(List.copyOf(paths.subList(from, paths.size())),
+              List.copyOf(attrs.subList(from, attrs.size())), loading)));
+        }
+      });
+      if (loading != null) cached = loadCache(loading);
+      int rest = batches.size() * READ_BATCH;
+      Read[] last = parseAll(paths.subList(rest, paths.size()), attrs.subList(rest, attrs.size()), cached);
+      int i = 0;
+      for (Future<Read[]> b : batches) {
+        for (Read r : b.get()) {
+          readFile(paths.get(i), r);
+          i++;
+        }
+      }
+      for (Read r : last) {
+        readFile(paths.get(i), r);
+        i++;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      if (pool[0] != null) pool[0].shutdownNow();
+    }
+  }
+
+  /** Parses one batch of the first read (the read cache, if any, is waited for first). */
+  private static Callable<Read[]> batch(List<Path> paths, List<BasicFileAttributes> attrs,
+      FutureTask<Map<String, ReadCache.Entry>> loading) {
+    return () -> parseAll(paths, attrs, awaitCache(loading));
+  }
+
+  private static Read[] parseAll(List<Path> paths, List<BasicFileAttributes> attrs, Map<String, ReadCache.Entry> cache) {
+    Read[] out = new Read[paths.size()];
+    for (int i = 0; i < out.length; i++) out[i] = parse(paths.get(i), attrs.get(i), cache);
+    return out;
+  }
+
+  /** What the read cache holds, once decoded; a cache that cannot be read is reported and not used. */
+  private Map<String, ReadCache.Entry> loadCache(FutureTask<Map<String, ReadCache.Entry>> loading) {
+    try {
+      return loading.get();
+    } catch (ExecutionException e) {
+      LOG.log(Level.WARNING, "config read cache " + cacheFile + " not used", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Map.of();
+  }
+
+  /** What the read cache holds (nothing when there is none or it cannot be read: reported by {@link #loadCache}). */
+  private static Map<String, ReadCache.Entry> awaitCache(FutureTask<Map<String, ReadCache.Entry>> loading) {
+    if (loading == null) return Map.of();
+    try {
+      return loading.get();
+    } catch (ExecutionException e) {
+      return Map.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
+  }
+
+  /** File readers for a large read: one per core, at least two. */
+  private static ExecutorService readers() {
+    return Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        Thread.ofPlatform().daemon().name("config-dir-read-", 0).factory());
   }
 
   /**
@@ -498,6 +588,11 @@ public final class DirectoryConfigSource implements ConfigSource {
    * attributes (as the walk read them anyway) go to {@code attributes} if not null.
    */
   private List<Path> walk(Path dir, Map<Path, BasicFileAttributes> attributes) {
+    return walk(dir, attributes, null);
+  }
+
+  /** {@link #walk(Path, Map)}, telling {@code sink} (if not null) of each file as it is found. */
+  private List<Path> walk(Path dir, Map<Path, BasicFileAttributes> attributes, BiConsumer<Path, BasicFileAttributes> sink) {
     List<Path> found = new ArrayList<>();
     try {
       Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
@@ -515,6 +610,7 @@ public final class DirectoryConfigSource implements ConfigSource {
           if (attrs.isRegularFile() && !ignored(name) && isYaml(name)) {
             found.add(f);
             if (attributes != null) attributes.put(f, attrs);
+            if (sink != null) sink.accept(f, attrs);
           }
           return FileVisitResult.CONTINUE;
         }
@@ -542,8 +638,12 @@ public final class DirectoryConfigSource implements ConfigSource {
    * the file's stamp, taken before reading (from {@code attributes} when the walk just read them).
    */
   private static Read parse(Path f, Map<Path, BasicFileAttributes> attributes, Map<String, ReadCache.Entry> cache) {
+    return parse(f, attributes == null ? null : attributes.get(f), cache);
+  }
+
+  private static Read parse(Path f, BasicFileAttributes walked, Map<String, ReadCache.Entry> cache) {
     try {
-      BasicFileAttributes a = attributes == null ? null : attributes.get(f);
+      BasicFileAttributes a = walked;
       if (a == null) a = Files.readAttributes(f, BasicFileAttributes.class);
       Stamp stamp = Stamp.ofFile(a);
       boolean settled = stamp != null && stamp.settled(System.currentTimeMillis());

@@ -119,6 +119,45 @@ class DirectoryConfigSourceTest {
     assertThat(DirectoryConfigSource.readOnce(dir)).isEqualTo(set);
   }
 
+  /**
+   * A first read of many files (several of the readers' batches, which start while the walk goes on,
+   * and a remainder): every object, the problem of a broken file and the later of two files defining
+   * one object, exactly as a read of one file at a time would give.
+   */
+  @Test
+  void aLargeFirstReadGivesWhatReadingTheFilesOneByOneGives() throws IOException {
+    for (String d : List.of("a", "b", "c")) {
+      for (int i = 0; i < 400; i++) write(d + "/svc-" + i + ".yaml", service(d + "-" + i, 1000 + i));
+    }
+    write("b/svc-7.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: [unclosed\n");
+    write("a/z-dup.yaml", service("shared", 1));
+    write("c/z-dup.yaml", service("shared", 2));
+
+    start();
+
+    ResourceSet set = recorder.last;
+    assertThat(set.resources()).hasSize(1199 + 1);
+    assertThat(port(set, "c-399")).isEqualTo(1399);
+    assertThat(port(set, "a-0")).isEqualTo(1000);
+    assertThat(port(set, "shared")).isEqualTo(2);
+    assertThat(set.resources().get(serviceKey("b-7"))).isNull();
+    assertThat(set.problems()).hasSize(2).anySatisfy(p -> assertThat(p.origin()).endsWith("b/svc-7.yaml"))
+        .anySatisfy(p -> assertThat(p.object()).isEqualTo("Service default/shared"));
+    java.util.Map<ResourceKey, Resource> objects = new java.util.TreeMap<>();
+    List<Problem> problems = new java.util.ArrayList<>();
+    List<Path> all;
+    try (var walk = Files.walk(dir)) {
+      all = walk.filter(Files::isRegularFile).sorted().toList();
+    }
+    for (Path f : all) {
+      YamlResources.Parsed parsed = YamlResources.read(f);
+      for (Resource r : parsed.resources()) objects.put(r.key(), r);
+      problems.addAll(parsed.problems());
+    }
+    assertThat(new java.util.TreeMap<>(set.resources())).isEqualTo(objects);
+    assertThat(problems).hasSize(1); // the broken file; the duplicate is the merge's
+  }
+
   @Test
   void theFileThatSortsLastWins() throws IOException {
     write("a/svc.yaml", service("web", 1));
