@@ -569,8 +569,7 @@ public final class DirectoryConfigSource implements ConfigSource {
     Read[] results = new Read[paths.size()];
     int chunks = Math.max(2, Runtime.getRuntime().availableProcessors()) * 4;
     int per = (paths.size() + chunks - 1) / chunks;
-    try (var pool = java.util.concurrent.Executors.newThreadPerTaskExecutor(
-        Thread.ofPlatform().daemon().name("config-dir-read-", 0).factory())) {
+    try (ExecutorService pool = readers()) {
       for (int c = 0; c < chunks; c++) {
         int from = c * per;
         int to = Math.min(paths.size(), from + per);
