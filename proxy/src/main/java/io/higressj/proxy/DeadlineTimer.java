@@ -45,23 +45,19 @@ public final class DeadlineTimer {
   /** Sets the deadline to {@code delayNanos} from now, replacing any earlier one. */
   public void arm(long delayNanos, Runnable action) {
     long now = executor.ticker().nanoTime();
+    long delay = Math.max(0, delayNanos);
     if (lane != null) lane.remove(this);
     this.action = action;
-    this.deadline = now + Math.max(0, delayNanos);
+    this.deadline = now + delay;
     Lanes l = lanes;
     if (l == null) lanes = l = Lanes.of(executor);
-    l.lane(Math.max(0, delayNanos)).add(this, now);
+    l.lane(delay).add(this, now);
   }
 
-  /** Clears the deadline. */
+  /** Clears the deadline; the timer then keeps nothing reachable (a short-lived owner needs no other call). */
   public void disarm() {
     action = null;
     if (lane != null) lane.remove(this);
-  }
-
-  /** Clears the deadline; the timer keeps nothing reachable afterwards (the same as {@link #disarm()}). */
-  public void cancel() {
-    disarm();
   }
 
   public boolean armed() {

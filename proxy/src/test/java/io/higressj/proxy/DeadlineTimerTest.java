@@ -110,7 +110,7 @@ class DeadlineTimerTest {
       counting.submit(() -> {
         for (DeadlineTimer t : timers) t.disarm(); // the stream or request is done
         for (DeadlineTimer t : timers) t.arm(10_000 * MS, () -> {});
-        for (DeadlineTimer t : timers) t.cancel();
+        for (DeadlineTimer t : timers) t.disarm();
       }).get(5, TimeUnit.SECONDS);
       assertEquals(1, counting.schedules.get(), "clearing and setting again touch no executor queue");
       assertEquals(1, counting.submit(() -> timers.get(0).scheduledLanes()).get(5, TimeUnit.SECONDS));
@@ -214,7 +214,7 @@ class DeadlineTimerTest {
     assertEquals(1, onLoopGet(() -> {
       timer.arm(1_000 * MS, () -> {});
       int n = timer.scheduledLanes(); // its own lane only
-      timer.cancel();
+      timer.disarm();
       return n;
     }), "the lanes that fired have no task left");
     onLoop(round);
@@ -238,11 +238,11 @@ class DeadlineTimerTest {
   }
 
   @Test
-  void cancelUnlinksTheDeadline() throws Exception {
+  void disarmUnlinksTheDeadline() throws Exception {
     AtomicInteger runs = new AtomicInteger();
     onLoop(() -> {
       timer.arm(50 * MS, runs::incrementAndGet);
-      timer.cancel();
+      timer.disarm();
     });
     assertFalse(onLoopGet(timer::scheduled), "nothing of the timer is left in its lane");
     Thread.sleep(150);

@@ -478,38 +478,30 @@ public final class DirectoryConfigSource implements ConfigSource {
     List<Path> paths = new ArrayList<>();
     List<BasicFileAttributes> attrs = new ArrayList<>();
     List<Future<Read[]>> batches = new ArrayList<>();
-    ExecutorService[] pool = {null};
-    try {
+    // the pool starts its threads with the first batch: a small directory is read on this thread alone
+    try (ExecutorService pool = readers()) {
       walk(root, null, (f, a) -> {
         paths.add(f);
         attrs.add(a);
         if (paths.size() % READ_BATCH == 0) {
-          if (pool[0] == null) pool[0] = readers();
           int from = paths.size() - READ_BATCH;
-          batches.add(pool[0].submit(batch(List.copyOf(paths.subList(from, paths.size())),
+          batches.add(pool.submit(batch(List.copyOf(paths.subList(from, paths.size())),
               List.copyOf(attrs.subList(from, attrs.size())), loading)));
         }
       });
       if (loading != null) cached = loadCache(loading);
       int rest = batches.size() * READ_BATCH;
-      Read[] last = parseAll(paths.subList(rest, paths.size()), attrs.subList(rest, attrs.size()), cached);
+      List<Read[]> results = new ArrayList<>(batches.size() + 1);
+      for (Future<Read[]> b : batches) results.add(b.get());
+      results.add(parseAll(paths.subList(rest, paths.size()), attrs.subList(rest, attrs.size()), cached));
       int i = 0;
-      for (Future<Read[]> b : batches) {
-        for (Read r : b.get()) {
-          readFile(paths.get(i), r);
-          i++;
-        }
-      }
-      for (Read r : last) {
-        readFile(paths.get(i), r);
-        i++;
+      for (Read[] batch : results) {
+        for (Read r : batch) readFile(paths.get(i++), r);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } finally {
-      if (pool[0] != null) pool[0].shutdownNow();
     }
   }
 
@@ -527,17 +519,14 @@ public final class DirectoryConfigSource implements ConfigSource {
 
   /** What the read cache holds, once decoded; a cache that cannot be read is reported and not used. */
   private Map<String, ReadCache.Entry> loadCache(FutureTask<Map<String, ReadCache.Entry>> loading) {
-    try {
-      return loading.get();
-    } catch (ExecutionException e) {
-      LOG.log(Level.WARNING, "config read cache " + cacheFile + " not used", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    Map<String, ReadCache.Entry> c = awaitCache(loading);
+    if (loading.state() == Future.State.FAILED) {
+      LOG.log(Level.WARNING, "config read cache " + cacheFile + " not used", loading.exceptionNow());
     }
-    return Map.of();
+    return c;
   }
 
-  /** What the read cache holds (nothing when there is none or it cannot be read: reported by {@link #loadCache}). */
+  /** What the read cache holds (nothing when there is none or it cannot be read: {@link #loadCache} says so). */
   private static Map<String, ReadCache.Entry> awaitCache(FutureTask<Map<String, ReadCache.Entry>> loading) {
     if (loading == null) return Map.of();
     try {

@@ -159,8 +159,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void cancelDeadlines() {
-    if (responseTimeout != null) responseTimeout.cancel();
-    if (responseIdle != null) responseIdle.cancel();
+    if (responseTimeout != null) responseTimeout.disarm();
+    if (responseIdle != null) responseIdle.disarm();
   }
 
   /** HTTP/1.1 only (HTTP/2 connections: {@link io.higressj.proxy.http2.Http2ConnectionLimits}): closes a connection without a request in progress. */

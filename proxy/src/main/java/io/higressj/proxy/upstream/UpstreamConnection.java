@@ -144,7 +144,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (idle != null) idle.cancel();
+    if (idle != null) idle.disarm();
     if (!stream) pool.remove(this);
     UpstreamListener o = owner;
     owner = null;
