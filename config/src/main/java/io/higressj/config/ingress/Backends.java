@@ -69,8 +69,11 @@ final class Backends {
   private final Set<String> invalidServices = new HashSet<>();
   /** by "namespace/service": the slices labelled with that service, in key order */
   private final Map<String, TreeMap<ResourceKey, Resource>> slicesByService = new HashMap<>();
-  /** by "namespace/service", then by backend */
-  private final Map<String, Map<String, Resolved>> cache = new HashMap<>();
+  /**
+   * by "namespace/service", then by backend; concurrent, as hosts are built in parallel for a large
+   * change ({@link ParallelWork}); one answer per backend even so (computeIfAbsent is atomic)
+   */
+  private final Map<String, Map<String, Resolved>> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Empty: objects arrive through {@link #updateService} and {@link #updateSlice}. */
   Backends() {}
@@ -227,7 +230,7 @@ final class Backends {
   /** The cluster for {@code backend} of an object in {@code namespace}; the same answer for the same backend. */
   Resolved resolve(String namespace, BackendRef backend) {
     String cacheKey = backend.service() + ":" + backend.portNumber() + ":" + backend.portName();
-    return cache.computeIfAbsent(serviceRef(namespace, backend), k -> new HashMap<>())
+    return cache.computeIfAbsent(serviceRef(namespace, backend), k -> new java.util.concurrent.ConcurrentHashMap<>())
         .computeIfAbsent(cacheKey, k -> doResolve(namespace, backend));
   }
 

@@ -218,13 +218,14 @@ public final class IngressTranslator {
     boolean problemsChanged = false;
     boolean tlsChanged = false;
     boolean settingsChanged = false;
+    Map<ResourceKey, Checked> checked = checkAll(changed);
     for (ResourceSet.Change change : changed) {
       ResourceKey key = change.key();
       Resource before = change.before();
       Resource after = change.after();
       switch (key.kind()) {
         case "Ingress" -> {
-          problemsChanged |= updateIngress(key, after, dirtyHosts);
+          problemsChanged |= updateIngress(key, after, checked.get(key), dirtyHosts);
           tlsChanged = true;
         }
         case "Service" -> {
@@ -252,13 +253,16 @@ public final class IngressTranslator {
     }
     for (ResourceKey k : recheck) { // their proxy-ssl-secret changed
       Resource r = resources.resources().get(k);
-      if (r != null && ingresses.containsKey(k)) problemsChanged |= updateIngress(k, r, dirtyHosts);
+      if (r != null && ingresses.containsKey(k)) problemsChanged |= updateIngress(k, r, null, dirtyHosts);
     }
     for (String ref : dirtyServices) {
       backends.invalidate(ref);
       dirtyHosts.addAll(hostsByService.getOrDefault(ref, Set.of()));
     }
-    for (String host : dirtyHosts) problemsChanged |= rebuild(host);
+    List<String> toBuild = new ArrayList<>(dirtyHosts);
+    // each host's routes read only the checked Ingresses, the Services and the claims, all settled by now
+    List<Host> built = ParallelWork.map(toBuild, this::build);
+    for (int i = 0; i < toBuild.size(); i++) problemsChanged |= rebuild(toBuild.get(i), built.get(i));
     if (settingsChanged) {
       SettingsTranslator.Result s = settingsTranslator.update(resources);
       problemsChanged |= !s.problems().equals(settingsProblems);
@@ -284,8 +288,29 @@ public final class IngressTranslator {
     return new Snapshot(0, options.created(), new RouteTable(vhs), clusterView, tls, all, settings);
   }
 
-  /** Checks Ingress {@code key} again ({@code r} null: it is gone); returns whether its problems changed. */
-  private boolean updateIngress(ResourceKey key, Resource r, Set<String> dirtyHosts) {
+  /**
+   * The checks of the Ingresses {@code changed} adds or modifies, when there are enough of them to be
+   * worth doing in parallel (a check reads only its own object, the options and the set); else empty,
+   * and {@link #updateIngress} checks each itself.
+   */
+  private Map<ResourceKey, Checked> checkAll(List<ResourceSet.Change> changed) {
+    if (!ParallelWork.worthIt(changed.size())) return Map.of();
+    List<Resource> toCheck = new ArrayList<>();
+    for (ResourceSet.Change c : changed) {
+      if (c.after() != null && c.key().kind().equals("Ingress")) toCheck.add(c.after());
+    }
+    if (!ParallelWork.worthIt(toCheck.size())) return Map.of();
+    List<Checked> results = ParallelWork.map(toCheck, this::check);
+    Map<ResourceKey, Checked> out = HashMap.newHashMap(toCheck.size());
+    for (int i = 0; i < toCheck.size(); i++) out.put(toCheck.get(i).key(), results.get(i));
+    return out;
+  }
+
+  /**
+   * Checks Ingress {@code key} again ({@code r} null: it is gone; {@code checked}: its check, if made
+   * already); returns whether its problems changed.
+   */
+  private boolean updateIngress(ResourceKey key, Resource r, Checked checked, Set<String> dirtyHosts) {
     Checked old = ingresses.remove(key);
     String sslSecret = proxySslOf.remove(key);
     if (sslSecret != null) {
@@ -296,7 +321,7 @@ public final class IngressTranslator {
       leave(old.valid(), dirtyHosts);
       claimProtocol(old, false, dirtyHosts);
     }
-    Checked now = r == null ? null : check(r);
+    Checked now = r == null ? null : checked != null ? checked : check(r);
     if (now != null) {
       ingresses.put(key, now);
       String secretRef = UpstreamAnnotations.proxySslSecret(r);
@@ -482,10 +507,12 @@ public final class IngressTranslator {
     return p.withRewrite(rw);
   }
 
-  /** Builds the virtual host of {@code host} again; returns whether its problems changed. */
-  private boolean rebuild(String host) {
+  /**
+   * Puts {@code now}, the virtual host of {@code host} as {@link #build} made it, in place of the old one;
+   * returns whether its problems changed.
+   */
+  private boolean rebuild(String host, Host now) {
     Host old = hosts.remove(host);
-    Host now = build(host);
     if (now != null) { // before releasing the old ones, so that a cluster kept is never dropped and added again
       for (ClusterConfig c : now.clusters()) use(c);
     }
