@@ -21,9 +21,9 @@ final class ParallelWork {
 
   private ParallelWork() {}
 
-  /** Whether {@code items} items are worth spreading over threads. */
+  /** Whether {@code items} items are worth spreading over threads (not on a machine with one core). */
   static boolean worthIt(int items) {
-    return items >= MIN_ITEMS && ForkJoinPool.getCommonPoolParallelism() + 1 >= 2;
+    return items >= MIN_ITEMS && Runtime.getRuntime().availableProcessors() > 1;
   }
 
   /** {@code f} of each item, in the items' order; on several threads when {@link #worthIt} says so. */
