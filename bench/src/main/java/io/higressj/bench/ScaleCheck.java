@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * (each with its Service and Endpoints, pointing at a small upstream started here) and measures:
  *
  * <ol>
- *   <li>start: from launching the JVM to the first routed response (a route of the last Ingress);
+ *   <li>start: from launching the JVM to the first routed response (a route of the last Ingress), and
+ *       the CPU the gateway used by then (its JIT compilers' and collector's share);
  *   <li>rewrite: every Ingress file rewritten with new paths, from the last write until the new routes
  *       answer (and the old ones are gone);
  *   <li>change: one Ingress changed among them, from the file write (temporary file + rename) until its
@@ -187,8 +188,10 @@ public final class ScaleCheck {
         int port = gw.awaitPort(120_000);
         try (HttpProbe http = new HttpProbe("127.0.0.1", port)) {
           long first = poll(http, probe.requestHost(), probe.requestPath("v1"), 200, 60_000);
+          String cpu = cpuSoFar(gw.process.pid());
           System.out.printf(Locale.ROOT, "start: JVM launch to first routed response %.0f ms (ready line at %.0f ms)%n",
               ms(first - gw.startedNanos), ms(gw.readyNanos - gw.startedNanos));
+          System.out.println("  " + cpu);
           for (String l : gw.appliedSince(0)) System.out.println("  gateway: " + l);
           checkSample(http, gen, "v1", 200);
 
@@ -268,10 +271,12 @@ public final class ScaleCheck {
           int port = again.awaitPort(120_000);
           try (HttpProbe http = new HttpProbe("127.0.0.1", port)) {
             long first = poll(http, probe.requestHost(), probe.requestPath(probeTag), 200, 60_000);
+            String cpu = cpuSoFar(again.process.pid());
             String read = again.lines.stream().map(FILES_READ::matcher).filter(Matcher::find).map(Matcher::group)
                 .findFirst().orElse("?");
             System.out.printf(Locale.ROOT, "restart %d: JVM launch to first routed response %.0f ms; gateway: %s%n", round,
                 ms(first - again.startedNanos), read);
+            System.out.println("  " + cpu);
           }
         } finally {
           again.close();
@@ -319,6 +324,45 @@ public final class ScaleCheck {
   }
 
   /** Live heap of process {@code pid} after a full GC: the total of {@code jcmd PID GC.class_histogram}. */
+  /**
+   * The CPU the gateway's process has used so far and the part of its JIT compiler and collector threads,
+   * from {@code /proc} (Linux; clock ticks of 10 ms). On a machine with few cores a start is bound by
+   * CPU, so this moves less from run to run than the wall time does. Exited threads count in the total
+   * only.
+   */
+  static String cpuSoFar(long pid) {
+    Path proc = Path.of("/proc", Long.toString(pid));
+    if (!Files.isDirectory(proc)) return "process CPU: not available here (no /proc)";
+    try {
+      long total = ticks(Files.readString(proc.resolve("stat")));
+      long compilers = 0;
+      long collector = 0;
+      try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+        for (Path t : (Iterable<Path>) tasks::iterator) {
+          String stat;
+          try {
+            stat = Files.readString(t.resolve("stat"));
+          } catch (IOException gone) {
+            continue; // the thread ended meanwhile
+          }
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) compilers += ticks(stat);
+          else if (name.startsWith("GC Thread") || name.startsWith("VM Thread")) collector += ticks(stat);
+        }
+      }
+      return String.format(Locale.ROOT, "process CPU by then %.2f s: JIT compilers %.2f s, collector and VM thread %.2f s,"
+          + " the rest %.2f s", total / 100.0, compilers / 100.0, collector / 100.0, (total - compilers - collector) / 100.0);
+    } catch (IOException | RuntimeException e) {
+      return "process CPU: not read (" + e + ")";
+    }
+  }
+
+  /** utime + stime of a {@code /proc/.../stat} line (fields 14 and 15, after the parenthesised name). */
+  private static long ticks(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
   private static long liveHeap(long pid) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
