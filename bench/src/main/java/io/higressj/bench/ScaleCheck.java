@@ -323,14 +323,13 @@ public final class ScaleCheck {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  /** Live heap of process {@code pid} after a full GC: the total of {@code jcmd PID GC.class_histogram}. */
   /**
    * The CPU the gateway's process has used so far and the part of its JIT compiler and collector threads,
    * from {@code /proc} (Linux; clock ticks of 10 ms). On a machine with few cores a start is bound by
    * CPU, so this moves less from run to run than the wall time does. Exited threads count in the total
    * only.
    */
-  static String cpuSoFar(long pid) {
+  private static String cpuSoFar(long pid) {
     Path proc = Path.of("/proc", Long.toString(pid));
     if (!Files.isDirectory(proc)) return "process CPU: not available here (no /proc)";
     try {
@@ -363,6 +362,7 @@ public final class ScaleCheck {
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
+  /** Live heap of process {@code pid} after a full GC: the total of {@code jcmd PID GC.class_histogram}. */
   private static long liveHeap(long pid) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();

@@ -294,7 +294,6 @@ public final class IngressTranslator {
    * and {@link #updateIngress} checks each itself.
    */
   private Map<ResourceKey, Checked> checkAll(List<ResourceSet.Change> changed) {
-    if (!ParallelWork.worthIt(changed.size())) return Map.of();
     List<Resource> toCheck = new ArrayList<>();
     for (ResourceSet.Change c : changed) {
       if (c.after() != null && c.key().kind().equals("Ingress")) toCheck.add(c.after());

@@ -56,11 +56,17 @@ class IncrementalTranslationTest {
           .append("]\n    secretName: ").append(rnd.nextBoolean() ? "tls1" : "tls2").append('\n');
       if (rnd.nextInt(3) == 0) b.append("  - secretName: tls").append(1 + rnd.nextInt(3)).append('\n');
     }
+    rules(b, rnd, r -> HOSTS[r.nextInt(HOSTS.length)]);
+    return parseOne(b.toString());
+  }
+
+  /** {@code spec.rules}: one or two rules on hosts {@code host} picks ("" for none), each with one to three paths. */
+  static void rules(StringBuilder b, Random rnd, java.util.function.Function<Random, String> host) {
     b.append("  rules:\n");
     int rules = 1 + rnd.nextInt(2);
     for (int r = 0; r < rules; r++) {
-      String host = HOSTS[rnd.nextInt(HOSTS.length)];
-      b.append("  - ").append(host.isEmpty() ? "" : "host: \"" + host + "\"\n    ").append("http:\n      paths:\n");
+      String h = host.apply(rnd);
+      b.append("  - ").append(h.isEmpty() ? "" : "host: \"" + h + "\"\n    ").append("http:\n      paths:\n");
       int paths = 1 + rnd.nextInt(3);
       for (int p = 0; p < paths; p++) {
         String type = switch (rnd.nextInt(7)) {
@@ -73,7 +79,6 @@ class IncrementalTranslationTest {
             .append(", backend: ").append(backend(rnd)).append("}\n");
       }
     }
-    return parseOne(b.toString());
   }
 
   static Resource service(Random rnd, String name) {

@@ -3,6 +3,7 @@ package io.higressj.config.ingress;
 import static io.higressj.config.ingress.IncrementalTranslationTest.assertSame;
 import static io.higressj.config.ingress.IncrementalTranslationTest.backend;
 import static io.higressj.config.ingress.IncrementalTranslationTest.parseOne;
+import static io.higressj.config.ingress.IncrementalTranslationTest.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.higressj.config.model.Snapshot;
@@ -25,8 +26,6 @@ import org.junit.jupiter.api.Test;
  * a time (each step small enough to stay on one thread).
  */
 class ParallelTranslationTest {
-  private static final String[] PATHS = {"/", "/a", "/a/b", "/api", "/a/", "/b"};
-
   /** An Ingress on one of {@code hosts} generated hosts (or a shared one), with canaries and defaults now and then. */
   private static Resource ingress(Random rnd, int i, int hosts) {
     StringBuilder b = new StringBuilder("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n");
@@ -46,22 +45,7 @@ class ParallelTranslationTest {
     }
     b.append("spec:\n");
     if (rnd.nextInt(8) == 0) b.append("  defaultBackend: ").append(backend(rnd)).append('\n');
-    b.append("  rules:\n");
-    int rules = 1 + rnd.nextInt(2);
-    for (int r = 0; r < rules; r++) {
-      String host = rnd.nextInt(10) == 0 ? "" : "h" + rnd.nextInt(hosts) + ".example.com";
-      b.append("  - ").append(host.isEmpty() ? "" : "host: \"" + host + "\"\n    ").append("http:\n      paths:\n");
-      int paths = 1 + rnd.nextInt(3);
-      for (int p = 0; p < paths; p++) {
-        String type = switch (rnd.nextInt(6)) {
-          case 0, 1, 2 -> "Prefix";
-          case 3, 4 -> "Exact";
-          default -> rnd.nextInt(4) == 0 ? "Regex" : "ImplementationSpecific"; // an invalid one now and then
-        };
-        b.append("      - {path: ").append(PATHS[rnd.nextInt(PATHS.length)]).append(", pathType: ").append(type)
-            .append(", backend: ").append(backend(rnd)).append("}\n");
-      }
-    }
+    rules(b, rnd, r -> r.nextInt(10) == 0 ? "" : "h" + r.nextInt(hosts) + ".example.com");
     return parseOne(b.toString());
   }
 
