@@ -99,7 +99,7 @@ for r in $(seq 1 "$ROUNDS"); do
     opts="$A_OPTS" args="$A_ARGS"
     if [ "$label" = b ]; then opts="$B_OPTS" args="$B_ARGS"; fi
     # shellcheck disable=SC2086
-    taskset -c "$LAST" env $(default_jvm_environment) "$JAVA" $(default_jvm_options) $opts -jar "$W/$label/higressj-server.jar" --config-dir "$W/conf" \
+    taskset -c "$LAST" env $(default_jvm_environment) "$JAVA" $(default_jvm_options) $(jit_directive_options) $opts -jar "$W/$label/higressj-server.jar" --config-dir "$W/conf" \
       --http-port 9010 --https-port -1 --admin-port -1 --access-log off --workers 1 $args >"$W/gw.log" 2>&1 &
     GW=$!
     until curl -s -o /dev/null http://127.0.0.1:9010/; do sleep 0.05; done

@@ -61,4 +61,14 @@ default_jvm_options() {
   echo "$o"
 }
 
+# Compiler directives for a gateway run (bin/jit-directives.json says which code and why), unless
+# HIGRESS_JIT_DIRECTIVES=off. HotSpot prints "1 compiler directives added" when it reads them (on
+# standard output). Left out when the path holds white space (the options are split into words).
+jit_directive_options() {
+  local f="${BASH_SOURCE[0]%/*}/jit-directives.json"
+  [ "${HIGRESS_JIT_DIRECTIVES:-on}" != off ] && [ -f "$f" ] || return 0
+  case "$f" in *[[:space:]]*) return 0 ;; esac
+  echo "-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$f"
+}
+
 find_java
