@@ -30,9 +30,11 @@ import java.util.Locale;
 
 /**
  * Gzips responses as the current snapshot's {@link Gzip} settings say, between the HTTP codec and the
- * proxy handler: per HTTP/1.1 connection (requests queue up for pipelining) or per HTTP/2 stream. The
- * settings are read when a response's headers are written, so a ConfigMap change applies to the next
- * response without touching connections.
+ * proxy handler: per HTTP/1.1 connection or per HTTP/2 stream. The proxy handler adds it to its pipeline
+ * at the first request that starts while gzip is enabled (a connection or stream that never sees gzip
+ * enabled never has it: one handler fewer for each response to pass) and tells it each request
+ * ({@link #expect}). Once there it stays, and reads the settings when a response's headers are written,
+ * so a ConfigMap change applies to the next response without touching connections.
  *
  * <p>A response is compressed when gzip is enabled and
  *
@@ -76,19 +78,20 @@ public final class HttpCompressionHandler extends ChannelDuplexHandler {
     this.http2 = http2;
   }
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest req) {
-      String accept = req.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
-      if (accept == null) {
-        requests.add(NO_ENCODING); // the common case without gzip in play: nothing allocated
-      } else {
-        List<String> all = req.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING);
-        requests.add(new Request(HttpMethod.HEAD.equals(req.method()),
-            !http2 && req.protocolVersion().equals(HttpVersion.HTTP_1_0), all.size() == 1 ? accept : String.join(",", all)));
-      }
+  /**
+   * The request whose response comes next: the proxy handler tells it as it starts an exchange (one at a
+   * time per connection), so the handler is not on the path of what is read, and can be added to a
+   * connection when gzip is turned on while it is open.
+   */
+  public void expect(HttpRequest req) {
+    String accept = req.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
+    if (accept == null) {
+      requests.add(NO_ENCODING); // the common case without gzip in play: nothing allocated
+    } else {
+      List<String> all = req.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING);
+      requests.add(new Request(HttpMethod.HEAD.equals(req.method()),
+          !http2 && req.protocolVersion().equals(HttpVersion.HTTP_1_0), all.size() == 1 ? accept : String.join(",", all)));
     }
-    ctx.fireChannelRead(msg);
   }
 
   @Override

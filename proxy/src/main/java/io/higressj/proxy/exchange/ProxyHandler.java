@@ -5,6 +5,7 @@ import io.higressj.config.model.Snapshot;
 import io.higressj.proxy.DataPlane;
 import io.higressj.proxy.DeadlineTimer;
 import io.higressj.proxy.RouteSelector;
+import io.higressj.proxy.compression.HttpCompressionHandler;
 import io.higressj.proxy.http1.RequestFramingHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -49,6 +50,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   /** the current exchange's upstream response timeout and response idle timeout (made at first use) */
   private DeadlineTimer responseTimeout;
   private DeadlineTimer responseIdle;
+  /** the response compressor in front of this handler, added at the first request that started with gzip enabled */
+  private HttpCompressionHandler compressor;
 
   /**
    * @param http2 this handler serves one HTTP/2 stream (behind Http2StreamFrameToHttpObjectCodec)
@@ -222,6 +225,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       }
       requests++;
       if (!upgradeSettled) settleUpgrade();
+      compress(req);
       Exchange e = new Exchange(this, req);
       current = e;
       e.start();
@@ -240,6 +244,22 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     } else {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  /**
+   * Tells the response compressor the request whose response comes next, after adding one in front of
+   * this handler if gzip is enabled and there is none yet. Exchanges run one at a time, so the request
+   * told is always the one answered next. With gzip off (the default) a connection never gets one.
+   */
+  private void compress(HttpRequest req) {
+    HttpCompressionHandler c = compressor;
+    if (c == null) {
+      if (!dataPlane.snapshots().get().settings().gzip().enable()) return;
+      c = new HttpCompressionHandler(dataPlane.snapshots(), http2);
+      ctx.pipeline().addBefore(ctx.name(), HttpCompressionHandler.NAME, c);
+      compressor = c;
+    }
+    c.expect(req);
   }
 
   /**

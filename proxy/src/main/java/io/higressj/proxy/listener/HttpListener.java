@@ -2,7 +2,6 @@ package io.higressj.proxy.listener;
 
 import io.higressj.proxy.DataPlane;
 import io.higressj.proxy.RouteSelector;
-import io.higressj.proxy.compression.HttpCompressionHandler;
 import io.higressj.proxy.exchange.ProxyHandler;
 import io.higressj.proxy.http1.RequestFramingHandler;
 import io.higressj.proxy.http1.StrictDecoding;
@@ -143,11 +142,7 @@ public final class HttpListener implements AutoCloseable {
       @Override
       protected void initChannel(Http2StreamChannel ch) {
         ch.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
-        // a stream lives for one exchange: it gets the compressor only if gzip is on as it starts
-        // (with gzip off the handler passes everything through, and a handler fewer is cheaper per stream)
-        if (dp.snapshots().get().settings().gzip().enable()) {
-          ch.pipeline().addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), true));
-        }
+        // the proxy handler adds the compressor when its request starts with gzip enabled
         ch.pipeline().addLast("proxy", new ProxyHandler(dp, true, tls, routes));
       }
     }));
@@ -173,13 +168,12 @@ public final class HttpListener implements AutoCloseable {
         pl.addBefore("proxy", "h2-errors", Http2Downstream.errorSink());
         pl.remove("proxy");
         Http2Downstream.guard(pl, frames, dp.options());
-        pl.remove(HttpCompressionHandler.NAME); // HTTP/1.1 only: each stream gets its own
       }
     };
     p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
     // the h2c handler put the codec right behind itself: the framing checks go in between
     p.addAfter("h2c", RequestFramingHandler.NAME, newFramingHandler(dp));
-    p.addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), false));
+    // no compressor yet: the proxy handler adds it when a request starts with gzip enabled
     p.addLast("proxy", new ProxyHandler(dp, false, false, routes));
   }
 
@@ -204,7 +198,6 @@ public final class HttpListener implements AutoCloseable {
       } else {
         ctx.pipeline().addLast(RequestFramingHandler.NAME, newFramingHandler(dp));
         ctx.pipeline().addLast("codec", newServerCodec(dp));
-        ctx.pipeline().addLast(HttpCompressionHandler.NAME, new HttpCompressionHandler(dp.snapshots(), false));
         ctx.pipeline().addLast("proxy", new ProxyHandler(dp, false, true, routes));
       }
     }

@@ -70,10 +70,8 @@ class HttpCompressionHandlerTest {
   void request(HttpMethod method, HttpVersion version, String acceptEncoding) {
     FullHttpRequest req = new DefaultFullHttpRequest(version, method, "/x");
     if (acceptEncoding != null) req.headers().add(HttpHeaderNames.ACCEPT_ENCODING, acceptEncoding);
-    ch.writeInbound(req);
-    Object in = ch.readInbound();
-    assertThat(in).isSameAs(req);
-    ReferenceCountUtil.release(in);
+    ch.pipeline().get(HttpCompressionHandler.class).expect(req); // as the proxy handler does when the exchange starts
+    ReferenceCountUtil.release(req);
   }
 
   void request(String acceptEncoding) {
