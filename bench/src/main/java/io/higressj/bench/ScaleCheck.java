@@ -39,12 +39,14 @@ import java.util.stream.Stream;
  *   <li>heap: live heap of the gateway with the configuration (after a full GC, {@code jcmd
  *       GC.class_histogram}) against the same gateway with an empty directory, and the retained size of
  *       the Snapshot alone, measured in this JVM by GC;
- *   <li>restarts: the gateway started twice more on the same files, with the read cache (in a temporary
- *       directory) the earlier runs wrote: the first completes it, the second is the usual restart.
+ *   <li>restarts: the gateway started {@code --restarts} times more (2) on the same files, with the read
+ *       cache (in a temporary directory) the earlier runs wrote: the first completes it, the later ones
+ *       are the usual restart, on a directory unchanged since the cache was written; with three or more,
+ *       the median of those.
  * </ol>
  *
  * <pre>
- * bench/scale.sh [--ingresses 20000] [--changes 20] [--layout split|bundle] [--dir DIR] [--keep]
+ * bench/scale.sh [--ingresses 20000] [--changes 20] [--restarts 2] [--layout split|bundle] [--dir DIR] [--keep]
  * </pre>
  */
 public final class ScaleCheck {
@@ -55,6 +57,7 @@ public final class ScaleCheck {
   private final Path home;
   private final int ingresses;
   private final int changes;
+  private final int restarts;
   private final GenerateIngresses.Layout layout;
   private final Path dir;
   private final boolean keep;
@@ -64,11 +67,12 @@ public final class ScaleCheck {
 
   private Path readCache;
 
-  private ScaleCheck(Path home, int ingresses, int changes, GenerateIngresses.Layout layout, Path dir, boolean keep,
+  private ScaleCheck(Path home, int ingresses, int changes, int restarts, GenerateIngresses.Layout layout, Path dir, boolean keep,
       String javaOpts) {
     this.home = home;
     this.ingresses = ingresses;
     this.changes = changes;
+    this.restarts = restarts;
     this.layout = layout;
     this.dir = dir;
     this.keep = keep;
@@ -265,7 +269,8 @@ public final class ScaleCheck {
       // 5. restarts on the same files: the first reads those that were written less than 2 s before the
       // gateway read them (their time cannot tell a later write) and completes the read cache; the
       // second is a restart on a directory unchanged since the cache was written
-      for (int round = 1; round <= 2; round++) {
+      List<Double> unchanged = new ArrayList<>();
+      for (int round = 1; round <= restarts; round++) {
         Gateway again = startGateway(dir);
         try {
           int port = again.awaitPort(120_000);
@@ -276,11 +281,19 @@ public final class ScaleCheck {
                 .findFirst().orElse("?");
             System.out.printf(Locale.ROOT, "restart %d: JVM launch to first routed response %.0f ms; gateway: %s%n", round,
                 ms(first - again.startedNanos), read);
+            if (round > 1) unchanged.add(ms(first - again.startedNanos));
             System.out.println("  " + cpu);
           }
         } finally {
           again.close();
         }
+      }
+      if (unchanged.size() >= 2) {
+        List<Double> sorted = unchanged.stream().sorted().toList();
+        int k = sorted.size();
+        double median = k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
+        System.out.printf(Locale.ROOT, "restarts on an unchanged directory (2 to %d): median %.0f ms, min %.0f, max %.0f%n",
+            restarts, median, sorted.get(0), sorted.get(k - 1));
       }
       snapshotHeap();
     } finally {
@@ -417,6 +430,7 @@ public final class ScaleCheck {
   public static void main(String[] args) throws Exception {
     int n = 20_000;
     int changes = 20;
+    int restarts = 2;
     GenerateIngresses.Layout layout = GenerateIngresses.Layout.SPLIT;
     Path dir = null;
     boolean keep = false;
@@ -425,12 +439,14 @@ public final class ScaleCheck {
       switch (args[i]) {
         case "--ingresses" -> n = Integer.parseInt(args[++i]);
         case "--changes" -> changes = Integer.parseInt(args[++i]);
+        case "--restarts" -> restarts = Integer.parseInt(args[++i]);
         case "--layout" -> layout = GenerateIngresses.Layout.valueOf(args[++i].toUpperCase(Locale.ROOT));
         case "--dir" -> dir = Path.of(args[++i]);
         case "--keep" -> keep = true;
         case "--home" -> home = Path.of(args[++i]).toAbsolutePath().normalize();
         case "-h", "--help" -> {
-          System.out.println("usage: ScaleCheck [--ingresses 20000] [--changes 20] [--layout split|bundle] [--dir DIR] [--keep]"
+          System.out.println("usage: ScaleCheck [--ingresses 20000] [--changes 20] [--restarts 2] [--layout split|bundle]"
+              + " [--dir DIR] [--keep]"
               + " [--home PROJECT_DIR]");
           return;
         }
@@ -440,6 +456,7 @@ public final class ScaleCheck {
     if (!Files.isExecutable(home.resolve("bin/higress"))) throw new IllegalArgumentException(home + "/bin/higress not found (--home)");
     if (dir == null) dir = Files.createTempDirectory("higressj-scale-");
     else if (Files.exists(dir) && Files.list(dir).findAny().isPresent()) throw new IllegalArgumentException(dir + " is not empty");
-    new ScaleCheck(home, n, changes, layout, dir, keep, System.getenv("JAVA_OPTS")).run();
+    if (restarts < 0) throw new IllegalArgumentException("--restarts must be 0 or more");
+    new ScaleCheck(home, n, changes, restarts, layout, dir, keep, System.getenv("JAVA_OPTS")).run();
   }
 }
