@@ -59,6 +59,9 @@ default_jvm_options() {
   # Ingresses, promoted at once 12 (restarts 6-10% faster; under load the same collections, survivors
   # being small: docs/performance.md)
   local o="-XX:+UseParallelGC -Xms48m -Xmn32m -XX:MinSurvivorRatio=8 -Xmx1g -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled"
+  # the JVM's own output (thread dumps on SIGQUIT, the compiler directives' line) on stderr, with the
+  # gateway's log: stdout carries the access log, one JSON object per line
+  o="$o -XX:+DisplayVMOutputToStderr"
   if [ "${JAVA_MAJOR:-21}" -ge 24 ]; then o="$o --sun-misc-unsafe-memory-access=allow"; fi
   # give native memory the JIT and TLS freed back to the system every 2 s (malloc_trim), which glibc
   # otherwise keeps: RSS after the HTTP/2 and TLS benchmark 159-168 -> 143-162 MB (docs/performance.md)
@@ -68,7 +71,7 @@ default_jvm_options() {
 
 # Compiler directives for a gateway run (bin/jit-directives.json says which code and why), unless
 # HIGRESS_JIT_DIRECTIVES=off. HotSpot prints "1 compiler directives added" when it reads them (on
-# standard output). Left out when the path holds white space (the options are split into words).
+# stderr: see default_jvm_options). Left out when the path holds white space (the options are split into words).
 jit_directive_options() {
   local f="${BASH_SOURCE[0]%/*}/jit-directives.json"
   [ "${HIGRESS_JIT_DIRECTIVES:-on}" != off ] && [ -f "$f" ] || return 0
