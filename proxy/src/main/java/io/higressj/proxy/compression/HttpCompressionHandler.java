@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
@@ -92,14 +91,6 @@ public final class HttpCompressionHandler extends ChannelDuplexHandler {
       requests.add(new Request(HttpMethod.HEAD.equals(req.method()),
           !http2 && req.protocolVersion().equals(HttpVersion.HTTP_1_0), all.size() == 1 ? accept : String.join(",", all)));
     }
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent) {
-      ctx.pipeline().remove(this); // h2c: the connection's streams get handlers of their own
-    }
-    ctx.fireUserEventTriggered(evt);
   }
 
   @Override
