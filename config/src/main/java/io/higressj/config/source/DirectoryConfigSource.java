@@ -629,9 +629,9 @@ public final class DirectoryConfigSource implements ConfigSource {
     return parse(f, attributes == null ? null : attributes.get(f), cache);
   }
 
-  private static Read parse(Path f, BasicFileAttributes walked, Map<String, ReadCache.Entry> cache) {
+  /** {@link #parse(Path, Map, Map)} with the attributes the walk read ({@code a}; null: read them now). */
+  private static Read parse(Path f, BasicFileAttributes a, Map<String, ReadCache.Entry> cache) {
     try {
-      BasicFileAttributes a = walked;
       if (a == null) a = Files.readAttributes(f, BasicFileAttributes.class);
       Stamp stamp = Stamp.ofFile(a);
       boolean settled = stamp != null && stamp.settled(System.currentTimeMillis());
