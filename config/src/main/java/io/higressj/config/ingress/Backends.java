@@ -163,21 +163,20 @@ final class Backends {
       problems.add(Problem.error(r, "spec.ports", show(ps) + " (expected: a list)"));
     } else if (ps != null) {
       for (int i = 0; i < ps.size(); i++) {
-        String f = "spec.ports[" + i + "]";
         JsonNode p = ps.get(i);
-        int port = portNumber(r, p.get("port"), f + ".port", problems);
+        int port = portNumber(r, p.get("port"), i, ".port", problems);
         String name = p.path("name").isTextual() ? p.path("name").asText() : "";
         JsonNode t = p.get("targetPort");
         int targetNumber = 0;
         String targetName = null;
         if (t == null || t.isNull()) {
           targetNumber = port; // absent: same as port
-        } else if (t.isTextual() && !t.asText().isEmpty() && !t.asText().chars().allMatch(Character::isDigit)) {
+        } else if (t.isTextual() && !t.asText().isEmpty() && !allDigits(t.asText())) {
           targetName = t.asText();
         } else {
           // "8080" written as a string is still a number for the API server (IntOrString)
-          targetNumber = t.isTextual() ? portNumber(r, t.asText(), f + ".targetPort", problems)
-              : portNumber(r, t, f + ".targetPort", problems);
+          targetNumber = t.isTextual() ? portNumber(r, t.asText(), i, problems)
+              : portNumber(r, t, i, ".targetPort", problems);
         }
         if (port > 0 && (targetNumber > 0 || targetName != null)) {
           String app = p.path("appProtocol").isTextual() ? p.path("appProtocol").asText() : null;
@@ -188,23 +187,28 @@ final class Backends {
     return problems.size() == before ? new Service(r, ports, externalName) : null;
   }
 
-  private static int portNumber(Resource r, JsonNode n, String field, List<Problem> problems) {
+  /**
+   * The number in {@code spec.ports[i]<suffix>}, or 0 with a problem. The field's name is spelled only for
+   * a problem: this runs for every port of every Service, and a name built each time costs the start of a
+   * large directory allocation and compiled code for text nobody reads.
+   */
+  private static int portNumber(Resource r, JsonNode n, int i, String suffix, List<Problem> problems) {
+    if (n != null && n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 1 && n.asInt() <= 65535) {
+      return n.asInt();
+    }
+    String field = servicePortField(i, suffix);
     if (n == null || n.isNull()) {
       problems.add(Problem.error(r, field, "missing (expected: 1..65535)"));
-      return 0;
-    }
-    if (!n.isIntegralNumber()) {
+    } else if (!n.isIntegralNumber()) {
       problems.add(Problem.error(r, field, show(n) + " (expected: an integer 1..65535)"));
-      return 0;
-    }
-    if (!n.canConvertToInt() || n.asInt() < 1 || n.asInt() > 65535) {
+    } else {
       problems.add(Problem.error(r, field, n + " (expected: 1..65535)"));
-      return 0;
     }
-    return n.asInt();
+    return 0;
   }
 
-  private static int portNumber(Resource r, String digits, String field, List<Problem> problems) {
+  /** A {@code targetPort} given as digits in a string (IntOrString): its number, or 0 with a problem. */
+  private static int portNumber(Resource r, String digits, int i, List<Problem> problems) {
     int v;
     try {
       v = Integer.parseInt(digits);
@@ -212,10 +216,22 @@ final class Backends {
       v = 0;
     }
     if (v < 1 || v > 65535) {
-      problems.add(Problem.error(r, field, "\"" + digits + "\" (expected: 1..65535)"));
+      problems.add(Problem.error(r, servicePortField(i, ".targetPort"), "\"" + digits + "\" (expected: 1..65535)"));
       return 0;
     }
     return v;
+  }
+
+  private static String servicePortField(int i, String suffix) {
+    return "spec.ports[" + i + "]" + suffix;
+  }
+
+  /** Whether {@code s} is all digits (a port given as a string is a number, not a port name). */
+  private static boolean allDigits(String s) {
+    for (int k = 0; k < s.length(); k++) {
+      if (!Character.isDigit(s.charAt(k))) return false;
+    }
+    return true;
   }
 
   /**
@@ -236,8 +252,6 @@ final class Backends {
 
   private Resolved doResolve(String namespace, BackendRef b) {
     String ref = namespace + "/" + b.service();
-    String portField = b.portName() == null ? ".service.port.number" : ".service.port.name";
-    String portText = b.portName() == null ? String.valueOf(b.portNumber()) : "named \"" + b.portName() + "\"";
     Service svc = services.get(ref);
     if (svc == null) {
       String message = invalidServices.contains(ref)
@@ -255,14 +269,10 @@ final class Backends {
     if (svc.externalName() != null) {
       // no pods behind it: the port the Ingress names is the port on the external host
       int port = sp != null ? sp.port() : b.portNumber();
-      if (port == 0) {
-        return unresolved(namespace, b, new Issue(portField, "Service " + ref + " has no port " + portText));
-      }
+      if (port == 0) return unresolved(namespace, b, noSuchPort(ref, b));
       return new Resolved(cluster(namespace, b.service(), port, List.of(new Endpoint(svc.externalName(), port))), List.of());
     }
-    if (sp == null) {
-      return unresolved(namespace, b, new Issue(portField, "Service " + ref + " has no port " + portText));
-    }
+    if (sp == null) return unresolved(namespace, b, noSuchPort(ref, b));
     List<Problem> found = new ArrayList<>();
     TreeSet<Endpoint> endpoints = new TreeSet<>(ENDPOINT_ORDER);
     Resource eps = resources.get("", "Endpoints", namespace, b.service());
@@ -276,6 +286,12 @@ final class Backends {
         : List.of();
     ClusterConfig c = cluster(namespace, b.service(), sp.port(), new ArrayList<>(endpoints));
     return new Resolved(sp.http2() ? c.withProtocol(UpstreamProtocol.H2C) : c, issues, List.copyOf(found));
+  }
+
+  private static Issue noSuchPort(String ref, BackendRef b) {
+    return b.portName() == null
+        ? new Issue(".service.port.number", "Service " + ref + " has no port " + b.portNumber())
+        : new Issue(".service.port.name", "Service " + ref + " has no port named \"" + b.portName() + "\"");
   }
 
   private static Resolved unresolved(String namespace, BackendRef b, Issue issue) {
@@ -295,7 +311,7 @@ final class Backends {
     JsonNode subsets = eps.body().path("subsets");
     for (int i = 0; i < subsets.size(); i++) {
       JsonNode subset = subsets.get(i);
-      int port = endpointPort(eps, subset.path("ports"), "subsets[" + i + "].ports", sp, problems);
+      int port = endpointPort(eps, subset.path("ports"), i, sp, problems);
       if (port == 0) continue;
       JsonNode addresses = subset.path("addresses");
       for (int j = 0; j < addresses.size(); j++) {
@@ -308,7 +324,7 @@ final class Backends {
 
   /** {@code endpoints[]} whose {@code conditions.ready} is not false, with the matching port. */
   private static void fromSlice(Resource slice, ServicePort sp, TreeSet<Endpoint> out, List<Problem> problems) {
-    int port = endpointPort(slice, slice.body().path("ports"), "ports", sp, problems);
+    int port = endpointPort(slice, slice.body().path("ports"), -1, sp, problems);
     if (port == 0) return;
     JsonNode endpoints = slice.body().path("endpoints");
     for (int i = 0; i < endpoints.size(); i++) {
@@ -326,28 +342,35 @@ final class Backends {
    * The endpoint port serving {@code sp}: the one with the same name (unnamed matches unnamed, or the
    * only port when the Service port is unnamed); failing that, a numeric targetPort; else 0.
    */
-  private static int endpointPort(Resource r, JsonNode ports, String field, ServicePort sp, List<Problem> problems) {
+  private static int endpointPort(Resource r, JsonNode ports, int subset, ServicePort sp, List<Problem> problems) {
     JsonNode only = ports.size() == 1 ? ports.get(0) : null;
     JsonNode found = null;
+    int at = 0;
     for (int k = 0; k < ports.size(); k++) {
       JsonNode p = ports.get(k);
       String name = p.path("name").isTextual() ? p.path("name").asText() : "";
       if (name.equals(sp.name())) {
         found = p;
-        field = field + "[" + k + "].port";
+        at = k;
         break;
       }
     }
-    if (found == null && sp.name().isEmpty() && only != null) {
-      found = only;
-      field = field + "[0].port";
-    }
+    if (found == null && sp.name().isEmpty() && only != null) found = only;
     if (found == null) return sp.targetNumber();
     JsonNode n = found.get("port");
     if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1 || n.asInt() > 65535) {
-      problems.add(Problem.warning(r, field, (n == null ? "missing" : show(n)) + " (expected: 1..65535); skipped"));
+      problems.add(Problem.warning(r, endpointPortField(subset, at), (n == null ? "missing" : show(n))
+          + " (expected: 1..65535); skipped"));
       return 0;
     }
     return n.asInt();
+  }
+
+  /**
+   * The field of port {@code k} of an Endpoints subset ({@code subset} >= 0) or of an EndpointSlice
+   * ({@code subset} -1); spelled only for a problem, like {@link #servicePortField}.
+   */
+  private static String endpointPortField(int subset, int k) {
+    return (subset < 0 ? "ports" : "subsets[" + subset + "].ports") + "[" + k + "].port";
   }
 }
