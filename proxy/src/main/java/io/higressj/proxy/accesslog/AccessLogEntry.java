@@ -1,5 +1,10 @@
 package io.higressj.proxy.accesslog;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+
 /**
  * What one request did, for the access log.
  *
@@ -38,41 +43,155 @@ public record AccessLogEntry(
 
   /** One JSON object, no line break. */
   public String toJson() {
-    StringBuilder b = new StringBuilder(256);
-    b.append("{\"time\":\"").append(java.time.Instant.ofEpochMilli(startMillis)).append('"');
-    str(b, "method", method);
-    str(b, "authority", authority);
-    str(b, "path", path);
-    str(b, "protocol", protocol);
-    b.append(",\"status\":").append(status);
-    b.append(",\"bytes_in\":").append(bytesIn);
-    b.append(",\"bytes_out\":").append(bytesOut);
-    b.append(",\"duration_us\":").append(durationMicros);
-    str(b, "upstream", upstream);
-    str(b, "route", route);
-    str(b, "flags", flags);
-    str(b, "client", clientAddress);
-    str(b, "request_id", requestId);
-    return b.append('}').toString();
+    Line line = new Line(512);
+    appendJson(line);
+    return new String(line.bytes(), 0, line.size(), StandardCharsets.UTF_8);
   }
 
-  private static void str(StringBuilder b, String name, String value) {
-    b.append(",\"").append(name).append("\":\"");
-    if (value == null) value = "-";
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-          else b.append(c);
+  private static final byte[] TIME = ascii("{\"time\":\"");
+  private static final byte[] METHOD = ascii(",\"method\":\"");
+  private static final byte[] AUTHORITY = ascii(",\"authority\":\"");
+  private static final byte[] PATH = ascii(",\"path\":\"");
+  private static final byte[] PROTOCOL = ascii(",\"protocol\":\"");
+  private static final byte[] STATUS = ascii(",\"status\":");
+  private static final byte[] BYTES_IN = ascii(",\"bytes_in\":");
+  private static final byte[] BYTES_OUT = ascii(",\"bytes_out\":");
+  private static final byte[] DURATION = ascii(",\"duration_us\":");
+  private static final byte[] UPSTREAM = ascii(",\"upstream\":\"");
+  private static final byte[] ROUTE = ascii(",\"route\":\"");
+  private static final byte[] FLAGS = ascii(",\"flags\":\"");
+  private static final byte[] CLIENT = ascii(",\"client\":\"");
+  private static final byte[] REQUEST_ID = ascii(",\"request_id\":\"");
+
+  /**
+   * Appends {@link #toJson()}'s object, UTF-8 encoded, to {@code out}: written straight to bytes, as the
+   * log's writer thread does for every request (no string per line, the time's text made once a second).
+   */
+  void appendJson(Line out) {
+    out.put(TIME);
+    out.time(startMillis);
+    out.put((byte) '"');
+    out.string(METHOD, method);
+    out.string(AUTHORITY, authority);
+    out.string(PATH, path);
+    out.string(PROTOCOL, protocol);
+    out.put(STATUS);
+    out.number(status);
+    out.put(BYTES_IN);
+    out.number(bytesIn);
+    out.put(BYTES_OUT);
+    out.number(bytesOut);
+    out.put(DURATION);
+    out.number(durationMicros);
+    out.string(UPSTREAM, upstream);
+    out.string(ROUTE, route);
+    out.string(FLAGS, flags);
+    out.string(CLIENT, clientAddress);
+    out.string(REQUEST_ID, requestId);
+    out.put((byte) '}');
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A growing byte buffer that JSON lines are formatted into (one per writer thread: not thread-safe). */
+  static final class Line {
+    private byte[] a;
+    private int n;
+    /** the second whose text {@link #secondText} holds ("2026-12-07T17:40:07"), as ISO_INSTANT writes it */
+    private long second = Long.MIN_VALUE;
+    private byte[] secondText;
+
+    Line(int capacity) {
+      a = new byte[capacity];
+    }
+
+    byte[] bytes() {
+      return a;
+    }
+
+    int size() {
+      return n;
+    }
+
+    void clear() {
+      n = 0;
+    }
+
+    void put(byte b) {
+      if (n == a.length) a = Arrays.copyOf(a, a.length * 2);
+      a[n++] = b;
+    }
+
+    void put(byte[] b) {
+      if (n + b.length > a.length) a = Arrays.copyOf(a, Math.max(a.length * 2, n + b.length));
+      System.arraycopy(b, 0, a, n, b.length);
+      n += b.length;
+    }
+
+    /** {@code Instant.ofEpochMilli(millis).toString()}: the second's text once per second, then the milliseconds */
+    void time(long millis) {
+      long s = Math.floorDiv(millis, 1000);
+      int ms = (int) Math.floorMod(millis, 1000);
+      if (s != second) {
+        String t = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(s));
+        secondText = ascii(t.substring(0, t.length() - 1)); // without its Z
+        second = s;
+      }
+      put(secondText);
+      if (ms != 0) { // ISO_INSTANT writes no fraction for a whole second
+        put((byte) '.');
+        put((byte) ('0' + ms / 100));
+        put((byte) ('0' + ms / 10 % 10));
+        put((byte) ('0' + ms % 10));
+      }
+      put((byte) 'Z');
+    }
+
+    void number(long v) {
+      if (v < 0) {
+        put(ascii(Long.toString(v)));
+        return;
+      }
+      int digits = 1;
+      for (long t = v; t >= 10; t /= 10) digits++;
+      if (n + digits > a.length) a = Arrays.copyOf(a, Math.max(a.length * 2, n + digits));
+      for (int i = n + digits - 1; i >= n; i--) {
+        a[i] = (byte) ('0' + v % 10);
+        v /= 10;
+      }
+      n += digits;
+    }
+
+    /** {@code name} (which opens the value's quotes), then {@code value} (null: "-") escaped, then the closing quote */
+    void string(byte[] name, String value) {
+      put(name);
+      if (value == null) value = "-";
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+          put((byte) c);
+          continue;
+        }
+        switch (c) {
+          case '"' -> put(ascii("\\\""));
+          case '\\' -> put(ascii("\\\\"));
+          case '\n' -> put(ascii("\\n"));
+          case '\r' -> put(ascii("\\r"));
+          case '\t' -> put(ascii("\\t"));
+          default -> {
+            if (c < 0x20) {
+              put(ascii(String.format("\\u%04x", (int) c)));
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+              put(new String(new char[] {c, value.charAt(++i)}).getBytes(StandardCharsets.UTF_8));
+            } else {
+              put(String.valueOf(c).getBytes(StandardCharsets.UTF_8)); // a lone surrogate becomes '?', as before
+            }
+          }
         }
       }
+      put((byte) '"');
     }
-    b.append('"');
   }
 }
