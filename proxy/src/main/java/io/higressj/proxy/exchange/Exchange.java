@@ -138,6 +138,8 @@ final class Exchange implements UpstreamListener, FilterHost {
   private boolean keepAliveDownstream;
   private boolean requestHasBody;
   private boolean requestComplete;
+  /** the request said Connection: close (or was HTTP/1.0 without keep-alive); see {@link #clientDone} */
+  private boolean clientAskedToClose;
   private boolean requestWrittenUpstream; // some of the request went to the current upstream
   private boolean localReply;
   private boolean responseStarted;
@@ -185,6 +187,15 @@ final class Exchange implements UpstreamListener, FilterHost {
     return requestComplete;
   }
 
+  /**
+   * The client asked for the connection to end with this exchange ({@code Connection: close}, or HTTP/1.0
+   * without keep-alive) and all of its request has been read: a client that keeps to RFC 9112 (9.6) sends
+   * nothing more, so the connection may simply be closed, without the delayed close's half-close and wait.
+   */
+  boolean clientDone() {
+    return clientAskedToClose && requestComplete;
+  }
+
   /** Downstream may be read while the upstream is connected and writable (or the request is over). */
   boolean wantsDownstreamReads() {
     if (requestComplete || localReply || tunnel) return true;
@@ -203,6 +214,7 @@ final class Exchange implements UpstreamListener, FilterHost {
       return;
     }
     keepAliveDownstream = handler.http2() || HttpUtil.isKeepAlive(request);
+    clientAskedToClose = !keepAliveDownstream;
     if (handler.lastRequestOnConnection()) keepAliveDownstream = false;
     long contentLength = HttpUtil.getContentLength(request, -1L);
     requestHasBody = HttpUtil.isTransferEncodingChunked(request) || contentLength > 0 || (handler.http2() && !arrivedFull);

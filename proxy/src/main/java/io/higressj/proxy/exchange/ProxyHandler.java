@@ -9,6 +9,7 @@ import io.higressj.proxy.compression.HttpCompressionHandler;
 import io.higressj.proxy.http1.RequestFramingHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
@@ -283,7 +284,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     current = null;
     if (!keepAlive || http2) {
       cancelDeadlines(); // no exchange follows (an HTTP/2 stream carries one): the pending checks must not keep this
-      if (!http2) closeAfterResponse();
+      if (http2) return;
+      if (e.clientDone() && (queued == null || queued.isEmpty())) closeNow();
+      else closeAfterResponse();
       return;
     }
     while (queued != null && !queued.isEmpty()) {
@@ -356,6 +359,20 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * {@link #DELAYED_CLOSE} passes). Closing at once while the client is still sending makes the
    * kernel answer with a reset, which can destroy the response before the client reads it.
    */
+  /**
+   * Ends the connection once what was written so far is flushed, when the client asked for that and has
+   * nothing more to send ({@link Exchange#clientDone}): nothing can arrive to turn the close into a
+   * reset, so the delayed close ({@link #closeAfterResponse}) is not needed. nginx closes such a
+   * connection at once too. The half-close, the read of the client's FIN and the timer cost a
+   * connection per request about 10 µs of CPU more (docs/performance.md).
+   */
+  private void closeNow() {
+    if (closing) return;
+    closing = true;
+    cancelIdle();
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
   void closeAfterResponse() {
     if (closing) return;
     closing = true;
