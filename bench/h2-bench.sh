@@ -4,6 +4,7 @@
 # worker / event loop and the same self-signed certificate for bench.local:
 #   nginx     h2c 9202, TLS (h2 and http/1.1 by ALPN) 9203
 #   higress-j h2c 9212, TLS 9213
+# nginx is told TLS 1.2 and 1.3 (before 1.23.4 its default stops at 1.2), so that both speak TLS 1.3
 # and runs three passes against each, ROUNDS times (median printed):
 #   h2c   HTTP/2 in clear text (prior knowledge), C connections x M streams
 #   h2    HTTP/2 over TLS (ALPN h2)
@@ -44,6 +45,7 @@ http { access_log off; keepalive_requests 1000000;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
   server { listen 127.0.0.1:9203 ssl http2; server_name bench.local;
     ssl_certificate $W/cert.pem; ssl_certificate_key $W/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
 EOF
 hello_upstream "$W/up" 9201
