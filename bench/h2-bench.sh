@@ -11,13 +11,14 @@
 #   tls1  HTTP/1.1 over TLS (keep-alive), C connections
 # For each: requests/s, the proxy's CPU microseconds per request (utime+stime of its processes from
 # /proc), and the ratio to nginx in the same round.
-# Environment: ROUNDS (3), REQUESTS (200000), CONNS (16), STREAMS (10), WORKERS (1), MODES ("h2c h2 tls1").
+# Environment: ROUNDS (3), REQUESTS (200000), CONNS (16), STREAMS (10), WORKERS (1), MODES ("h2c h2 tls1"),
+# WARMUP (150000: requests per mode sent to the gateway before the rounds; 0 for none).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v nginx >/dev/null && command -v h2load >/dev/null && command -v openssl >/dev/null \
   || { echo "h2-bench: needs nginx, h2load and openssl (apt-get install nginx nghttp2-client openssl)" >&2; exit 2; }
 ROUNDS="${ROUNDS:-3}"; REQUESTS="${REQUESTS:-200000}"; CONNS="${CONNS:-16}"; STREAMS="${STREAMS:-10}"
-WORKERS="${WORKERS:-1}"
+WORKERS="${WORKERS:-1}"; WARMUP="${WARMUP:-150000}"
 (cd "$HERE" && ./mvnw -q -B -Dmaven.test.skip=true package -pl server -am)
 touch "$HERE/server/target/higressj-server.jar"
 
@@ -111,17 +112,32 @@ pass() { # $1 pids... after "--" the h2load arguments
   awk -v r="$rps" -v t=$((t1 - t0)) -v hz="$HZ" -v n="$ok" 'BEGIN{printf "%.0f %.1f\n", r, t / hz * 1e6 / n}'
 }
 
+# h2load's arguments for one pass: mode, clear-text port, TLS port, requests
+mode_args() {
+  case $1 in
+    h2c) args=(-n "$4" -c "$CONNS" -m "$STREAMS" "http://bench.local:$2/" --connect-to="127.0.0.1:$2");;
+    h2) args=(-n "$4" -c "$CONNS" -m "$STREAMS" "https://bench.local:$3/" --connect-to="127.0.0.1:$3");;
+    tls1) args=(-n "$4" -c 64 --h1 "https://bench.local:$3/" --connect-to="127.0.0.1:$3");;
+  esac
+}
+
 declare -A RES
 MODES="${MODES:-h2c h2 tls1}"
+# the JVM's warm-up before the rounds, as proxy-bench.sh gives it 60 s: HTTP/1.1 over TLS in particular
+# took about 120,000 requests to reach its steady CPU per request (docs/performance.md), more than the
+# quarter pass each round starts with
+if [ "$WARMUP" -gt 0 ]; then
+  echo "JIT warm-up: higress-j, $WARMUP requests per mode"
+  for mode in $MODES; do
+    mode_args "$mode" 9212 9213 "$WARMUP"
+    h2load "${args[@]}" >/dev/null 2>&1 || true
+  done
+fi
 for round in $(seq 1 "$ROUNDS"); do
   for mode in $MODES; do
     for target in nginx higress-j; do
       if [ "$target" = nginx ]; then pids=($(nginx_workers)); pc=9202; pt=9203; else pids=("$GW"); pc=9212; pt=9213; fi
-      case $mode in
-        h2c) args=(-n "$REQUESTS" -c "$CONNS" -m "$STREAMS" "http://bench.local:$pc/" --connect-to="127.0.0.1:$pc");;
-        h2) args=(-n "$REQUESTS" -c "$CONNS" -m "$STREAMS" "https://bench.local:$pt/" --connect-to="127.0.0.1:$pt");;
-        tls1) args=(-n "$REQUESTS" -c 64 --h1 "https://bench.local:$pt/" --connect-to="127.0.0.1:$pt");;
-      esac
+      mode_args "$mode" "$pc" "$pt" "$REQUESTS"
       # warm-up (the JVM compiles the hot paths), then the measured pass
       h2load -n $((REQUESTS / 4)) "${args[@]:2}" >/dev/null 2>&1 || true
       RES[$round,$mode,$target]=$(pass "${pids[@]}" -- "${args[@]}")
