@@ -290,10 +290,8 @@ public final class ScaleCheck {
       }
       if (unchanged.size() >= 2) {
         List<Double> sorted = unchanged.stream().sorted().toList();
-        int k = sorted.size();
-        double median = k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
         System.out.printf(Locale.ROOT, "restarts on an unchanged directory (2 to %d): median %.0f ms, min %.0f, max %.0f%n",
-            restarts, median, sorted.get(0), sorted.get(k - 1));
+            restarts, median(sorted), sorted.get(0), sorted.get(sorted.size() - 1));
       }
       snapshotHeap();
     } finally {

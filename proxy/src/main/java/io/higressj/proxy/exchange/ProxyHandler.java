@@ -354,12 +354,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Ends an HTTP/1.1 connection after what was written so far, the way Envoy's delayed close does:
-   * flush, half-close, then read and drop whatever the client still sends until it closes too (or
-   * {@link #DELAYED_CLOSE} passes). Closing at once while the client is still sending makes the
-   * kernel answer with a reset, which can destroy the response before the client reads it.
-   */
-  /**
    * Ends the connection once what was written so far is flushed, when the client asked for that and has
    * nothing more to send ({@link Exchange#clientDone}): nothing can arrive to turn the close into a
    * reset, so the delayed close ({@link #closeAfterResponse}) is not needed. nginx closes such a
@@ -373,6 +367,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
+  /**
+   * Ends an HTTP/1.1 connection after what was written so far, the way Envoy's delayed close does:
+   * flush, half-close, then read and drop whatever the client still sends until it closes too (or
+   * {@link #DELAYED_CLOSE} passes). Closing at once while the client is still sending makes the
+   * kernel answer with a reset, which can destroy the response before the client reads it.
+   */
   void closeAfterResponse() {
     if (closing) return;
     closing = true;
