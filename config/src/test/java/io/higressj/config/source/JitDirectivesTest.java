@@ -44,6 +44,33 @@ class JitDirectivesTest {
     for (String p : prefixes) assertFalse(FieldMap.class.getName().startsWith(p), p);
   }
 
+  /**
+   * The JDK classes listed (the file-system code the reader calls) exist in this JDK under those names,
+   * and none of them is a class the request path runs on: no socket channel, no buffer.
+   */
+  @Test
+  void theJdkPatternsNameFileSystemClasses() throws Exception {
+    List<String> patterns = new ArrayList<>();
+    Matcher m = Pattern.compile("\"((?:sun|java)/[A-Za-z/]+)(\\*)?\\.\\*\"").matcher(Files.readString(FILE));
+    while (m.find()) patterns.add(m.group(1) + (m.group(2) == null ? "" : "*"));
+    assertEquals(List.of("sun/nio/fs/*", "java/nio/file/*", "sun/nio/ch/ChannelInputStream", "sun/nio/ch/FileChannelImpl"),
+        patterns);
+    // a package pattern: the package exists (its file-system provider's class is in it)
+    assertEquals("sun.nio.fs", java.nio.file.FileSystems.getDefault().provider().getClass().getPackageName());
+    assertEquals("java.nio.file", Files.class.getPackageName());
+    // a class pattern: the class exists under that name
+    for (String p : patterns) {
+      if (!p.endsWith("*")) assertEquals(p.replace('/', '.'), Class.forName(p.replace('/', '.')).getName());
+    }
+    // what reads a file is what the reader opened: a file channel and its stream, not a socket's
+    try (var in = Files.newInputStream(FILE)) {
+      assertEquals("sun.nio.ch.ChannelInputStream", in.getClass().getName());
+    }
+    try (var ch = java.nio.channels.FileChannel.open(FILE)) {
+      assertEquals("sun.nio.ch.FileChannelImpl", ch.getClass().getName());
+    }
+  }
+
   @Test
   void theJvmReadsTheFile() throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
