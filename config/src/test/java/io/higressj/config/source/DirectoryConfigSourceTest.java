@@ -300,6 +300,39 @@ class DirectoryConfigSourceTest {
     recorder.await("web gone", PATIENT, s -> s.resources().keySet().stream().map(ResourceKey::name).toList().equals(List.of("api")));
   }
 
+  private static List<String> names(ResourceSet set) {
+    return set.resources().keySet().stream().map(ResourceKey::name).sorted().toList();
+  }
+
+  /**
+   * A vanished path that was never a file we read (sed's or an editor's temporary file, renamed over
+   * the YAML file) costs nothing and removes nothing; a directory moved out of the tree (its watch stays
+   * valid: the same directory under a name we no longer know) takes every file we read below it.
+   */
+  @Test
+  void aTemporaryFileRenamedOverAFileAndADirectoryMovedOut() throws Exception {
+    write("team/a/web.yaml", service("web", 1));
+    write("team/a/deep/db.yaml", service("db", 3));
+    write("teamwork.yaml", service("tw", 6)); // its name starts like the directory's: it stays
+    Path api = write("api.yaml", service("api", 2));
+    start();
+
+    Path tmp = dir.resolve("sedAb12Cd");
+    Files.writeString(tmp, service("api", 5));
+    Files.move(tmp, api, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    recorder.await("api 5", PATIENT, s -> port(s, "api") == 5);
+    assertThat(names(recorder.last)).containsExactly("api", "db", "tw", "web");
+
+    Files.move(dir.resolve("team"), outside.resolve("team"));
+    recorder.await("web and db gone", PATIENT, s -> names(s).equals(List.of("api", "tw")));
+
+    // a write in the moved directory no longer counts; one in the tree does
+    Files.writeString(outside.resolve("team/a/web.yaml"), service("web", 9));
+    write("other.yaml", service("other", 4));
+    recorder.await("other", PATIENT, s -> port(s, "other") == 4);
+    assertThat(names(recorder.last)).containsExactly("api", "other", "tw");
+  }
+
   @Test
   void renamingAwayFromYamlRemovesItsObjects() throws Exception {
     Path f = write("web.yaml", service("web", 1));
