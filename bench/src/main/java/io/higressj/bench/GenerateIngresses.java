@@ -199,6 +199,21 @@ public final class GenerateIngresses {
     writeAtomically(ingressFile(dir, i), text);
   }
 
+  /**
+   * Rewrites the file of Ingress {@code i} as {@code sed -i} and many editors save: the new text goes to a
+   * temporary file with a visible name ({@code sedXXXXXX}) in the same directory, renamed over the file.
+   * The gateway sees the temporary file appear and vanish as well as the file change.
+   */
+  public void writeIngressLikeSed(Path dir, int i, String tag) throws IOException {
+    String text = spec.layout() == Layout.BUNDLE
+        ? ingressYaml(i, tag) + "---\n" + serviceYaml(i) + "---\n" + endpointsYaml(i)
+        : ingressYaml(i, tag);
+    Path file = ingressFile(dir, i);
+    Path tmp = file.resolveSibling(String.format(java.util.Locale.ROOT, "sed%06d", Math.floorMod(tag.hashCode() * 31 + i, 1_000_000)));
+    Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
   /** Writes every file; returns how many. */
   public int writeAll(Path dir, String tag) throws IOException {
     int files = 0;
