@@ -193,10 +193,14 @@ public final class GenerateIngresses {
 
   /** Writes (or rewrites) the file of Ingress {@code i} for generation {@code tag}. */
   public void writeIngress(Path dir, int i, String tag) throws IOException {
-    String text = spec.layout() == Layout.BUNDLE
+    writeAtomically(ingressFile(dir, i), ingressFileText(i, tag));
+  }
+
+  /** What the file of Ingress {@code i} holds: the Ingress, and with the bundle layout its Service and Endpoints. */
+  private String ingressFileText(int i, String tag) {
+    return spec.layout() == Layout.BUNDLE
         ? ingressYaml(i, tag) + "---\n" + serviceYaml(i) + "---\n" + endpointsYaml(i)
         : ingressYaml(i, tag);
-    writeAtomically(ingressFile(dir, i), text);
   }
 
   /**
@@ -205,12 +209,9 @@ public final class GenerateIngresses {
    * The gateway sees the temporary file appear and vanish as well as the file change.
    */
   public void writeIngressLikeSed(Path dir, int i, String tag) throws IOException {
-    String text = spec.layout() == Layout.BUNDLE
-        ? ingressYaml(i, tag) + "---\n" + serviceYaml(i) + "---\n" + endpointsYaml(i)
-        : ingressYaml(i, tag);
     Path file = ingressFile(dir, i);
-    Path tmp = file.resolveSibling(String.format(java.util.Locale.ROOT, "sed%06d", Math.floorMod(tag.hashCode() * 31 + i, 1_000_000)));
-    Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+    Path tmp = file.resolveSibling(String.format(Locale.ROOT, "sed%06d", Math.floorMod(tag.hashCode() * 31 + i, 1_000_000)));
+    Files.write(tmp, ingressFileText(i, tag).getBytes(StandardCharsets.UTF_8));
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 

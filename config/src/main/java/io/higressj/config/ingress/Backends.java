@@ -193,9 +193,7 @@ final class Backends {
    * large directory allocation and compiled code for text nobody reads.
    */
   private static int portNumber(Resource r, JsonNode n, int i, String suffix, List<Problem> problems) {
-    if (n != null && n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 1 && n.asInt() <= 65535) {
-      return n.asInt();
-    }
+    if (isPort(n)) return n.asInt();
     String field = servicePortField(i, suffix);
     if (n == null || n.isNull()) {
       problems.add(Problem.error(r, field, "missing (expected: 1..65535)"));
@@ -220,6 +218,11 @@ final class Backends {
       return 0;
     }
     return v;
+  }
+
+  /** An integer 1..65535. */
+  private static boolean isPort(JsonNode n) {
+    return n != null && n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 1 && n.asInt() <= 65535;
   }
 
   private static String servicePortField(int i, String suffix) {
@@ -358,7 +361,7 @@ final class Backends {
     if (found == null && sp.name().isEmpty() && only != null) found = only;
     if (found == null) return sp.targetNumber();
     JsonNode n = found.get("port");
-    if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1 || n.asInt() > 65535) {
+    if (!isPort(n)) {
       problems.add(Problem.warning(r, endpointPortField(subset, at), (n == null ? "missing" : show(n))
           + " (expected: 1..65535); skipped"));
       return 0;

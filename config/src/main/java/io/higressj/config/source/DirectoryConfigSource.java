@@ -732,9 +732,21 @@ public final class DirectoryConfigSource implements ConfigSource {
 
   /** Drops the file {@code p}, or every file below the directory {@code p}, and stops watching there. */
   private void forgetUnder(Path p) {
+    // the watched directories are few: find those at or below p (a directory moved away keeps its
+    // watch, under a name we no longer know, so it is cancelled)
+    boolean directory = false;
+    for (Iterator<Map.Entry<WatchKey, Path>> it = watchedDirs.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<WatchKey, Path> e = it.next();
+      if (!e.getValue().startsWith(p)) continue;
+      directory = true;
+      if (!e.getValue().equals(root)) {
+        e.getKey().cancel();
+        it.remove();
+      }
+    }
     if (files.containsKey(p)) {
       setFile(p, null); // a file: the usual case
-    } else if (watchedUnder(p)) { // a directory we walked: the files we read below it go
+    } else if (directory) { // a directory we walked: the files we read below it go
       // compared as text (a path caches its string): Path.startsWith on every known file cost
       // milliseconds per change on 60,000 files
       String dir = p.toString();
@@ -748,21 +760,6 @@ public final class DirectoryConfigSource implements ConfigSource {
     }
     // else a path we never knew as a file or a directory, such as an editor's or sed's temporary file
     // renamed over a YAML file: nothing we read can be below it (every directory walked is watched)
-    for (Iterator<Map.Entry<WatchKey, Path>> it = watchedDirs.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<WatchKey, Path> e = it.next();
-      if (e.getValue().startsWith(p) && !e.getValue().equals(root)) {
-        e.getKey().cancel(); // a directory moved away keeps its watch, under a name we no longer know
-        it.remove();
-      }
-    }
-  }
-
-  /** Whether {@code p} is a directory we watch or has one below it (the watched directories are few). */
-  private boolean watchedUnder(Path p) {
-    for (Path d : watchedDirs.values()) {
-      if (d.startsWith(p)) return true;
-    }
-    return false;
   }
 
   /**

@@ -91,6 +91,12 @@ public record AccessLogEntry(
     out.put((byte) '}');
   }
 
+  private static final byte[] ESCAPED_QUOTE = ascii("\\\"");
+  private static final byte[] ESCAPED_BACKSLASH = ascii("\\\\");
+  private static final byte[] ESCAPED_LF = ascii("\\n");
+  private static final byte[] ESCAPED_CR = ascii("\\r");
+  private static final byte[] ESCAPED_TAB = ascii("\\t");
+
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
@@ -175,11 +181,11 @@ public record AccessLogEntry(
           continue;
         }
         switch (c) {
-          case '"' -> put(ascii("\\\""));
-          case '\\' -> put(ascii("\\\\"));
-          case '\n' -> put(ascii("\\n"));
-          case '\r' -> put(ascii("\\r"));
-          case '\t' -> put(ascii("\\t"));
+          case '"' -> put(ESCAPED_QUOTE);
+          case '\\' -> put(ESCAPED_BACKSLASH);
+          case '\n' -> put(ESCAPED_LF);
+          case '\r' -> put(ESCAPED_CR);
+          case '\t' -> put(ESCAPED_TAB);
           default -> {
             if (c < 0x20) {
               put(ascii(String.format("\\u%04x", (int) c)));
