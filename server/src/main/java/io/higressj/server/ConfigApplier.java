@@ -24,8 +24,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -36,8 +36,10 @@ import java.util.function.Consumer;
  * <p>This holds for every kind the translator reports ERRORs for, the {@code higress-config} and
  * {@code higress-https} ConfigMaps included: a ConfigMap with an invalid field keeps its last good settings.
  *
- * <p>Work is in proportion to what changed since the previous set: the translator is incremental,
- * and the last good versions are kept up to date from the objects that changed, by reference.
+ * <p>Work is in proportion to what changed since the previous set: the translator is incremental, and
+ * nothing is kept per object for the fallback. An object that is not rejected is its own last good
+ * version, so the last good version of an object rejected now is its version in the previous set, or,
+ * when it was rejected then too, the one found then; only those of the objects rejected now are held.
  */
 final class ConfigApplier implements Consumer<ResourceSet> {
   private static final System.Logger LOG = System.getLogger("io.higressj.config");
@@ -48,12 +50,11 @@ final class ConfigApplier implements Consumer<ResourceSet> {
   private final WasmPluginTranslator plugins;
   /** told of each published snapshot's plugin chains (jar class loaders in use), or null */
   private final Consumer<PluginChains> pluginsPublished;
-  /** the last version of each object that translated without errors, by name as problems give it */
-  private final Map<Name, Resource> lastGood = new HashMap<>();
-  /** the key of each present object by name, or a TreeSet of keys when API groups share a name */
-  private final Map<Name, Object> keysByName = new HashMap<>();
   private ResourceSet previous = ResourceSet.empty();
+  /** the objects the previous set had rejected, by name as problems give it */
   private Set<Name> rejectedBefore = Set.of();
+  /** the last good version of each of those that had one */
+  private Map<Name, Resource> heldGood = Map.of();
   private TlsConfig preparedTls;
   private List<String> tlsErrors = List.of();
   private Set<String> reported = Set.of();
@@ -67,10 +68,6 @@ final class ConfigApplier implements Consumer<ResourceSet> {
 
   /** An object as {@link Resource#describe()} and {@link Problem#object()} name it: no API group. */
   private record Name(String kind, String namespace, String name) {
-    static Name of(ResourceKey k) {
-      return new Name(k.kind(), k.namespace(), k.name());
-    }
-
     /** The name a problem gives its object, or null when it names no object ("Service in document 2"). */
     static Name parse(String object) {
       int space = object.indexOf(' ');
@@ -82,28 +79,27 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     }
   }
 
-  private void addKey(Name name, ResourceKey key) {
-    keysByName.merge(name, key, (old, k) -> {
-      TreeSet<ResourceKey> keys = old instanceof ResourceKey one ? new TreeSet<>(List.of(one)) : keySet(old);
-      keys.add(key);
-      return keys;
-    });
+  /**
+   * The keys of the objects named {@code n} in {@code set}: one per API group that has one. Keys sort by
+   * kind, then group, so the groups of a kind are found by a search each.
+   */
+  private static List<ResourceKey> keys(ResourceSet set, Name n) {
+    List<ResourceKey> out = new ArrayList<>(1);
+    SortedMap<ResourceKey, Resource> rest = set.resources().subMap(new ResourceKey("", n.kind(), "", ""),
+        new ResourceKey("", n.kind() + "\0", "", ""));
+    while (!rest.isEmpty()) {
+      String group = rest.firstKey().group();
+      ResourceKey k = new ResourceKey(group, n.kind(), n.namespace(), n.name());
+      if (rest.containsKey(k)) out.add(k);
+      rest = rest.tailMap(new ResourceKey(group + "\0", n.kind(), "", "")); // past this group's keys
+    }
+    return out;
   }
 
-  private void removeKey(Name n, ResourceKey key) {
-    Object old = keysByName.get(n);
-    if (old instanceof TreeSet<?> && keySet(old).remove(key) && keySet(old).size() == 1) keysByName.put(n, keySet(old).first());
-    else if (old instanceof ResourceKey) keysByName.remove(n);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static TreeSet<ResourceKey> keySet(Object o) {
-    return (TreeSet<ResourceKey>) o;
-  }
-
-  private List<ResourceKey> keys(Name n) {
-    Object o = keysByName.get(n);
-    return o == null ? List.of() : o instanceof ResourceKey k ? List.of(k) : List.copyOf(keySet(o));
+  /** The object named {@code n} in {@code set} (of objects named alike, the one whose key sorts last), or null. */
+  private static Resource named(ResourceSet set, Name n) {
+    List<ResourceKey> keys = keys(set, n);
+    return keys.isEmpty() ? null : set.resources().get(keys.getLast());
   }
 
   ConfigApplier(SnapshotHolder holder, ServerCertificates certificates, String ingressClass) {
@@ -160,15 +156,7 @@ final class ConfigApplier implements Consumer<ResourceSet> {
   public synchronized void accept(ResourceSet set) {
     long t0 = System.nanoTime();
     List<ResourceSet.Change> changes = set.changesSince(previous);
-    // the names whose last good version may change: those that changed now (and, below, those that
-    // stopped being rejected); one Name per change, reused for the key index
-    Set<Name> touched = new LinkedHashSet<>(Math.max(16, changes.size() * 4 / 3 + 1));
-    for (ResourceSet.Change c : changes) {
-      Name n = Name.of(c.key());
-      touched.add(n);
-      if (c.before() == null) addKey(n, c.key());
-      else if (c.after() == null) removeKey(n, c.key());
-    }
+    ResourceSet before = previous;
     previous = set;
 
     // Gateway API: translated again only when an object it reads changed
@@ -189,13 +177,18 @@ final class ConfigApplier implements Consumer<ResourceSet> {
       if (n != null) rejected.add(n);
     }
     Snapshot snapshot = first;
-    if (!rejected.isEmpty()) {
+    // the last good version of each object rejected now: held since it was first rejected, or else (it
+    // was good then) its version in the previous set
+    Map<Name, Resource> lastGood = new HashMap<>();
+    for (Name n : rejected) {
+      Resource g = rejectedBefore.contains(n) ? heldGood.get(n) : named(before, n);
+      if (g != null) lastGood.put(n, g);
+    }
+    if (!lastGood.isEmpty()) {
       // each rejected object with a last good version is replaced by it, in key order
       TreeMap<ResourceKey, Resource> substitutes = new TreeMap<>();
-      for (Name n : rejected) {
-        Resource good = lastGood.get(n);
-        if (good == null) continue;
-        for (ResourceKey key : keys(n)) substitutes.put(key, good);
+      for (Map.Entry<Name, Resource> e : lastGood.entrySet()) {
+        for (ResourceKey key : keys(set, e.getKey())) substitutes.put(key, e.getValue());
       }
       if (!substitutes.isEmpty()) {
         List<Problem> extra = new ArrayList<>();
@@ -214,17 +207,8 @@ final class ConfigApplier implements Consumer<ResourceSet> {
             second.settings(), second.plugins());
       }
     }
-    // last good versions: each present object that is not rejected now (of objects named alike, the one
-    // whose key sorts last); only names that changed or stopped being rejected need a look
-    for (Name n : rejectedBefore) {
-      if (!rejected.contains(n)) touched.add(n);
-    }
-    for (Name n : touched) {
-      Object k = keysByName.get(n);
-      if (k == null) lastGood.remove(n);
-      else if (!rejected.contains(n)) lastGood.put(n, set.resources().get(k instanceof ResourceKey one ? one : keySet(k).last()));
-    }
     rejectedBefore = rejected;
+    heldGood = lastGood;
 
     List<Problem> problems = new ArrayList<>(snapshot.problems());
     Map<String, io.higressj.config.model.ClusterConfig> clusters = snapshot.clusters();
