@@ -215,50 +215,25 @@ public final class IngressTranslator {
     Set<ResourceKey> recheck = new java.util.TreeSet<>();
     Set<String> dirtyHosts = new HashSet<>();
     Set<String> dirtyServices = new HashSet<>();
-    boolean problemsChanged = false;
-    boolean tlsChanged = false;
-    boolean settingsChanged = false;
-    Map<ResourceKey, Checked> checked = checkAll(changed);
-    for (ResourceSet.Change change : changed) {
-      ResourceKey key = change.key();
-      Resource before = change.before();
-      Resource after = change.after();
-      switch (key.kind()) {
-        case "Ingress" -> {
-          problemsChanged |= updateIngress(key, after, checked.get(key), dirtyHosts);
-          tlsChanged = true;
-        }
-        case "Service" -> {
-          if (key.group().isEmpty()) {
-            List<Problem> found = backends.updateService(key, after);
-            problemsChanged |= !found.equals(serviceProblems.getOrDefault(key, List.of()));
-            if (found.isEmpty()) serviceProblems.remove(key);
-            else serviceProblems.put(key, found);
-            dirtyServices.add(key.namespace() + "/" + key.name());
-          }
-        }
-        case "Endpoints" -> {
-          if (key.group().isEmpty()) dirtyServices.add(key.namespace() + "/" + key.name());
-        }
-        case "EndpointSlice" -> dirtyServices.addAll(backends.updateSlice(key, before, after));
-        case "Secret" -> {
-          if (key.group().isEmpty()) {
-            tlsChanged = true;
-            recheck.addAll(proxySslUsers.getOrDefault(key.namespace() + "/" + key.name(), Set.of()));
-          }
-        }
-        case "ConfigMap" -> settingsChanged |= SettingsTranslator.isSettingsObject(key);
-        default -> { } // not ours
-      }
+    // changes come in key order, so the Ingresses' are side by side; their checks, when made beforehand
+    int ingressFrom = firstOfKind(changed, "Ingress");
+    int ingressTo = firstOfKind(changed, "Ingress\0");
+    List<Checked> checked = checkAll(changed.subList(ingressFrom, ingressTo));
+    // one call per change: a loop run once over a whole directory's objects runs in the interpreter for
+    // most of a start, so it does little itself
+    int effects = 0;
+    for (int i = 0; i < changed.size(); i++) {
+      Checked c = checked == null || i < ingressFrom || i >= ingressTo ? null : checked.get(i - ingressFrom);
+      effects |= apply(changed.get(i), c, dirtyHosts, dirtyServices, recheck);
     }
+    boolean problemsChanged = (effects & PROBLEMS_CHANGED) != 0;
+    boolean tlsChanged = (effects & TLS_CHANGED) != 0;
+    boolean settingsChanged = (effects & SETTINGS_CHANGED) != 0;
     for (ResourceKey k : recheck) { // their proxy-ssl-secret changed
       Resource r = resources.resources().get(k);
       if (r != null && ingresses.containsKey(k)) problemsChanged |= updateIngress(k, r, null, dirtyHosts);
     }
-    for (String ref : dirtyServices) {
-      backends.invalidate(ref);
-      dirtyHosts.addAll(hostsByService.getOrDefault(ref, Set.of()));
-    }
+    for (String ref : dirtyServices) invalidateService(ref, dirtyHosts);
     List<String> toBuild = new ArrayList<>(dirtyHosts);
     // each host's routes read only the checked Ingresses, the Services and the claims, all settled by now
     List<Host> built = ParallelWork.map(toBuild, this::build);
@@ -288,21 +263,79 @@ public final class IngressTranslator {
     return new Snapshot(0, options.created(), new RouteTable(vhs), clusterView, tls, all, settings);
   }
 
+  private static final int PROBLEMS_CHANGED = 1;
+  private static final int TLS_CHANGED = 2;
+  private static final int SETTINGS_CHANGED = 4;
+
   /**
-   * The checks of the Ingresses {@code changed} adds or modifies, when there are enough of them to be
-   * worth doing in parallel (a check reads only its own object, the options and the set); else empty,
-   * and {@link #updateIngress} checks each itself.
+   * Takes one changed object into the translator's state ({@code checked}: its check, if made already),
+   * noting the hosts, Services and Ingresses to look at again; returns which of {@link #PROBLEMS_CHANGED},
+   * {@link #TLS_CHANGED} and {@link #SETTINGS_CHANGED} it may have changed.
    */
-  private Map<ResourceKey, Checked> checkAll(List<ResourceSet.Change> changed) {
-    List<Resource> toCheck = new ArrayList<>();
-    for (ResourceSet.Change c : changed) {
-      if (c.after() != null && c.key().kind().equals("Ingress")) toCheck.add(c.after());
+  private int apply(ResourceSet.Change change, Checked checked, Set<String> dirtyHosts, Set<String> dirtyServices,
+      Set<ResourceKey> recheck) {
+    ResourceKey key = change.key();
+    switch (key.kind()) {
+      case "Ingress" -> {
+        return TLS_CHANGED | (updateIngress(key, change.after(), checked, dirtyHosts) ? PROBLEMS_CHANGED : 0);
+      }
+      case "Service" -> {
+        if (!key.group().isEmpty()) return 0;
+        List<Problem> found = backends.updateService(key, change.after());
+        boolean problemsChanged = !found.equals(serviceProblems.getOrDefault(key, List.of()));
+        if (found.isEmpty()) serviceProblems.remove(key);
+        else serviceProblems.put(key, found);
+        dirtyServices.add(key.namespace() + "/" + key.name());
+        return problemsChanged ? PROBLEMS_CHANGED : 0;
+      }
+      case "Endpoints" -> {
+        if (key.group().isEmpty()) dirtyServices.add(key.namespace() + "/" + key.name());
+        return 0;
+      }
+      case "EndpointSlice" -> {
+        dirtyServices.addAll(backends.updateSlice(key, change.before(), change.after()));
+        return 0;
+      }
+      case "Secret" -> {
+        if (!key.group().isEmpty()) return 0;
+        recheck.addAll(proxySslUsers.getOrDefault(key.namespace() + "/" + key.name(), Set.of()));
+        return TLS_CHANGED;
+      }
+      case "ConfigMap" -> {
+        return SettingsTranslator.isSettingsObject(key) ? SETTINGS_CHANGED : 0;
+      }
+      default -> {
+        return 0; // not ours
+      }
     }
-    if (!ParallelWork.worthIt(toCheck.size())) return Map.of();
-    List<Checked> results = ParallelWork.map(toCheck, this::check);
-    Map<ResourceKey, Checked> out = HashMap.newHashMap(toCheck.size());
-    for (int i = 0; i < toCheck.size(); i++) out.put(toCheck.get(i).key(), results.get(i));
-    return out;
+  }
+
+  /** Service {@code ref} ("namespace/name") or its endpoints changed: the hosts routing to it are built again. */
+  private void invalidateService(String ref, Set<String> dirtyHosts) {
+    backends.invalidate(ref);
+    dirtyHosts.addAll(hostsByService.getOrDefault(ref, Set.of()));
+  }
+
+  /** The index of the first change whose kind sorts at or after {@code kind} (changes are in key order, kind first). */
+  private static int firstOfKind(List<ResourceSet.Change> changed, String kind) {
+    int lo = 0;
+    int hi = changed.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (changed.get(mid).key().kind().compareTo(kind) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * The checks of the changed Ingresses {@code changes} (null for one removed), when there are enough of
+   * them to be worth doing in parallel (a check reads only its own object, the options and the set);
+   * else null, and {@link #updateIngress} checks each itself.
+   */
+  private List<Checked> checkAll(List<ResourceSet.Change> changes) {
+    if (!ParallelWork.worthIt(changes.size())) return null;
+    return ParallelWork.map(changes, c -> c.after() == null ? null : check(c.after()));
   }
 
   /**
