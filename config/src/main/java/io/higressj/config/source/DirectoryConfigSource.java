@@ -539,9 +539,18 @@ public final class DirectoryConfigSource implements ConfigSource {
     }
   }
 
-  /** File readers for a large read: one per core, at least two. */
+  /**
+   * Threads reading files in a large read. Their work is I/O as much as parsing: when the files are not in
+   * the page cache (a gateway's first start after its node booted), each read waits for the disk, and
+   * only as many reads are in flight as there are readers. On 60,000 files not cached, a first start read
+   * them in 4.1-4.5 s with two readers and 2.1-3.1 s with sixteen; with the files cached, sixteen readers
+   * on two cores were no slower than two. At least one per core.
+   */
+  static final int READERS = Math.max(16, Runtime.getRuntime().availableProcessors());
+
+  /** File readers for a large read ({@link #READERS} of them). */
   private static ExecutorService readers() {
-    return Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+    return Executors.newFixedThreadPool(READERS,
         Thread.ofPlatform().daemon().name("config-dir-read-", 0).factory());
   }
 
@@ -556,7 +565,7 @@ public final class DirectoryConfigSource implements ConfigSource {
       return;
     }
     Read[] results = new Read[paths.size()];
-    int chunks = Math.max(2, Runtime.getRuntime().availableProcessors()) * 4;
+    int chunks = READERS * 2;
     int per = (paths.size() + chunks - 1) / chunks;
     try (ExecutorService pool = readers()) {
       for (int c = 0; c < chunks; c++) {
