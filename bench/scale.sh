@@ -4,7 +4,8 @@
 # response, the time to apply a rewrite of every Ingress, the time from one changed file to its route
 # answering (median of --changes rounds), the heap the configuration takes, and two restarts with the
 # read cache the earlier runs wrote.
-# Options: --ingresses N, --changes N, --layout split|bundle, --dir DIR (must be empty), --keep.
+# Options: --ingresses N, --changes N, --restarts N, --cold N (starts after dropping the page cache; needs root),
+# --layout split|bundle, --dir DIR (must be empty), --keep.
 # JAVA_OPTS is passed to the gateway's JVM; SCALE_TIMELINE=1 prints what the gateway logged (rescans, applies) during the rewrite.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

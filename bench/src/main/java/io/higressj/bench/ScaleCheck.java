@@ -44,10 +44,13 @@ import java.util.stream.Stream;
  *       cache (in a temporary directory) the earlier runs wrote: the first completes it, the later ones
  *       are the usual restart, on a directory unchanged since the cache was written; with three or more,
  *       the median of those.
+ *   <li>with {@code --cold N}: N pairs of starts with the files out of the page cache, as after a boot (the
+ *       cache is dropped before each start, which needs root): a first start (no read cache) and a restart
+ *       with the read cache.
  * </ol>
  *
  * <pre>
- * bench/scale.sh [--ingresses 20000] [--changes 20] [--restarts 2] [--layout split|bundle] [--dir DIR] [--keep]
+ * bench/scale.sh [--ingresses 20000] [--changes 20] [--restarts 2] [--cold 0] [--layout split|bundle] [--dir DIR] [--keep]
  * </pre>
  */
 public final class ScaleCheck {
@@ -59,6 +62,7 @@ public final class ScaleCheck {
   private final int ingresses;
   private final int changes;
   private final int restarts;
+  private final int cold;
   private final GenerateIngresses.Layout layout;
   private final Path dir;
   private final boolean keep;
@@ -68,12 +72,13 @@ public final class ScaleCheck {
 
   private Path readCache;
 
-  private ScaleCheck(Path home, int ingresses, int changes, int restarts, GenerateIngresses.Layout layout, Path dir, boolean keep,
-      String javaOpts) {
+  private ScaleCheck(Path home, int ingresses, int changes, int restarts, int cold, GenerateIngresses.Layout layout, Path dir,
+      boolean keep, String javaOpts) {
     this.home = home;
     this.ingresses = ingresses;
     this.changes = changes;
     this.restarts = restarts;
+    this.cold = cold;
     this.layout = layout;
     this.dir = dir;
     this.keep = keep;
@@ -307,12 +312,63 @@ public final class ScaleCheck {
         System.out.printf(Locale.ROOT, "restarts on an unchanged directory (2 to %d): median %.0f ms, min %.0f, max %.0f%n",
             restarts, median(sorted), sorted.get(0), sorted.get(sorted.size() - 1));
       }
+      coldStarts(probe);
       snapshotHeap();
     } finally {
       upstream.stop(0);
       if (!keep) deleteTree(dir);
       deleteTree(empty);
       deleteTree(readCache);
+    }
+  }
+
+  /**
+   * 6. {@link #cold} pairs of starts with the page cache dropped first: a first start (an empty read cache)
+   * and a restart (the read cache the first start wrote), each timed to its first routed response.
+   */
+  private void coldStarts(GenerateIngresses.Item probe) throws Exception {
+    if (cold == 0) return;
+    Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
+    if (!Files.isWritable(dropCaches)) {
+      System.out.println("cold starts: skipped (dropping the page cache needs root: " + dropCaches + " is not writable)");
+      return;
+    }
+    Path kept = readCache;
+    List<Double> first = new ArrayList<>();
+    List<Double> again = new ArrayList<>();
+    try {
+      for (int round = 1; round <= cold; round++) {
+        readCache = Files.createTempDirectory("higressj-read-cache-");
+        try {
+          for (List<Double> into : List.of(first, again)) {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+            Files.writeString(dropCaches, "3");
+            Gateway gw = startGateway(dir);
+            try {
+              int port = gw.awaitPort(300_000);
+              try (HttpProbe http = new HttpProbe("127.0.0.1", port)) {
+                long at = poll(http, probe.requestHost(), probe.requestPath(probeTag), 200, 300_000);
+                String read = gw.lines.stream().map(FILES_READ::matcher).filter(Matcher::find).map(Matcher::group)
+                    .findFirst().orElse("?");
+                into.add(ms(at - gw.startedNanos));
+                System.out.printf(Locale.ROOT, "cold %s %d: JVM launch to first routed response %.0f ms; gateway: %s%n",
+                    into == first ? "first start" : "restart", round, ms(at - gw.startedNanos), read);
+              }
+            } finally {
+              gw.close(); // the first start writes the read cache the restart uses
+            }
+          }
+        } finally {
+          deleteTree(readCache);
+        }
+      }
+    } finally {
+      readCache = kept;
+    }
+    for (List<Double> l : List.of(first, again)) {
+      List<Double> sorted = l.stream().sorted().toList();
+      System.out.printf(Locale.ROOT, "cold %s: median %.0f ms, min %.0f, max %.0f%n", l == first ? "first starts" : "restarts",
+          median(sorted), sorted.get(0), sorted.get(sorted.size() - 1));
     }
   }
 
@@ -443,6 +499,7 @@ public final class ScaleCheck {
     int n = 20_000;
     int changes = 20;
     int restarts = 2;
+    int cold = 0;
     GenerateIngresses.Layout layout = GenerateIngresses.Layout.SPLIT;
     Path dir = null;
     boolean keep = false;
@@ -452,12 +509,13 @@ public final class ScaleCheck {
         case "--ingresses" -> n = Integer.parseInt(args[++i]);
         case "--changes" -> changes = Integer.parseInt(args[++i]);
         case "--restarts" -> restarts = Integer.parseInt(args[++i]);
+        case "--cold" -> cold = Integer.parseInt(args[++i]);
         case "--layout" -> layout = GenerateIngresses.Layout.valueOf(args[++i].toUpperCase(Locale.ROOT));
         case "--dir" -> dir = Path.of(args[++i]);
         case "--keep" -> keep = true;
         case "--home" -> home = Path.of(args[++i]).toAbsolutePath().normalize();
         case "-h", "--help" -> {
-          System.out.println("usage: ScaleCheck [--ingresses 20000] [--changes 20] [--restarts 2] [--layout split|bundle]"
+          System.out.println("usage: ScaleCheck [--ingresses 20000] [--changes 20] [--restarts 2] [--cold 0] [--layout split|bundle]"
               + " [--dir DIR] [--keep]"
               + " [--home PROJECT_DIR]");
           return;
@@ -469,6 +527,7 @@ public final class ScaleCheck {
     if (dir == null) dir = Files.createTempDirectory("higressj-scale-");
     else if (Files.exists(dir) && Files.list(dir).findAny().isPresent()) throw new IllegalArgumentException(dir + " is not empty");
     if (restarts < 0) throw new IllegalArgumentException("--restarts must be 0 or more");
-    new ScaleCheck(home, n, changes, restarts, layout, dir, keep, System.getenv("JAVA_OPTS")).run();
+    if (cold < 0) throw new IllegalArgumentException("--cold must be 0 or more");
+    new ScaleCheck(home, n, changes, restarts, cold, layout, dir, keep, System.getenv("JAVA_OPTS")).run();
   }
 }
