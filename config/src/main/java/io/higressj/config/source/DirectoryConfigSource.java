@@ -13,6 +13,7 @@ import io.higressj.config.resource.ResourceSet;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
@@ -167,6 +168,9 @@ public final class DirectoryConfigSource implements ConfigSource {
    * {@code cached}: taken from the read cache instead of the file.
    */
   private record Read(Object result, Stamp stamp, boolean settled, boolean cached) {}
+
+  /** {@link Read#result} of a path that is a directory */
+  private static final Object DIRECTORY = new Object();
 
   /** Changed paths (true: seen created, so a directory must be walked) and whether to walk everything. */
   private static final class Batch {
@@ -473,36 +477,121 @@ public final class DirectoryConfigSource implements ConfigSource {
    * The first read of the tree: the readers start on the files while the walk is still finding the
    * rest (batches of {@link #READ_BATCH}), so that walking, reading and parsing overlap; the results
    * are applied in the walk's order, as {@link #readFiles} does.
+   *
+   * <p>With a read cache, most files will not be read, only their attributes compared with the cache's:
+   * the walk ({@link #walkNames}) then leaves those to the readers, who take them on many threads. Without
+   * one, every file is read: the walk takes each file's attributes as it goes, which keeps it ahead of the
+   * readers. With the page cache dropped, on 60,000 files, leaving the attributes to the readers made
+   * restarts with the read cache 0.3-0.5 s faster and first starts 0.1-0.7 s slower.
    */
   private void firstRead(FutureTask<Map<String, ReadCache.Entry>> loading) {
     List<Path> paths = new ArrayList<>();
-    List<BasicFileAttributes> attrs = new ArrayList<>();
+    List<BasicFileAttributes> attrs = new ArrayList<>(); // null where the readers are to take them
     List<Future<Read[]>> batches = new ArrayList<>();
     // the pool starts its threads with the first batch: a small directory is read on this thread alone
     try (ExecutorService pool = readers()) {
-      walk(root, null, (f, a) -> {
+      BiConsumer<Path, BasicFileAttributes> sink = (f, a) -> {
         paths.add(f);
         attrs.add(a);
         if (paths.size() % READ_BATCH == 0) {
           int from = paths.size() - READ_BATCH;
           batches.add(pool.submit(batch(List.copyOf(paths.subList(from, paths.size())),
-              List.copyOf(attrs.subList(from, attrs.size())), loading)));
+              new ArrayList<>(attrs.subList(from, attrs.size())), loading)));
         }
-      });
+      };
+      if (loading != null && Files.exists(cacheFile)) {
+        List<Object> rootKey = new ArrayList<>();
+        rootKey.add(Files.readAttributes(root, BasicFileAttributes.class).fileKey());
+        walkNames(root, rootKey, f -> sink.accept(f, null));
+      } else {
+        walk(root, null, sink);
+      }
       if (loading != null) cached = loadCache(loading);
       int rest = batches.size() * READ_BATCH;
       List<Read[]> results = new ArrayList<>(batches.size() + 1);
       for (Future<Read[]> b : batches) results.add(b.get());
       results.add(parseAll(paths.subList(rest, paths.size()), attrs.subList(rest, attrs.size()), cached));
       int i = 0;
+      List<Path> directories = new ArrayList<>(0);
       for (Read[] batch : results) {
-        for (Read r : batch) readFile(paths.get(i++), r);
+        for (Read r : batch) readFile(paths.get(i++), r, directories);
       }
+      for (Path d : directories) readDirectoryNamedLikeAFile(d);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "config directory: cannot read " + root, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
+  }
+
+  /**
+   * The walk of the first read. Like {@link #walk} it registers every directory below {@code dir} with the
+   * watcher and gives the YAML files in the same order, but it does not read the attributes of the entries
+   * named as YAML files: the readers do (see {@link #parse}), on many threads. With the files out of the page
+   * cache, as after a boot, each of those reads waits for the disk: a walk reading them one after the other
+   * took 0.6 s for 60,000 files. The other entries are looked at here to find the directories; a YAML-named
+   * entry that is a directory is walked once its reader has said so ({@link #readDirectoryNamedLikeAFile}).
+   *
+   * @param keys the file keys of {@code dir} and the directories above it, for finding symbolic link loops
+   */
+  private void walkNames(Path dir, List<Object> keys, Consumer<Path> sink) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      if (watcher != null) watchedDirs.put(dir.register(watcher, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (ignored(name)) continue;
+        if (isYaml(name)) {
+          sink.accept(p);
+          continue;
+        }
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(p, BasicFileAttributes.class); // through symbolic links, as the walk goes
+        } catch (NoSuchFileException e) {
+          continue; // vanished, or a link to nothing
+        } catch (IOException e) {
+          LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", p, e.toString());
+          continue;
+        }
+        if (!a.isDirectory()) continue;
+        if (a.fileKey() != null && keys.contains(a.fileKey())) {
+          LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", p, "symbolic link loop");
+          continue;
+        }
+        keys.add(a.fileKey());
+        walkNames(p, keys, sink);
+        keys.removeLast();
+      }
+    } catch (NoSuchFileException e) {
+      // removed before we got to it: its DELETE event follows
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "config directory: cannot read " + dir, e);
+    }
+  }
+
+  /**
+   * A directory that a walk took for a file by its name (such as {@code conf.d.yaml}) and its reader found
+   * to be one: walked and read now, unless it is a symbolic link back to a directory above it.
+   */
+  private void readDirectoryNamedLikeAFile(Path d) {
+    List<Object> keys = new ArrayList<>();
+    try {
+      for (Path up = d; up != null && up.startsWith(root); up = up.getParent()) {
+        keys.addFirst(Files.readAttributes(up, BasicFileAttributes.class).fileKey());
+      }
+    } catch (IOException e) {
+      return; // gone since: its events follow
+    }
+    Object key = keys.getLast();
+    if (key != null && keys.indexOf(key) < keys.size() - 1) {
+      LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", d, "symbolic link loop");
+      return;
+    }
+    List<Path> found = new ArrayList<>();
+    walkNames(d, keys, found::add);
+    readFiles(found, null);
   }
 
   /** Parses one batch of the first read (the read cache, if any, is waited for first). */
@@ -511,6 +600,7 @@ public final class DirectoryConfigSource implements ConfigSource {
     return () -> parseAll(paths, attrs, awaitCache(loading));
   }
 
+  /** Each of {@code paths} parsed; {@code attrs}: their attributes, or null where they are yet to be read. */
   private static Read[] parseAll(List<Path> paths, List<BasicFileAttributes> attrs, Map<String, ReadCache.Entry> cache) {
     Read[] out = new Read[paths.size()];
     for (int i = 0; i < out.length; i++) out[i] = parse(paths.get(i), attrs.get(i), cache);
@@ -560,8 +650,10 @@ public final class DirectoryConfigSource implements ConfigSource {
    */
   private void readFiles(List<Path> paths, Map<Path, BasicFileAttributes> attributes) {
     Map<String, ReadCache.Entry> cache = cached;
+    List<Path> directories = new ArrayList<>(0);
     if (paths.size() < PARALLEL_READ_THRESHOLD) {
-      for (Path f : paths) readFile(f, parse(f, attributes, cache));
+      for (Path f : paths) readFile(f, parse(f, attributes, cache), directories);
+      for (Path d : directories) readDirectoryNamedLikeAFile(d);
       return;
     }
     Read[] results = new Read[paths.size()];
@@ -577,7 +669,8 @@ public final class DirectoryConfigSource implements ConfigSource {
         });
       }
     } // close() waits for every task
-    for (int i = 0; i < results.length; i++) readFile(paths.get(i), results[i]);
+    for (int i = 0; i < results.length; i++) readFile(paths.get(i), results[i], directories);
+    for (Path d : directories) readDirectoryNamedLikeAFile(d);
   }
 
   /**
@@ -638,10 +731,16 @@ public final class DirectoryConfigSource implements ConfigSource {
     return parse(f, attributes == null ? null : attributes.get(f), cache);
   }
 
-  /** {@link #parse(Path, Map, Map)} with the attributes the walk read ({@code a}; null: read them now). */
+  /**
+   * {@link #parse(Path, Map, Map)} with the attributes the walk read ({@code a}; null: read them now).
+   * What is not a regular file is not read: a directory gives {@link #DIRECTORY}, anything else (a pipe,
+   * a socket) is treated as absent.
+   */
   private static Read parse(Path f, BasicFileAttributes a, Map<String, ReadCache.Entry> cache) {
     try {
       if (a == null) a = Files.readAttributes(f, BasicFileAttributes.class);
+      if (a.isDirectory()) return new Read(DIRECTORY, null, false, false);
+      if (!a.isRegularFile()) return new Read(new NoSuchFileException(f.toString(), null, "not a regular file"), null, false, false);
       Stamp stamp = Stamp.ofFile(a);
       boolean settled = stamp != null && stamp.settled(System.currentTimeMillis());
       if (settled && !cache.isEmpty()) {
@@ -656,7 +755,13 @@ public final class DirectoryConfigSource implements ConfigSource {
     }
   }
 
-  private void readFile(Path f, Read read) {
+  /** Takes in what reading file {@code f} gave; a path that turned out to be a directory goes to {@code directories}. */
+  private void readFile(Path f, Read read, List<Path> directories) {
+    if (read.result() == DIRECTORY) {
+      setFile(f, null); // a file we knew, replaced by a directory
+      directories.add(f);
+      return;
+    }
     if (read.cached()) filesFromCache++;
     else filesParsed++;
     Object result = read.result();

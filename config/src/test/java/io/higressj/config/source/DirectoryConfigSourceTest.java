@@ -366,6 +366,54 @@ class DirectoryConfigSourceTest {
     recorder.await("c edited", PATIENT, s -> port(s, "c") == 5);
   }
 
+  /**
+   * The first read's walk leaves the attributes of YAML-named entries to the readers: such an entry that is
+   * a directory is still walked (and watched), one that is neither a file nor a directory (a pipe) is not
+   * read (reading it would wait forever), a symbolic link named like a file that leads back up the tree is
+   * skipped, and a link to a file is read as that file.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "with a read cache: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void entriesNamedLikeYamlFilesThatAreNotFiles(boolean withReadCache) throws Exception {
+    write("conf.d.yaml/inner.yaml", service("inner", 1));
+    write("conf.d.yaml/deeper.yml/deepest.yaml", service("deepest", 2));
+    write("plain.yaml", service("plain", 3));
+    Files.createSymbolicLink(dir.resolve("loop.yaml"), dir);
+    Files.createSymbolicLink(dir.resolve("conf.d.yaml/up.yaml"), dir);
+    Files.createSymbolicLink(dir.resolve("link.yaml"), outside.resolve("target.yaml"));
+    Files.writeString(outside.resolve("target.yaml"), service("linked", 4));
+    boolean pipe = new ProcessBuilder("mkfifo", dir.resolve("pipe.yaml").toString()).start().waitFor() == 0;
+
+    if (withReadCache) { // the walk leaves the YAML entries' attributes to the readers when there is a cache
+      Path cache = outside.resolve("cache");
+      DirectoryConfigSource first = new DirectoryConfigSource(dir, cache, 1);
+      first.start(set -> { });
+      first.close();
+      assertThat(first.cacheFile()).exists();
+      source = new DirectoryConfigSource(dir, cache, 1);
+      source.start(recorder);
+    } else {
+      start();
+    }
+
+    ResourceSet set = recorder.last;
+    assertThat(set.resources().keySet()).extracting(ResourceKey::name)
+        .containsExactlyInAnyOrder("inner", "deepest", "plain", "linked");
+    assertThat(set.resources().get(serviceKey("inner")).origin()).endsWith("conf.d.yaml/inner.yaml");
+    assertThat(set.problems()).isEmpty();
+    if (pipe) assertThat(Files.exists(dir.resolve("pipe.yaml"))).isTrue();
+
+    // the directory found by its reader is watched like any other
+    write("conf.d.yaml/deeper.yml/later.yaml", service("later", 5));
+    recorder.await("later", PATIENT, s -> port(s, "later") == 5);
+
+    // a pipe created later is not read either: the watch goes on (reading it would block the applying thread)
+    if (pipe && new ProcessBuilder("mkfifo", dir.resolve("pipe2.yaml").toString()).start().waitFor() == 0) {
+      write("after-pipe.yaml", service("after-pipe", 6));
+      recorder.await("after-pipe", PATIENT, s -> port(s, "after-pipe") == 6);
+    }
+  }
+
   @Test
   void firstStartCreatesACommentedExample() throws Exception {
     Path root = dir.resolve("config");
