@@ -180,21 +180,25 @@ final class ReadCache {
         : cachedRoot + root.getFileSystem().getSeparator();
     int files = in.count();
     Map<String, Entry> entries = HashMap.newHashMap(files);
-    for (int f = 0; f < files; f++) {
-      String path = prefix + in.string();
-      DirectoryConfigSource.Stamp stamp = new DirectoryConfigSource.Stamp(in.string(), in.varlong(), in.fixed64());
-      int n = in.count();
-      Resource[] resources = new Resource[n];
-      for (int r = 0; r < n; r++) {
-        ResourceKey key = new ResourceKey(in.string(), in.string(), in.string(), in.string());
-        String apiVersion = in.string();
-        if (in.tag() != OBJECT) throw new IllegalStateException("an object's body is not a mapping");
-        resources[r] = new Resource(key, apiVersion, in.object(), path);
-      }
-      entries.put(path, new Entry(stamp, List.of(resources)));
-    }
+    // a call per file: this loop runs once, over every file, so it would run interpreted
+    for (int f = 0; f < files; f++) file(in, prefix, entries);
     if (in.at != end) throw new IllegalStateException("trailing bytes");
     return entries;
+  }
+
+  /** Decodes the next file's entry into {@code entries}. */
+  private static void file(In in, String prefix, Map<String, Entry> entries) {
+    String path = prefix + in.string();
+    DirectoryConfigSource.Stamp stamp = new DirectoryConfigSource.Stamp(in.string(), in.varlong(), in.fixed64());
+    int n = in.count();
+    Resource[] resources = new Resource[n];
+    for (int r = 0; r < n; r++) {
+      ResourceKey key = new ResourceKey(in.string(), in.string(), in.string(), in.string());
+      String apiVersion = in.string();
+      if (in.tag() != OBJECT) throw new IllegalStateException("an object's body is not a mapping");
+      resources[r] = new Resource(key, apiVersion, in.object(), path);
+    }
+    entries.put(path, new Entry(stamp, List.of(resources)));
   }
 
   /**
