@@ -266,6 +266,8 @@ public final class ScaleCheck {
                 median(hiddenTemp.stream().sorted().toList()), hiddenTemp.size(), median(sedTemp.stream().sorted().toList()),
                 sedTemp.size());
           }
+          System.out.println("  in the order of the rounds, ms: " + latencies.stream()
+              .map(d -> String.format(Locale.ROOT, "%.1f", d)).toList());
           System.out.println("  gateway apply times (translate + publish), ms: " + appliedTimes);
         }
         // 4. heap
