@@ -125,6 +125,11 @@ public final class ScaleCheck {
       return port;
     }
 
+    /** What it logged about reading the directory at its start ("60,000 files read in ..."), or "?". */
+    String filesRead() {
+      return lines.stream().map(FILES_READ::matcher).filter(Matcher::find).map(Matcher::group).findFirst().orElse("?");
+    }
+
     /** The apply times it logged ("config version N applied in X ms ...") since line {@code from}. */
     List<String> appliedSince(int from) {
       List<String> out = new ArrayList<>();
@@ -298,8 +303,7 @@ public final class ScaleCheck {
           try (HttpProbe http = new HttpProbe("127.0.0.1", port)) {
             long first = poll(http, probe.requestHost(), probe.requestPath(probeTag), 200, 60_000);
             String cpu = cpuSoFar(again.process.pid());
-            String read = again.lines.stream().map(FILES_READ::matcher).filter(Matcher::find).map(Matcher::group)
-                .findFirst().orElse("?");
+            String read = again.filesRead();
             System.out.printf(Locale.ROOT, "restart %d: JVM launch to first routed response %.0f ms; gateway: %s%n", round,
                 ms(first - again.startedNanos), read);
             if (round > 1) unchanged.add(ms(first - again.startedNanos));
@@ -350,8 +354,7 @@ public final class ScaleCheck {
               int port = gw.awaitPort(300_000);
               try (HttpProbe http = new HttpProbe("127.0.0.1", port)) {
                 long at = poll(http, probe.requestHost(), probe.requestPath(probeTag), 200, 300_000);
-                String read = gw.lines.stream().map(FILES_READ::matcher).filter(Matcher::find).map(Matcher::group)
-                    .findFirst().orElse("?");
+                String read = gw.filesRead();
                 into.add(ms(at - gw.startedNanos));
                 System.out.printf(Locale.ROOT, "cold %s %d: JVM launch to first routed response %.0f ms; gateway: %s%n",
                     into == first ? "first start" : "restart", round, ms(at - gw.startedNanos), read);

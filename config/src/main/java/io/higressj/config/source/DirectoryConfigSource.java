@@ -14,19 +14,14 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -479,7 +474,7 @@ public final class DirectoryConfigSource implements ConfigSource {
    * are applied in the walk's order, as {@link #readFiles} does.
    *
    * <p>With a read cache, most files will not be read, only their attributes compared with the cache's:
-   * the walk ({@link #walkNames}) then leaves those to the readers, who take them on many threads. Without
+   * the walk ({@link #walk(Path, boolean, BiConsumer)}) then leaves those to the readers, who take them on many threads. Without
    * one, every file is read: the walk takes each file's attributes as it goes, which keeps it ahead of the
    * readers. With the page cache dropped, on 60,000 files, leaving the attributes to the readers made
    * restarts with the read cache 0.3-0.5 s faster and first starts 0.1-0.7 s slower.
@@ -490,7 +485,7 @@ public final class DirectoryConfigSource implements ConfigSource {
     List<Future<Read[]>> batches = new ArrayList<>();
     // the pool starts its threads with the first batch: a small directory is read on this thread alone
     try (ExecutorService pool = readers()) {
-      BiConsumer<Path, BasicFileAttributes> sink = (f, a) -> {
+      walk(root, loading == null || !Files.exists(cacheFile), (f, a) -> {
         paths.add(f);
         attrs.add(a);
         if (paths.size() % READ_BATCH == 0) {
@@ -498,14 +493,7 @@ public final class DirectoryConfigSource implements ConfigSource {
           batches.add(pool.submit(batch(List.copyOf(paths.subList(from, paths.size())),
               new ArrayList<>(attrs.subList(from, attrs.size())), loading)));
         }
-      };
-      if (loading != null && Files.exists(cacheFile)) {
-        List<Object> rootKey = new ArrayList<>();
-        rootKey.add(Files.readAttributes(root, BasicFileAttributes.class).fileKey());
-        walkNames(root, rootKey, f -> sink.accept(f, null));
-      } else {
-        walk(root, null, sink);
-      }
+      });
       if (loading != null) cached = loadCache(loading);
       int rest = batches.size() * READ_BATCH;
       List<Read[]> results = new ArrayList<>(batches.size() + 1);
@@ -517,8 +505,6 @@ public final class DirectoryConfigSource implements ConfigSource {
         for (Read r : batch) readFile(paths.get(i++), r, directories);
       }
       for (Path d : directories) readDirectoryNamedLikeAFile(d);
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "config directory: cannot read " + root, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
@@ -527,71 +513,12 @@ public final class DirectoryConfigSource implements ConfigSource {
   }
 
   /**
-   * The walk of the first read. Like {@link #walk} it registers every directory below {@code dir} with the
-   * watcher and gives the YAML files in the same order, but it does not read the attributes of the entries
-   * named as YAML files: the readers do (see {@link #parse}), on many threads. With the files out of the page
-   * cache, as after a boot, each of those reads waits for the disk: a walk reading them one after the other
-   * took 0.6 s for 60,000 files. The other entries are looked at here to find the directories; a YAML-named
-   * entry that is a directory is walked once its reader has said so ({@link #readDirectoryNamedLikeAFile}).
-   *
-   * @param keys the file keys of {@code dir} and the directories above it, for finding symbolic link loops
-   */
-  private void walkNames(Path dir, List<Object> keys, Consumer<Path> sink) {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      if (watcher != null) watchedDirs.put(dir.register(watcher, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
-      for (Path p : entries) {
-        String name = p.getFileName().toString();
-        if (ignored(name)) continue;
-        if (isYaml(name)) {
-          sink.accept(p);
-          continue;
-        }
-        BasicFileAttributes a;
-        try {
-          a = Files.readAttributes(p, BasicFileAttributes.class); // through symbolic links, as the walk goes
-        } catch (NoSuchFileException e) {
-          continue; // vanished, or a link to nothing
-        } catch (IOException e) {
-          LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", p, e.toString());
-          continue;
-        }
-        if (!a.isDirectory()) continue;
-        if (a.fileKey() != null && keys.contains(a.fileKey())) {
-          LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", p, "symbolic link loop");
-          continue;
-        }
-        keys.add(a.fileKey());
-        walkNames(p, keys, sink);
-        keys.removeLast();
-      }
-    } catch (NoSuchFileException e) {
-      // removed before we got to it: its DELETE event follows
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "config directory: cannot read " + dir, e);
-    }
-  }
-
-  /**
    * A directory that a walk took for a file by its name (such as {@code conf.d.yaml}) and its reader found
-   * to be one: walked and read now, unless it is a symbolic link back to a directory above it.
+   * to be one: walked and read now.
    */
   private void readDirectoryNamedLikeAFile(Path d) {
-    List<Object> keys = new ArrayList<>();
-    try {
-      for (Path up = d; up != null && up.startsWith(root); up = up.getParent()) {
-        keys.addFirst(Files.readAttributes(up, BasicFileAttributes.class).fileKey());
-      }
-    } catch (IOException e) {
-      return; // gone since: its events follow
-    }
-    Object key = keys.getLast();
-    if (key != null && keys.indexOf(key) < keys.size() - 1) {
-      LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", d, "symbolic link loop");
-      return;
-    }
-    List<Path> found = new ArrayList<>();
-    walkNames(d, keys, found::add);
-    readFiles(found, null);
+    Map<Path, BasicFileAttributes> attributes = new HashMap<>();
+    readFiles(walk(d, attributes), attributes);
   }
 
   /** Parses one batch of the first read (the read cache, if any, is waited for first). */
@@ -678,49 +605,86 @@ public final class DirectoryConfigSource implements ConfigSource {
    * attributes (as the walk read them anyway) go to {@code attributes} if not null.
    */
   private List<Path> walk(Path dir, Map<Path, BasicFileAttributes> attributes) {
-    return walk(dir, attributes, null);
+    List<Path> found = new ArrayList<>();
+    walk(dir, true, (f, a) -> {
+      found.add(f);
+      if (attributes != null) attributes.put(f, a);
+    });
+    return found;
   }
 
-  /** {@link #walk(Path, Map)}, telling {@code sink} (if not null) of each file as it is found. */
-  private List<Path> walk(Path dir, Map<Path, BasicFileAttributes> attributes, BiConsumer<Path, BasicFileAttributes> sink) {
-    List<Path> found = new ArrayList<>();
+  /**
+   * Walks {@code dir} (symbolic links followed; hidden entries and scratch files skipped, and so is a link
+   * back to a directory above it), registering every directory with the watcher (if any) and telling
+   * {@code sink} of each YAML file in the order the directories list them.
+   *
+   * <p>{@code withAttributes} false leaves the attributes of the entries named as YAML files to whoever
+   * reads them ({@code sink} gets null), which the first read with a read cache does: its readers take
+   * them on many threads, where one walk reading them one after the other, with the files out of the page
+   * cache as after a boot, took 0.6 s for 60,000 files. Such an entry may turn out to be a directory
+   * ({@link #DIRECTORY}): it is walked then ({@link #readDirectoryNamedLikeAFile}).
+   */
+  private void walk(Path dir, boolean withAttributes, BiConsumer<Path, BasicFileAttributes> sink) {
+    // the root itself may well be hidden (~/.higress); only what is below it is filtered
+    if (!dir.equals(root) && ignored(dir.getFileName().toString())) return;
+    List<Object> keys = new ArrayList<>(); // of dir and the directories above it, for finding link loops
     try {
-      Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-          // the root itself may well be hidden (~/.higress); only what is below it is filtered
-          if (!d.equals(root) && ignored(d.getFileName().toString())) return FileVisitResult.SKIP_SUBTREE;
-          if (watcher != null) watchedDirs.put(d.register(watcher, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), d);
-          return FileVisitResult.CONTINUE;
-        }
+      for (Path up = dir; up != null && up.startsWith(root); up = up.getParent()) {
+        keys.addFirst(Files.readAttributes(up, BasicFileAttributes.class).fileKey());
+      }
+    } catch (NoSuchFileException e) {
+      return; // removed before we got to it: its DELETE event follows
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "config directory: cannot read " + dir, e);
+      return;
+    }
+    Object key = keys.getLast();
+    if (key != null && keys.indexOf(key) < keys.size() - 1) {
+      LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", dir, "symbolic link loop");
+      return;
+    }
+    walk(dir, keys, withAttributes, sink);
+  }
 
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-          String name = f.getFileName().toString();
-          if (attrs.isRegularFile() && !ignored(name) && isYaml(name)) {
-            found.add(f);
-            if (attributes != null) attributes.put(f, attrs);
-            if (sink != null) sink.accept(f, attrs);
-          }
-          return FileVisitResult.CONTINUE;
+  /** {@link #walk(Path, boolean, BiConsumer)} below {@code dir}, whose file key and its parents' are {@code keys}. */
+  private void walk(Path dir, List<Object> keys, boolean withAttributes, BiConsumer<Path, BasicFileAttributes> sink) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      if (watcher != null) watchedDirs.put(dir.register(watcher, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE), dir);
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (ignored(name)) continue;
+        if (!withAttributes && isYaml(name)) {
+          sink.accept(p, null);
+          continue;
         }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path f, IOException e) {
-          // vanished while walking, a link loop, no permission: skip it, the rest still counts
-          if (!(e instanceof NoSuchFileException)) {
-            LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", f,
-                e instanceof FileSystemLoopException ? "symbolic link loop" : e.toString());
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(p, BasicFileAttributes.class); // through symbolic links
+        } catch (NoSuchFileException e) {
+          continue; // vanished, or a link to nothing
+        } catch (IOException e) {
+          if (!Files.isSymbolicLink(p)) { // a link that cannot be followed is skipped quietly, like one to nothing
+            LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", p, e.toString());
           }
-          return FileVisitResult.CONTINUE;
+          continue;
         }
-      });
+        if (a.isRegularFile()) {
+          if (isYaml(name)) sink.accept(p, a);
+        } else if (a.isDirectory()) {
+          if (a.fileKey() != null && keys.contains(a.fileKey())) {
+            LOG.log(Level.WARNING, "config directory: skipping {0}: {1}", p, "symbolic link loop");
+            continue;
+          }
+          keys.add(a.fileKey());
+          walk(p, keys, withAttributes, sink);
+          keys.removeLast();
+        }
+      }
     } catch (NoSuchFileException e) {
       // removed before we got to it: its DELETE event follows
     } catch (IOException e) {
       LOG.log(Level.WARNING, "config directory: cannot read " + dir, e);
     }
-    return found;
   }
 
   /**
