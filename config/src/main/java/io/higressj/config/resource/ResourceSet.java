@@ -60,13 +60,24 @@ public record ResourceSet(SortedMap<ResourceKey, Resource> resources, List<Probl
 
   /**
    * The objects that are not the same (by reference) here and in {@code earlier}: added, removed or
-   * replaced, in key order. An object read again with the same content may be listed too. Costs a walk
+   * replaced, in key order. An object read again with the same content may be listed too. When this set
+   * was made from {@code earlier} by {@link #with}, costs a look-up per key given to it; otherwise a walk
    * over both sets comparing references.
    */
   public List<Change> changesSince(ResourceSet earlier) {
     SortedResourceMap a = (SortedResourceMap) earlier.resources;
     SortedResourceMap b = (SortedResourceMap) resources;
     List<Change> out = new ArrayList<>();
+    if (a == b) return out;
+    ResourceKey[] touched = b.changedKeysSince(a);
+    if (touched != null) {
+      for (ResourceKey k : touched) {
+        Resource before = a.get(k);
+        Resource after = b.get(k);
+        if (before != after) out.add(new Change(k, before, after));
+      }
+      return out;
+    }
     int i = 0;
     int j = 0;
     int n = a.size0();

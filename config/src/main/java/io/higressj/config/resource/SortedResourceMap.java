@@ -1,5 +1,6 @@
 package io.higressj.config.resource;
 
+import java.lang.ref.WeakReference;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
@@ -22,12 +23,36 @@ final class SortedResourceMap extends AbstractMap<ResourceKey, Resource> impleme
   private final Resource[] values;
   private final int from;
   private final int to;
+  /**
+   * The map this one was made from by {@link #with}, held weakly (a chain of versions must not keep every
+   * earlier version's arrays alive), and the keys {@link #with} was given, in key order; both null for a
+   * map made otherwise. They let {@link #changedKeysSince} answer for the map it was made from without a
+   * walk over both.
+   */
+  private final WeakReference<SortedResourceMap> base;
+  private final ResourceKey[] touched;
 
   private SortedResourceMap(ResourceKey[] keys, Resource[] values, int from, int to) {
+    this(keys, values, from, to, null, null);
+  }
+
+  private SortedResourceMap(ResourceKey[] keys, Resource[] values, int from, int to,
+      WeakReference<SortedResourceMap> base, ResourceKey[] touched) {
     this.keys = keys;
     this.values = values;
     this.from = from;
     this.to = to;
+    this.base = base;
+    this.touched = touched;
+  }
+
+  /**
+   * The keys that may differ between {@code earlier} and this map, in key order, when this map was made
+   * from {@code earlier} by {@link #with}: the keys it was given (a key given with the value it already
+   * had is listed too). Null otherwise: the caller compares the two maps in full.
+   */
+  ResourceKey[] changedKeysSince(SortedResourceMap earlier) {
+    return base != null && base.get() == earlier ? touched : null;
   }
 
   /** A copy of {@code m} in natural key order. */
@@ -70,7 +95,10 @@ final class SortedResourceMap extends AbstractMap<ResourceKey, Resource> impleme
     Resource[] v = new Resource[k.length];
     int out = 0;
     int i = from;
+    ResourceKey[] given = new ResourceKey[changes.size()];
+    int g = 0;
     for (Map.Entry<ResourceKey, Resource> c : changes.entrySet()) {
+      given[g++] = c.getKey();
       int at = search(c.getKey(), i, to);
       int end = at >= 0 ? at : -at - 1;
       System.arraycopy(keys, i, k, out, end - i);
@@ -86,7 +114,10 @@ final class SortedResourceMap extends AbstractMap<ResourceKey, Resource> impleme
     System.arraycopy(keys, i, k, out, to - i);
     System.arraycopy(values, i, v, out, to - i);
     out += to - i;
-    return new SortedResourceMap(k, v, 0, out);
+    // a large change (such as the first read of a directory) would keep a large list for little gain:
+    // walking both maps costs about as much as going through it
+    if (given.length > out / 4) return new SortedResourceMap(k, v, 0, out);
+    return new SortedResourceMap(k, v, 0, out, new WeakReference<>(this), given);
   }
 
   private int search(ResourceKey key, int lo, int hi) {
