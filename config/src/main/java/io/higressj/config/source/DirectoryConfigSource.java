@@ -21,6 +21,7 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -186,17 +187,40 @@ public final class DirectoryConfigSource implements ConfigSource {
   private final int cacheMinFiles;
   /** the read cache's entries while the first walk reads the directory, empty after it */
   private Map<String, ReadCache.Entry> cached = Map.of();
-  /** (applying thread) files changed since the read cache was last written; when to write it next */
+  /** (applying thread) files changed since the read cache was last written; since when; when to write it next */
   private boolean cacheStale;
+  /** (applying thread) the first read is over: from now on each change makes the read cache stale */
+  private boolean firstReadDone;
+  private long cacheStaleSinceNanos;
   private long cacheDueNanos;
-  private long cacheWrittenNanos = System.nanoTime() - CACHE_INTERVAL_NANOS;
+  private final CacheTiming cacheTiming;
+  private long cacheWrittenNanos;
   private final Object cacheWriteLock = new Object();
   /** (under cacheWriteLock) a write failed already: later failures are not warned about again */
   private boolean cacheWriteFailed;
-  /** a read cache is written at most this often while changes come */
-  private static final long CACHE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
-  /** and first this long after the start (the JIT and the collector are busiest until then) */
-  private static final long CACHE_FIRST_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** read cache writes done so far (for tests) */
+  volatile int cacheWrites;
+
+  /**
+   * When the read cache is written while the gateway runs (it is written at a stop as well). A write
+   * encodes every file's objects again: on 20,000 Ingresses (60,000 files) 0.5-0.8 s of CPU and a few
+   * hundred MB of allocation, which on two cores slowed the changes applied meanwhile (young collections
+   * every 70 ms; the second to fourth changes after a restart took 45-113 ms instead of 29-42). So it
+   * waits until changes stop.
+   *
+   * @param first after a start that did not find every file in the cache (the JIT and the collector are
+   *     busiest until then)
+   * @param quiet after a change, once no file has changed for this long (a file changed less than four
+   *     seconds before a write is left out of it anyway; see {@link #QUIET_AFTER_WRITE_MILLIS})
+   * @param interval at least this long after the last write
+   * @param latest at most this long after the cache went stale, should the changes never stop for
+   *     {@code quiet} (but never before {@code interval})
+   */
+  record CacheTiming(Duration first, Duration quiet, Duration interval, Duration latest) {
+    static final CacheTiming DEFAULT = new CacheTiming(Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Duration.ofSeconds(30), Duration.ofMinutes(2));
+  }
+
   static final int CACHE_MIN_FILES = 1000;
 
   public DirectoryConfigSource(Path root) {
@@ -212,9 +236,15 @@ public final class DirectoryConfigSource implements ConfigSource {
   }
 
   DirectoryConfigSource(Path root, Path cacheDir, int cacheMinFiles) {
+    this(root, cacheDir, cacheMinFiles, CacheTiming.DEFAULT);
+  }
+
+  DirectoryConfigSource(Path root, Path cacheDir, int cacheMinFiles, CacheTiming cacheTiming) {
     this.root = requireNonNull(root, "root").toAbsolutePath().normalize();
     this.cacheFile = cacheDir == null ? null : ReadCache.fileFor(cacheDir.toAbsolutePath(), this.root);
     this.cacheMinFiles = cacheMinFiles;
+    this.cacheTiming = requireNonNull(cacheTiming, "cacheTiming");
+    this.cacheWrittenNanos = System.nanoTime() - cacheTiming.interval().toNanos();
   }
 
   /** The read cache file of this directory, or null when there is none. */
@@ -268,10 +298,12 @@ public final class DirectoryConfigSource implements ConfigSource {
       LOG.log(Level.INFO, "config directory {0}: {1} files read in {2} ms ({3} unchanged since the read cache {4}),"
           + " watching for changes", root, files.size(), (System.nanoTime() - t0) / 1_000_000, filesFromCache, cacheFile);
     }
+    firstReadDone = true;
     if (cacheFile != null) {
       // written again when it did not give every file, or gave files that are gone
       cacheStale = filesParsed > 0 || offered != filesFromCache;
-      cacheDueNanos = System.nanoTime() + CACHE_FIRST_NANOS;
+      cacheStaleSinceNanos = System.nanoTime();
+      cacheDueNanos = cacheStaleSinceNanos + cacheTiming.first().toNanos();
     }
     emit();
     thread = Thread.ofVirtual().name("config-dir-watch").start(this::applyLoop);
@@ -898,11 +930,19 @@ public final class DirectoryConfigSource implements ConfigSource {
     }
   }
 
-  /** Notes that the read cache no longer tells every file as it is now (applying thread). */
+  /**
+   * Notes that the read cache no longer tells every file as it is now (applying thread), and when to
+   * write it: see {@link CacheTiming}. Each change puts the write off again.
+   */
   private void staleCache() {
-    if (cacheFile == null || cacheStale) return;
-    cacheStale = true;
-    cacheDueNanos = Math.max(System.nanoTime() + QUIET_NANOS, cacheWrittenNanos + CACHE_INTERVAL_NANOS);
+    if (cacheFile == null || !firstReadDone) return; // the first read decides at its end
+    long now = System.nanoTime();
+    if (!cacheStale) {
+      cacheStale = true;
+      cacheStaleSinceNanos = now;
+    }
+    long quiet = Math.min(now + cacheTiming.quiet().toNanos(), cacheStaleSinceNanos + cacheTiming.latest().toNanos());
+    cacheDueNanos = Math.max(quiet, cacheWrittenNanos + cacheTiming.interval().toNanos());
   }
 
   /**
@@ -936,7 +976,9 @@ public final class DirectoryConfigSource implements ConfigSource {
     }
     if (later) {
       cacheStale = true;
-      cacheDueNanos = cacheWrittenNanos + CACHE_INTERVAL_NANOS;
+      cacheStaleSinceNanos = cacheWrittenNanos;
+      cacheDueNanos = cacheWrittenNanos + Math.max(cacheTiming.interval().toNanos(),
+          TimeUnit.MILLISECONDS.toNanos(QUIET_AFTER_WRITE_MILLIS));
     }
     return states;
   }
@@ -966,6 +1008,7 @@ public final class DirectoryConfigSource implements ConfigSource {
           }
         }
         ReadCache.write(cacheFile, root, entries);
+        cacheWrites++; // one writer at a time (cacheWriteLock)
         LOG.log(Level.DEBUG, "config read cache {0}: {1} files written in {2} ms", cacheFile, entries.size(),
             (System.nanoTime() - t0) / 1_000_000);
       } catch (IOException | RuntimeException e) {

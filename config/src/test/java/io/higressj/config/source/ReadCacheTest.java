@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -328,5 +329,56 @@ class ReadCacheTest {
     }
     Resource a = ReadCache.load(s.cacheFile(), dir).get(dir.resolve("a.yaml").toString()).resources().get(0);
     assertThat(a.spec().at("/ports/0/port").asInt()).isEqualTo(80);
+  }
+
+  @Test
+  void whileChangesComeTheCacheIsWrittenOnlyOnceTheyStopOrAtTheLatestBound() throws Exception {
+    for (String n : List.of("a", "b")) age(write(n + ".yaml", service(n, 80)));
+    // written 100 ms after the start, then once 1 s passes without a change, at the latest 2.5 s after a change
+    var timing = new DirectoryConfigSource.CacheTiming(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO,
+        Duration.ofMillis(2_500));
+    AtomicReference<ResourceSet> got = new AtomicReference<>();
+    DirectoryConfigSource s = new DirectoryConfigSource(dir, cacheDir, 1, timing);
+    s.start(got::set);
+    try {
+      awaitWrites(s, 1, 5_000);
+      // a change every 150 ms: never a second without one
+      long t0 = System.nanoTime();
+      int port = 1000;
+      while (System.nanoTime() - t0 < 1_800_000_000L) {
+        write("c.yaml", service("c", ++port));
+        Thread.sleep(150);
+      }
+      assertThat(s.cacheWrites).as("no write while changes keep coming (before the latest bound)").isEqualTo(1);
+      while (System.nanoTime() - t0 < 4_000_000_000L) {
+        write("c.yaml", service("c", ++port));
+        Thread.sleep(150);
+      }
+      assertThat(s.cacheWrites).as("written at the latest 2.5 s after the changes began").isGreaterThanOrEqualTo(2);
+      // the changes stop; c.yaml, dated back, can be cached: the next write (after a quiet second) has it
+      int before = s.cacheWrites;
+      int last = port;
+      age(dir.resolve("c.yaml"));
+      awaitWrites(s, before + 1, 6_000);
+      long deadline = System.nanoTime() + 6_000_000_000L;
+      while (true) {
+        Map<String, ReadCache.Entry> cached = ReadCache.load(s.cacheFile(), dir);
+        ReadCache.Entry c = cached.get(dir.resolve("c.yaml").toString());
+        if (c != null && c.resources().get(0).spec().at("/ports/0/port").asInt() == last) break;
+        assertThat(System.nanoTime()).as("the cache holds c.yaml as last written").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      assertThat(port(got.get(), "c")).isEqualTo(last);
+    } finally {
+      s.close();
+    }
+  }
+
+  private static void awaitWrites(DirectoryConfigSource s, int writes, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (s.cacheWrites < writes) {
+      assertThat(System.nanoTime()).as("%d read cache writes within %d ms", writes, millis).isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 }
