@@ -83,7 +83,7 @@ public class RouteMatchBenchmark {
             : GenerateIngresses.Spec.defaults(n, 9001);
     GenerateIngresses gen = new GenerateIngresses(spec, digits);
     Snapshot s = IngressTranslator.translate(InMemoryConfig.resources(gen, "v1"), IngressTranslator.Options.defaults());
-    int total = s.routes().virtualHosts().stream().mapToInt(v -> v.routes().size()).sum();
+    int total = s.routes().routeCount();
     if (total != n) throw new IllegalStateException("expected " + n + " routes, got " + total);
     table = s.routes();
     hosts = new String[MASK + 1];

@@ -43,7 +43,8 @@ import java.util.stream.Stream;
  *   <li>restarts: the gateway started {@code --restarts} times more (2) on the same files, with the read
  *       cache (in a temporary directory) the earlier runs wrote: the first completes it, the later ones
  *       are the usual restart, on a directory unchanged since the cache was written; with three or more,
- *       the median of those.
+ *       the median of those. The last restart then gets {@code --changes} changes of its own, timed as
+ *       the first gateway's were: the first changes after a start run cold code;
  *   <li>with {@code --cold N}: N pairs of starts with the files out of the page cache, as after a boot (the
  *       cache is dropped before each start, which needs root): a first start (no read cache) and a restart
  *       with the read cache.
@@ -169,6 +170,58 @@ public final class ScaleCheck {
     return new Gateway(pb.start(), t0);
   }
 
+  /**
+   * {@link #changes} rounds of one Ingress rewritten each (250 ms apart), each timed from the write to its
+   * new route answering; prints the median, the p90 and every round, under {@code what}. A round's tag
+   * ({@code tagPrefix} and its number) names its new path, so each series needs its own prefix.
+   */
+  private void changeRounds(String what, Gateway gw, HttpProbe http, GenerateIngresses gen, Random rnd, String tagPrefix)
+      throws Exception {
+    if (changes == 0) return;
+    List<Double> latencies = new ArrayList<>();
+    List<Double> hiddenTemp = new ArrayList<>();
+    List<Double> sedTemp = new ArrayList<>();
+    List<String> appliedTimes = new ArrayList<>();
+    for (int k = 0; k < changes; k++) {
+      int i = rnd.nextInt(ingresses);
+      GenerateIngresses.Item it = gen.item(i);
+      String tag = tagPrefix + k;
+      Thread.sleep(250); // separate rounds: each is its own debounce window
+      int before = gw.lines.size();
+      long c0 = System.nanoTime();
+      // rounds alternate between two ways of writing: a hidden temporary file renamed over the file
+      // (as tools such as this generator do), and a visible one (as sed -i and many editors do)
+      boolean likeSed = k % 2 == 1;
+      if (likeSed) gen.writeIngressLikeSed(dir, i, tag);
+      else gen.writeIngress(dir, i, tag);
+      long c1 = poll(http, it.requestHost(), it.requestPath(tag), 200, 10_000);
+      if (i == ingresses - 1) probeTag = tag;
+      latencies.add(ms(c1 - c0));
+      (likeSed ? sedTemp : hiddenTemp).add(ms(c1 - c0));
+      Thread.sleep(20);
+      for (String l : gw.appliedSince(before)) {
+        Matcher m = APPLIED.matcher(l);
+        if (m.find()) appliedTimes.add(m.group(2));
+      }
+      if (http.status(it.requestHost(), it.requestPath("v2")) != 404 && !it.requestPath("v2").equals(it.requestPath(tag))) {
+        System.out.println("  warning: the old route of " + it.name() + " still answers");
+      }
+    }
+    List<Double> sorted = latencies.stream().sorted().toList();
+    System.out.printf(Locale.ROOT, "%s: one Ingress rewritten to its route answering: median %.1f ms, min %.1f, p90 %.1f,"
+        + " max %.1f (%d rounds)%n", what, median(sorted), sorted.get(0), sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1),
+        sorted.get(sorted.size() - 1), sorted.size());
+    if (!sedTemp.isEmpty()) {
+      System.out.printf(Locale.ROOT, "  written through a hidden temporary file: median %.1f ms (%d rounds);"
+          + " through a visible one, as sed -i does: median %.1f ms (%d rounds)%n",
+          median(hiddenTemp.stream().sorted().toList()), hiddenTemp.size(), median(sedTemp.stream().sorted().toList()),
+          sedTemp.size());
+    }
+    System.out.println("  in the order of the rounds, ms: " + latencies.stream()
+        .map(d -> String.format(Locale.ROOT, "%.1f", d)).toList());
+    System.out.println("  gateway apply times (translate + publish), ms: " + appliedTimes);
+  }
+
   private static double ms(long nanos) {
     return nanos / 1e6;
   }
@@ -230,50 +283,8 @@ public final class ScaleCheck {
           }
 
           // 3. one change at a time
-          Random rnd = new Random(7);
-          List<Double> latencies = new ArrayList<>();
-          List<Double> hiddenTemp = new ArrayList<>();
-          List<Double> sedTemp = new ArrayList<>();
           probeTag = "v2";
-          List<String> appliedTimes = new ArrayList<>();
-          for (int k = 0; k < changes; k++) {
-            int i = rnd.nextInt(ingresses);
-            GenerateIngresses.Item it = gen.item(i);
-            String tag = "c" + k;
-            Thread.sleep(250); // separate rounds: each is its own debounce window
-            int before = gw.lines.size();
-            long c0 = System.nanoTime();
-            // rounds alternate between two ways of writing: a hidden temporary file renamed over the file
-            // (as tools such as this generator do), and a visible one (as sed -i and many editors do)
-            boolean likeSed = k % 2 == 1;
-            if (likeSed) gen.writeIngressLikeSed(dir, i, tag);
-            else gen.writeIngress(dir, i, tag);
-            long c1 = poll(http, it.requestHost(), it.requestPath(tag), 200, 10_000);
-            if (i == last) probeTag = tag;
-            latencies.add(ms(c1 - c0));
-            (likeSed ? sedTemp : hiddenTemp).add(ms(c1 - c0));
-            Thread.sleep(20);
-            for (String l : gw.appliedSince(before)) {
-              Matcher m = APPLIED.matcher(l);
-              if (m.find()) appliedTimes.add(m.group(2));
-            }
-            if (http.status(it.requestHost(), it.requestPath("v2")) != 404 && !it.requestPath("v2").equals(it.requestPath(tag))) {
-              System.out.println("  warning: the old route of " + it.name() + " still answers");
-            }
-          }
-          List<Double> sorted = latencies.stream().sorted().toList();
-          System.out.printf(Locale.ROOT, "change: one Ingress rewritten to its route answering: median %.1f ms, min %.1f, p90 %.1f,"
-              + " max %.1f (%d rounds)%n", median(sorted), sorted.get(0), sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1),
-              sorted.get(sorted.size() - 1), sorted.size());
-          if (!sedTemp.isEmpty()) {
-            System.out.printf(Locale.ROOT, "  written through a hidden temporary file: median %.1f ms (%d rounds);"
-                + " through a visible one, as sed -i does: median %.1f ms (%d rounds)%n",
-                median(hiddenTemp.stream().sorted().toList()), hiddenTemp.size(), median(sedTemp.stream().sorted().toList()),
-                sedTemp.size());
-          }
-          System.out.println("  in the order of the rounds, ms: " + latencies.stream()
-              .map(d -> String.format(Locale.ROOT, "%.1f", d)).toList());
-          System.out.println("  gateway apply times (translate + publish), ms: " + appliedTimes);
+          changeRounds("change", gw, http, gen, new Random(7), "c");
         }
         // 4. heap
         long configured = liveHeap(gw.process.pid());
@@ -308,6 +319,9 @@ public final class ScaleCheck {
                 ms(first - again.startedNanos), read);
             if (round > 1) unchanged.add(ms(first - again.startedNanos));
             System.out.println("  " + cpu);
+            // changes right after a restart: the incremental path is cold, and nothing else may compete
+            // with it (the read cache's write once did)
+            if (round == restarts) changeRounds("change after restart " + round, again, http, gen, new Random(8), "r");
           }
         } finally {
           again.close();
@@ -473,7 +487,7 @@ public final class ScaleCheck {
     int objects = set.resources().size();
     set = null; // only the snapshot stays reachable
     long snapshotOnly = usedAfterGc();
-    int routes = snapshot.routes().virtualHosts().stream().mapToInt(v -> v.routes().size()).sum();
+    int routes = snapshot.routes().routeCount();
     int hosts = snapshot.routes().virtualHosts().size();
     int clusters = snapshot.clusters().size();
     java.lang.ref.Reference.reachabilityFence(snapshot);

@@ -243,7 +243,7 @@ final class ConfigApplier implements Consumer<ResourceSet> {
     }
     reported = now;
     long micros = (System.nanoTime() - t0) / 1000;
-    int routes = published.routes().virtualHosts().stream().mapToInt(v -> v.routes().size()).sum();
+    int routes = published.routes().routeCount();
     LOG.log(System.Logger.Level.INFO, "config version " + published.version() + " applied in " + micros / 1000.0
         + " ms: " + routes + " routes, " + published.clusters().size() + " clusters, " + problems.size() + " problems"
         + " (" + changes.size() + " objects changed)");

@@ -35,13 +35,17 @@ public final class RouteTable {
   /** the longest suffix: no need to scan further from the end of a host (0: no wildcards) */
   private final int longestSuffix;
   private final VirtualHost catchAll;
+  /** routes over all virtual hosts */
+  private final int routeCount;
 
   public RouteTable(List<VirtualHost> virtualHosts) {
     this.virtualHosts = List.copyOf(virtualHosts);
     List<VirtualHost> exact = new ArrayList<>();
     List<VirtualHost> wild = new ArrayList<>();
     VirtualHost any = null;
+    int routes = 0;
     for (VirtualHost vh : this.virtualHosts) {
+      routes += vh.routes().size();
       String d = vh.domain();
       if (d.equals("*")) any = vh; // the last one given wins, as for exact hosts
       else if (d.startsWith("*.")) wild.add(vh);
@@ -85,6 +89,12 @@ public final class RouteTable {
     this.suffixLengths = lengths;
     this.longestSuffix = longest;
     this.catchAll = any;
+    this.routeCount = routes;
+  }
+
+  /** The number of routes over all virtual hosts. */
+  public int routeCount() {
+    return routeCount;
   }
 
   public static RouteTable empty() {

@@ -42,6 +42,14 @@ class RouteTableTest {
   }
 
   @Test
+  void countsTheRoutesOfAllVirtualHosts() {
+    assertThat(table.routeCount()).isEqualTo(4);
+    VirtualHost two = vh("two.example.com", route("a", PathMatch.prefix("/a")), route("b", PathMatch.prefix("/b")));
+    assertThat(new RouteTable(List.of(two, exact, vh("none.example.com"))).routeCount()).isEqualTo(3);
+    assertThat(RouteTable.empty().routeCount()).isZero();
+  }
+
+  @Test
   void withoutCatchAllAnUnknownHostHasNoVirtualHost() {
     RouteTable t = new RouteTable(List.of(exact));
     assertThat(t.select("other.org")).isNull();
