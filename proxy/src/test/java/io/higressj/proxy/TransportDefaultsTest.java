@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the listeners rely on Netty for without asking: an accepted connection has Nagle's algorithm off
- * (TCP_NODELAY), which {@code HttpListener} therefore does not set again for each connection.
+ * (TCP_NODELAY), which {@code HttpListener} therefore does not set again for each connection; and what
+ * {@link Transport#keepAliveForAccepted} relies on the kernel for: keep-alive set on a listening socket
+ * is on for every connection it accepts.
  */
 class TransportDefaultsTest {
   @Test
@@ -40,6 +42,39 @@ class TransportDefaultsTest {
       } finally {
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
       }
+    }
+  }
+
+  @Test
+  void acceptedConnectionsHaveKeepAliveOnEveryTransport() throws Exception {
+    for (Transport t : Transport.values()) {
+      if (t == Transport.EPOLL && Transport.best() != Transport.EPOLL) continue; // not on this machine
+      EventLoopGroup group = t.newGroup(1, "keepalive-test");
+      try {
+        assertThat(keepAliveOfAccepted(t, group, false)).as("%s without asking", t).isFalse();
+        assertThat(keepAliveOfAccepted(t, group, true)).as("%s", t).isTrue();
+      } finally {
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+      }
+    }
+  }
+
+  /** SO_KEEPALIVE of a connection accepted by a listener set up with or without keepAliveForAccepted (read back from the socket). */
+  private static boolean keepAliveOfAccepted(Transport t, EventLoopGroup group, boolean asked) throws Exception {
+    CompletableFuture<Boolean> keepAlive = new CompletableFuture<>();
+    ServerBootstrap b = new ServerBootstrap().group(group).channel(t.serverChannel());
+    if (asked) t.keepAliveForAccepted(b);
+    Channel server = b.childHandler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            keepAlive.complete(ch.config().getOption(ChannelOption.SO_KEEPALIVE));
+          }
+        })
+        .bind("127.0.0.1", 0).sync().channel();
+    try (Socket s = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
+      return keepAlive.get(5, TimeUnit.SECONDS);
+    } finally {
+      server.close().sync();
     }
   }
 }

@@ -69,10 +69,10 @@ public final class HttpListener implements AutoCloseable {
         .group(group)
         .channel(dataPlane.transport().serverChannel())
         .option(ChannelOption.SO_BACKLOG, 4096)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        // no TCP_NODELAY here: Netty's socket channels set it when they are made, and setting it again
-        // was one system call more per accepted connection
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.SO_REUSEADDR, true);
+    // no TCP_NODELAY here: Netty's socket channels set it when they are made, and setting it again
+    // was one system call more per accepted connection; keep-alive is set on the listener where it can be
+    dataPlane.transport().keepAliveForAccepted(b)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {

@@ -48,7 +48,7 @@ public final class L4Listener implements AutoCloseable {
         .group(group)
         .channel(dp.transport().serverChannel())
         .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
+        // TCP_NODELAY is on already: Netty's socket channels set it when they are made (TransportDefaultsTest)
         .childOption(ChannelOption.AUTO_READ, false)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
