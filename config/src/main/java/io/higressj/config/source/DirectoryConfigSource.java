@@ -51,7 +51,7 @@ import java.util.function.Consumer;
  *       *~}, {@code *.swp}, {@code #...#}) are ignored.
  *   <li>Objects are identified by {@link ResourceKey}. When two files define the same object, the
  *       file whose path sorts last wins, and a WARNING names both.
- *   <li>Changes are debounced: events are collected until 20 ms pass without one, but never longer
+ *   <li>Changes are debounced: events are collected until 10 ms pass without one, but never longer
  *       than 200 ms after the first, so a stream of writes is still applied. Only the changed files are
  *       read again (many files are read and parsed on several threads); the merged set is kept up to
  *       date from what changed, so a change costs in proportion to it plus one copy of the set's
@@ -67,12 +67,13 @@ import java.util.function.Consumer;
  *       read and parsed.
  *   <li>A file that does not parse keeps the objects it last held (a bad edit never takes the running
  *       configuration away) and its problem is reported; a deleted file takes its objects with it. A
- *       file caught half-written is simply read again on the next event.
+ *       file caught half-written is simply read again on the next event. A file that held objects and
+ *       is found empty keeps them for {@link #EMPTY_GRACE_NANOS} (a writer may be about to fill it).
  * </ul>
  */
 public final class DirectoryConfigSource implements ConfigSource {
   private static final System.Logger LOG = System.getLogger(DirectoryConfigSource.class.getName());
-  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   static {
     // the JDK reports an overflow (and we walk the whole tree) once 512 events wait for one directory; a
@@ -187,6 +188,21 @@ public final class DirectoryConfigSource implements ConfigSource {
   private final int cacheMinFiles;
   /** the read cache's entries while the first walk reads the directory, empty after it */
   private Map<String, ReadCache.Entry> cached = Map.of();
+  /**
+   * (applying thread) Files that held objects and were found empty (0 bytes) since, with when their
+   * emptiness is applied: see {@link #EMPTY_GRACE_NANOS}.
+   */
+  private final Map<Path, Long> emptySince = new HashMap<>();
+  /**
+   * A file that held objects and is found empty keeps them this long before its emptiness is applied,
+   * unless content comes first. A writer that truncates a file and writes it afterwards leaves it empty
+   * meanwhile, for longer than the debounce when the content comes from a program that has to start
+   * first ({@code kubectl get ... -o yaml > file}, {@code helm template > file}: 0.1-1 s); applying the
+   * empty file would remove its routes until then. A file emptied on purpose is applied after this
+   * delay; a deleted file at once.
+   */
+  static final long EMPTY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   /** (applying thread) files changed since the read cache was last written; since when; when to write it next */
   private boolean cacheStale;
   /** (applying thread) the first read is over: from now on each change makes the read cache stale */
@@ -379,23 +395,35 @@ public final class DirectoryConfigSource implements ConfigSource {
     }
   }
 
-  /** Applies what {@link #collectLoop} collected, in batches separated by 20 ms without events (200 ms at most). */
+  /** Applies what {@link #collectLoop} collected, in batches separated by 10 ms without events (200 ms at most). */
   private void applyLoop() {
     while (!closed) {
       try {
         Map<Path, Boolean> paths;
         boolean walkAll;
+        boolean emptyRecheck = false;
         synchronized (batch) {
+          long emptyDue = emptyDueNanos();
           while (batch.paths.isEmpty() && !batch.rescan) {
-            if (!cacheStale) {
+            long wake = Math.min(emptyDue, cacheStale ? cacheDueNanos : Long.MAX_VALUE);
+            if (wake == Long.MAX_VALUE) {
               batch.wait();
               continue;
             }
-            long due = cacheDueNanos - System.nanoTime();
+            long due = wake - System.nanoTime();
             if (due <= 0) break;
             TimeUnit.NANOSECONDS.timedWait(batch, due);
           }
-          if (batch.paths.isEmpty() && !batch.rescan) {
+          if (batch.paths.isEmpty() && !batch.rescan && emptyDue - System.nanoTime() <= 0) {
+            // files empty for the whole grace: read again, their emptiness is applied now
+            paths = new LinkedHashMap<>();
+            long now = System.nanoTime();
+            for (Map.Entry<Path, Long> e : emptySince.entrySet()) {
+              if (now - e.getValue() >= EMPTY_GRACE_NANOS) paths.put(e.getKey(), false);
+            }
+            walkAll = false;
+            emptyRecheck = true;
+          } else if (batch.paths.isEmpty() && !batch.rescan) {
             paths = null; // nothing changed for a while: time to write the read cache
             walkAll = false;
           } else {
@@ -418,6 +446,7 @@ public final class DirectoryConfigSource implements ConfigSource {
         }
         if (walkAll) rescan(null);
         else apply(paths);
+        if (emptyRecheck) emptySince.keySet().removeAll(paths.keySet()); // read or gone: no longer waited for
         if (watchedDirs.isEmpty()) {
           LOG.log(Level.WARNING, "config directory {0} was removed; no longer watching it", root);
         }
@@ -466,6 +495,7 @@ public final class DirectoryConfigSource implements ConfigSource {
         if (isYaml(p.getFileName().toString())) read.add(p);
       } else {
         forgetUnder(p);
+        emptySince.remove(p);
       }
     }
     readFiles(new ArrayList<>(read), null);
@@ -764,6 +794,7 @@ public final class DirectoryConfigSource implements ConfigSource {
     FileState previous = files.get(f);
     YamlResources.Parsed parsed;
     if (result instanceof NoSuchFileException) {
+      emptySince.remove(f);
       setFile(f, null);
       return;
     } else if (result instanceof IOException e) { // no permission, not UTF-8...: like a syntax error, keep what we had
@@ -772,6 +803,7 @@ public final class DirectoryConfigSource implements ConfigSource {
     } else {
       parsed = (YamlResources.Parsed) result;
     }
+    if (holdBackEmpty(f, read, parsed, previous)) return;
     if (!parsed.syntaxError()) {
       if (previous != null && previous.objects().equals(parsed.resources())
           && previous.problems().equals(parsed.problems())) {
@@ -792,8 +824,41 @@ public final class DirectoryConfigSource implements ConfigSource {
     setFile(f, new FileState(kept, problems, read.stamp(), read.settled()));
   }
 
+  /**
+   * Whether {@code f}, read as {@code parsed}, is a file that held objects and is now empty (0 bytes)
+   * for less than {@link #EMPTY_GRACE_NANOS}: it keeps its objects meanwhile (applying thread). Its
+   * emptiness is applied when it is read again after the grace ({@link #applyLoop} does so unless an
+   * event came first); any other read of it ends the grace.
+   */
+  private boolean holdBackEmpty(Path f, Read read, YamlResources.Parsed parsed, FileState previous) {
+    boolean empty = firstReadDone && read.stamp() != null && read.stamp().size() == 0 && !parsed.syntaxError()
+        && parsed.resources().isEmpty() && previous != null && !previous.objects().isEmpty();
+    if (!empty) {
+      emptySince.remove(f);
+      return false;
+    }
+    long now = System.nanoTime();
+    Long since = emptySince.putIfAbsent(f, now);
+    if (since == null) {
+      LOG.log(Level.INFO, "config file {0} is empty: its {1} object(s) stay until it has been empty for {2} s"
+          + " (a writer may be about to fill it)", f, previous.objects().size(), EMPTY_GRACE_NANOS / 1_000_000_000);
+      return true;
+    }
+    if (now - since < EMPTY_GRACE_NANOS) return true;
+    emptySince.remove(f);
+    return false;
+  }
+
+  /** When the first file held back by {@link #holdBackEmpty} is due, or {@code Long.MAX_VALUE}. */
+  private long emptyDueNanos() {
+    long due = Long.MAX_VALUE;
+    for (long since : emptySince.values()) due = Math.min(due, since + EMPTY_GRACE_NANOS);
+    return due;
+  }
+
   /** Replaces what file {@code f} holds ({@code state} null: the file is gone), updating the merged objects. */
   private void setFile(Path f, FileState state) {
+    if (state == null) emptySince.remove(f);
     FileState old = state == null ? files.remove(f) : files.put(f, state);
     if (old != null || state != null) staleCache();
     if (old != null) {

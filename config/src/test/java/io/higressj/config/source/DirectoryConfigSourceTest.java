@@ -288,6 +288,64 @@ class DirectoryConfigSourceTest {
   }
 
   @Test
+  void aFileTruncatedAndWrittenLaterKeepsItsObjectsMeanwhile() throws Exception {
+    // as `kubectl get ... -o yaml > web.yaml` does: the shell empties the file, the program writes it later
+    Path f = write("services/web.yaml", service("web", 1));
+    write("services/api.yaml", service("api", 2));
+    start();
+
+    Files.write(f, new byte[0]);
+    Thread.sleep(300); // the empty file is seen (the debounce is 20 ms)
+    write("services/api.yaml", service("api", 3)); // a later change is applied meanwhile
+    ResourceSet set = recorder.await("api 3", PATIENT, s -> port(s, "api") == 3);
+    assertThat(port(set, "web")).as("web, its file empty for a moment").isEqualTo(1);
+    Thread.sleep(500);
+    assertThat(port(recorder.last, "web")).isEqualTo(1);
+
+    Files.writeString(f, service("web", 7));
+    set = recorder.await("web 7", PATIENT, s -> port(s, "web") == 7);
+    for (ResourceSet seen : recorder.queue) {
+      assertThat(seen.resources()).as("web never went away").containsKey(serviceKey("web"));
+    }
+  }
+
+  @Test
+  void aFileLeftEmptyLosesItsObjectsAfterTheGrace() throws Exception {
+    Path f = write("services/web.yaml", service("web", 1));
+    write("services/api.yaml", service("api", 2));
+    start();
+
+    long t0 = System.nanoTime();
+    Files.write(f, new byte[0]);
+    ResourceSet set = recorder.await("web gone", PATIENT, s -> !s.resources().containsKey(serviceKey("web")));
+    assertThat(System.nanoTime() - t0).as("not before the grace").isGreaterThanOrEqualTo(DirectoryConfigSource.EMPTY_GRACE_NANOS);
+    assertThat(names(set)).containsExactly("api");
+    assertThat(set.problems()).isEmpty();
+
+    // a file that holds only comments, or one that held nothing, is applied at once as before
+    write("services/web.yaml", service("web", 4));
+    recorder.await("web back", PATIENT, s -> port(s, "web") == 4);
+    long t1 = System.nanoTime();
+    Files.writeString(f, "# nothing here\n");
+    recorder.await("web gone again", PATIENT, s -> !s.resources().containsKey(serviceKey("web")));
+    assertThat(System.nanoTime() - t1).as("a file of comments is not held back").isLessThan(DirectoryConfigSource.EMPTY_GRACE_NANOS);
+  }
+
+  @Test
+  void aFileEmptiedThenDeletedIsGoneAtOnce() throws Exception {
+    Path f = write("services/web.yaml", service("web", 1));
+    write("services/api.yaml", service("api", 2));
+    start();
+
+    Files.write(f, new byte[0]);
+    Thread.sleep(100);
+    long t0 = System.nanoTime();
+    Files.delete(f);
+    recorder.await("web gone", PATIENT, s -> !s.resources().containsKey(serviceKey("web")));
+    assertThat(System.nanoTime() - t0).isLessThan(DirectoryConfigSource.EMPTY_GRACE_NANOS);
+  }
+
+  @Test
   void deletingADirectoryRemovesItsObjects() throws Exception {
     Path f = write("team/a/web.yaml", service("web", 1));
     write("api.yaml", service("api", 2));
