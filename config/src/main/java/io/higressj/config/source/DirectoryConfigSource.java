@@ -189,8 +189,8 @@ public final class DirectoryConfigSource implements ConfigSource {
   /** the read cache's entries while the first walk reads the directory, empty after it */
   private Map<String, ReadCache.Entry> cached = Map.of();
   /**
-   * (applying thread) Files that held objects and were found empty (0 bytes) since, with when their
-   * emptiness is applied: see {@link #EMPTY_GRACE_NANOS}.
+   * (applying thread) Files that held objects and have been found empty (0 bytes) since, with the time
+   * ({@code System.nanoTime()}) each was first found so: see {@link #EMPTY_GRACE_NANOS}.
    */
   private final Map<Path, Long> emptySince = new HashMap<>();
   /**
@@ -203,10 +203,10 @@ public final class DirectoryConfigSource implements ConfigSource {
    */
   static final long EMPTY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-  /** (applying thread) files changed since the read cache was last written; since when; when to write it next */
-  private boolean cacheStale;
   /** (applying thread) the first read is over: from now on each change makes the read cache stale */
   private boolean firstReadDone;
+  /** (applying thread) files changed since the read cache was last written; since when; when to write it next */
+  private boolean cacheStale;
   private long cacheStaleSinceNanos;
   private long cacheDueNanos;
   private final CacheTiming cacheTiming;
