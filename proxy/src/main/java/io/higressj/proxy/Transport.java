@@ -60,7 +60,11 @@ public enum Transport {
     return this == EPOLL ? b.option(LISTENER_KEEPALIVE, 1) : b.childOption(ChannelOption.SO_KEEPALIVE, true);
   }
 
-  /** {@code SO_KEEPALIVE} at level {@code SOL_SOCKET}, by the numbers of Linux's generic ABI (1, 9) */
+  /**
+   * {@code SO_KEEPALIVE} at level {@code SOL_SOCKET}, by the numbers of Linux's generic ABI (1, 9), which
+   * the architectures Netty's epoll transport is built for use (x86_64, aarch64, riscv64); were the call
+   * refused, Netty would log it and bind the listener all the same
+   */
   private static final IntegerUnixChannelOption LISTENER_KEEPALIVE = new IntegerUnixChannelOption("SO_KEEPALIVE", 1, 9);
 
   public Class<? extends SocketChannel> socketChannel() {
