@@ -414,7 +414,7 @@ public final class DirectoryConfigSource implements ConfigSource {
             if (due <= 0) break;
             TimeUnit.NANOSECONDS.timedWait(batch, due);
           }
-          if (batch.paths.isEmpty() && !batch.rescan && emptyDue - System.nanoTime() <= 0) {
+          if (batch.paths.isEmpty() && !batch.rescan && emptyDue != Long.MAX_VALUE && emptyDue - System.nanoTime() <= 0) {
             // files empty for the whole grace: read again, their emptiness is applied now
             paths = new LinkedHashMap<>();
             long now = System.nanoTime();
