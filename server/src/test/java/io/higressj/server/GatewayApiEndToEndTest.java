@@ -92,6 +92,14 @@ class GatewayApiEndToEndTest {
         f.write("httproutes/b.yaml", route("rb", "b", "b.example.com", "/", "app"));
         await("listener ns/b:8080", () -> g.gatewayListenerPort("ns/b:8080") > 0);
         int portB = g.gatewayListenerPort("ns/b:8080");
+        // the two files may be applied one at a time: the listener can be bound before its route arrives
+        await("route rb on ns/b:8080", () -> {
+          try (RawHttp c = new RawHttp(portB)) {
+            return c.request("b.example.com", "/y").status() == 200;
+          } catch (Exception e) {
+            return false;
+          }
+        });
         try (RawHttp connB = new RawHttp(portB)) {
           RawHttp.Response rb = connB.request("b.example.com", "/y");
           assertThat(rb.status()).isEqualTo(200);

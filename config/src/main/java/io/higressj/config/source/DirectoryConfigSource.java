@@ -51,7 +51,7 @@ import java.util.function.Consumer;
  *       *~}, {@code *.swp}, {@code #...#}) are ignored.
  *   <li>Objects are identified by {@link ResourceKey}. When two files define the same object, the
  *       file whose path sorts last wins, and a WARNING names both.
- *   <li>Changes are debounced: events are collected until 10 ms pass without one, but never longer
+ *   <li>Changes are debounced: events are collected until 20 ms pass without one, but never longer
  *       than 200 ms after the first, so a stream of writes is still applied. Only the changed files are
  *       read again (many files are read and parsed on several threads); the merged set is kept up to
  *       date from what changed, so a change costs in proportion to it plus one copy of the set's
@@ -73,7 +73,7 @@ import java.util.function.Consumer;
  */
 public final class DirectoryConfigSource implements ConfigSource {
   private static final System.Logger LOG = System.getLogger(DirectoryConfigSource.class.getName());
-  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   static {
     // the JDK reports an overflow (and we walk the whole tree) once 512 events wait for one directory; a
@@ -395,7 +395,7 @@ public final class DirectoryConfigSource implements ConfigSource {
     }
   }
 
-  /** Applies what {@link #collectLoop} collected, in batches separated by 10 ms without events (200 ms at most). */
+  /** Applies what {@link #collectLoop} collected, in batches separated by 20 ms without events (200 ms at most). */
   private void applyLoop() {
     while (!closed) {
       try {
