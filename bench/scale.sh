@@ -2,8 +2,8 @@
 # Scale check: generates N Ingresses (each with its Service and Endpoints; default 20,000), starts the
 # gateway (bin/higress) on them in front of a small upstream, and prints the time to the first routed
 # response, the time to apply a rewrite of every Ingress, the time from one changed file to its route
-# answering (median of --changes rounds), the heap the configuration takes, and two restarts with the
-# read cache the earlier runs wrote.
+# answering (median of --changes rounds), the heap the configuration takes, and restarts (2, or --restarts)
+# with the read cache the earlier runs wrote, the last one followed by --changes changes of its own.
 # Options: --ingresses N, --changes N, --restarts N, --cold N (starts after dropping the page cache; needs root),
 # --layout split|bundle, --dir DIR (must be empty), --keep.
 # JAVA_OPTS is passed to the gateway's JVM; SCALE_TIMELINE=1 prints what the gateway logged (rescans, applies) during the rewrite.

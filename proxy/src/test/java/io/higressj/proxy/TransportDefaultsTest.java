@@ -9,6 +9,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,23 +24,10 @@ import org.junit.jupiter.api.Test;
 class TransportDefaultsTest {
   @Test
   void acceptedConnectionsHaveNoDelayOnEveryTransport() throws Exception {
-    for (Transport t : Transport.values()) {
-      if (t == Transport.EPOLL && Transport.best() != Transport.EPOLL) continue; // not on this machine
+    for (Transport t : transports()) {
       EventLoopGroup group = t.newGroup(1, "nodelay-test");
       try {
-        CompletableFuture<Boolean> noDelay = new CompletableFuture<>();
-        Channel server = new ServerBootstrap().group(group).channel(t.serverChannel())
-            .childHandler(new ChannelInitializer<>() {
-              @Override
-              protected void initChannel(Channel ch) {
-                noDelay.complete(ch.config().getOption(ChannelOption.TCP_NODELAY));
-              }
-            })
-            .bind("127.0.0.1", 0).sync().channel();
-        try (Socket s = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
-          assertThat(noDelay.get(5, TimeUnit.SECONDS)).as("%s", t).isTrue();
-        }
-        server.close().sync();
+        assertThat(optionOfAccepted(t, group, false, ChannelOption.TCP_NODELAY)).as("%s", t).isTrue();
       } finally {
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
       }
@@ -47,32 +36,40 @@ class TransportDefaultsTest {
 
   @Test
   void acceptedConnectionsHaveKeepAliveOnEveryTransport() throws Exception {
-    for (Transport t : Transport.values()) {
-      if (t == Transport.EPOLL && Transport.best() != Transport.EPOLL) continue; // not on this machine
+    for (Transport t : transports()) {
       EventLoopGroup group = t.newGroup(1, "keepalive-test");
       try {
-        assertThat(keepAliveOfAccepted(t, group, false)).as("%s without asking", t).isFalse();
-        assertThat(keepAliveOfAccepted(t, group, true)).as("%s", t).isTrue();
+        assertThat(optionOfAccepted(t, group, false, ChannelOption.SO_KEEPALIVE)).as("%s without asking", t).isFalse();
+        assertThat(optionOfAccepted(t, group, true, ChannelOption.SO_KEEPALIVE)).as("%s", t).isTrue();
       } finally {
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
       }
     }
   }
 
-  /** SO_KEEPALIVE of a connection accepted by a listener set up with or without keepAliveForAccepted (read back from the socket). */
-  private static boolean keepAliveOfAccepted(Transport t, EventLoopGroup group, boolean asked) throws Exception {
-    CompletableFuture<Boolean> keepAlive = new CompletableFuture<>();
+  /** The transports this machine has (epoll only where it is available). */
+  private static List<Transport> transports() {
+    return Arrays.stream(Transport.values()).filter(t -> t != Transport.EPOLL || Transport.best() == Transport.EPOLL).toList();
+  }
+
+  /**
+   * {@code option} of a connection accepted by a listener set up with or without {@link
+   * Transport#keepAliveForAccepted} ({@code keepAlive}), read back from the accepted socket.
+   */
+  private static boolean optionOfAccepted(Transport t, EventLoopGroup group, boolean keepAlive, ChannelOption<Boolean> option)
+      throws Exception {
+    CompletableFuture<Boolean> value = new CompletableFuture<>();
     ServerBootstrap b = new ServerBootstrap().group(group).channel(t.serverChannel());
-    if (asked) t.keepAliveForAccepted(b);
+    if (keepAlive) t.keepAliveForAccepted(b);
     Channel server = b.childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            keepAlive.complete(ch.config().getOption(ChannelOption.SO_KEEPALIVE));
+            value.complete(ch.config().getOption(option));
           }
         })
         .bind("127.0.0.1", 0).sync().channel();
     try (Socket s = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
-      return keepAlive.get(5, TimeUnit.SECONDS);
+      return value.get(5, TimeUnit.SECONDS);
     } finally {
       server.close().sync();
     }

@@ -495,7 +495,6 @@ public final class DirectoryConfigSource implements ConfigSource {
         if (isYaml(p.getFileName().toString())) read.add(p);
       } else {
         forgetUnder(p);
-        emptySince.remove(p);
       }
     }
     readFiles(new ArrayList<>(read), null);
@@ -794,7 +793,6 @@ public final class DirectoryConfigSource implements ConfigSource {
     FileState previous = files.get(f);
     YamlResources.Parsed parsed;
     if (result instanceof NoSuchFileException) {
-      emptySince.remove(f);
       setFile(f, null);
       return;
     } else if (result instanceof IOException e) { // no permission, not UTF-8...: like a syntax error, keep what we had

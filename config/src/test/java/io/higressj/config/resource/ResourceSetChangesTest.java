@@ -24,6 +24,16 @@ class ResourceSetChangesTest {
     return new ResourceKey("", rnd.nextBoolean() ? "Service" : "Endpoints", "ns-" + rnd.nextInt(3), "o-" + rnd.nextInt(400));
   }
 
+  /** A set of {@code n} objects with random keys (fewer if keys repeat), made from the empty set. */
+  private static ResourceSet randomSet(Random rnd, int n) {
+    TreeMap<ResourceKey, Resource> objects = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      ResourceKey k = key(rnd);
+      objects.put(k, resource(k, 0));
+    }
+    return ResourceSet.empty().with(objects, List.of());
+  }
+
   /** The same objects in a set made afresh: it has no record of a set it was made from. */
   private static ResourceSet copy(ResourceSet s) {
     return new ResourceSet(new TreeMap<>(s.resources()), s.problems());
@@ -32,12 +42,7 @@ class ResourceSetChangesTest {
   @Test
   void aSetMadeWithChangesListsWhatAFullComparisonLists() {
     Random rnd = new Random(7);
-    TreeMap<ResourceKey, Resource> start = new TreeMap<>();
-    for (int i = 0; i < 600; i++) {
-      ResourceKey k = key(rnd);
-      start.put(k, resource(k, 0));
-    }
-    ResourceSet set = ResourceSet.empty().with(start, List.of());
+    ResourceSet set = randomSet(rnd, 600);
     for (int round = 1; round <= 300; round++) {
       TreeMap<ResourceKey, Resource> changes = new TreeMap<>();
       List<ResourceKey> present = new ArrayList<>(set.resources().keySet());
@@ -71,13 +76,7 @@ class ResourceSetChangesTest {
 
   @Test
   void aSetTwoStepsAwayOrMadeAfreshIsComparedInFull() {
-    Random rnd = new Random(11);
-    TreeMap<ResourceKey, Resource> start = new TreeMap<>();
-    for (int i = 0; i < 200; i++) {
-      ResourceKey k = key(rnd);
-      start.put(k, resource(k, 0));
-    }
-    ResourceSet a = ResourceSet.empty().with(start, List.of());
+    ResourceSet a = randomSet(new Random(11), 200);
     ResourceKey k1 = a.resources().firstKey();
     ResourceKey k2 = a.resources().lastKey();
     ResourceSet b = a.with(new TreeMap<>(java.util.Map.of(k1, resource(k1, 1))), List.of());

@@ -287,12 +287,18 @@ class DirectoryConfigSourceTest {
     assertThat(set.resources().keySet()).extracting(ResourceKey::name).containsExactly("api");
   }
 
-  @Test
-  void aFileTruncatedAndWrittenLaterKeepsItsObjectsMeanwhile() throws Exception {
-    // as `kubectl get ... -o yaml > web.yaml` does: the shell empties the file, the program writes it later
+  /** Starts on web.yaml (web, port 1) and api.yaml (api, port 2); returns web.yaml. */
+  private Path startWithWebAndApi() throws IOException {
     Path f = write("services/web.yaml", service("web", 1));
     write("services/api.yaml", service("api", 2));
     start();
+    return f;
+  }
+
+  @Test
+  void aFileTruncatedAndWrittenLaterKeepsItsObjectsMeanwhile() throws Exception {
+    // as `kubectl get ... -o yaml > web.yaml` does: the shell empties the file, the program writes it later
+    Path f = startWithWebAndApi();
 
     Files.write(f, new byte[0]);
     Thread.sleep(300); // the empty file is seen (the debounce is 20 ms)
@@ -311,9 +317,7 @@ class DirectoryConfigSourceTest {
 
   @Test
   void aFileLeftEmptyLosesItsObjectsAfterTheGrace() throws Exception {
-    Path f = write("services/web.yaml", service("web", 1));
-    write("services/api.yaml", service("api", 2));
-    start();
+    Path f = startWithWebAndApi();
 
     long t0 = System.nanoTime();
     Files.write(f, new byte[0]);
@@ -333,9 +337,7 @@ class DirectoryConfigSourceTest {
 
   @Test
   void aFileEmptiedThenDeletedIsGoneAtOnce() throws Exception {
-    Path f = write("services/web.yaml", service("web", 1));
-    write("services/api.yaml", service("api", 2));
-    start();
+    Path f = startWithWebAndApi();
 
     long t0 = System.nanoTime();
     Files.write(f, new byte[0]);
