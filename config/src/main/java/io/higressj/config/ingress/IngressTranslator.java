@@ -165,6 +165,8 @@ public final class IngressTranslator {
   /** the valid Ingresses that contribute routes (or a default backend) to a host */
   private final Map<String, Set<ResourceKey>> hostMembers = new HashMap<>();
   private final TreeMap<String, Host> hosts = new TreeMap<>(HOST_ORDER);
+  /** the virtual hosts of {@link #hosts} as the last snapshot's route table */
+  private RouteTable table = RouteTable.empty();
   private final Map<String, Set<String>> hostsByService = new HashMap<>();
   /** backend-protocol annotations by Service ("namespace/name"), by Ingress in order */
   private final Map<String, TreeMap<ValidIngress, UpstreamProtocol>> protocolClaims = new HashMap<>();
@@ -237,7 +239,15 @@ public final class IngressTranslator {
     List<String> toBuild = new ArrayList<>(dirtyHosts);
     // each host's routes read only the checked Ingresses, the Services and the claims, all settled by now
     List<Host> built = ParallelWork.map(toBuild, this::build);
-    for (int i = 0; i < toBuild.size(); i++) problemsChanged |= rebuild(toBuild.get(i), built.get(i));
+    Map<String, VirtualHost> changedHosts = new HashMap<>();
+    for (int i = 0; i < toBuild.size(); i++) {
+      String host = toBuild.get(i);
+      Host before = hosts.get(host);
+      problemsChanged |= rebuild(host, built.get(i));
+      Host after = hosts.get(host);
+      VirtualHost now = after == null ? null : after.vh();
+      if ((before == null ? null : before.vh()) != now) changedHosts.put(host, now);
+    }
     if (settingsChanged) {
       SettingsTranslator.Result s = settingsTranslator.update(resources);
       problemsChanged |= !s.problems().equals(settingsProblems);
@@ -256,11 +266,15 @@ public final class IngressTranslator {
     List<Problem> all = new ArrayList<>(resources.problems().size() + ownProblems.size());
     all.addAll(resources.problems());
     all.addAll(ownProblems);
-    List<VirtualHost> vhs = new ArrayList<>(hosts.size());
-    for (Host h : hosts.values()) {
-      if (h.vh() != null) vhs.add(h.vh());
-    }
-    return new Snapshot(0, options.created(), new RouteTable(vhs), clusterView, tls, all, settings);
+    // a change of routes replaces its hosts in the table; only added or removed hosts build it anew
+    table = table.replacing(changedHosts, () -> {
+      List<VirtualHost> vhs = new ArrayList<>(hosts.size());
+      for (Host h : hosts.values()) {
+        if (h.vh() != null) vhs.add(h.vh());
+      }
+      return vhs;
+    });
+    return new Snapshot(0, options.created(), table, clusterView, tls, all, settings);
   }
 
   private static final int PROBLEMS_CHANGED = 1;

@@ -123,6 +123,11 @@ class IncrementalTranslationTest {
     assertThat(SnapshotDump.toJson(incremental).toPrettyString()).as(step).isEqualTo(SnapshotDump.toJson(fresh).toPrettyString());
     assertThat(incremental.clusters()).as(step).isEqualTo(fresh.clusters());
     assertThat(incremental.tls()).as(step).isEqualTo(fresh.tls());
+    // the incremental route table (hosts replaced in place) selects as the one built anew
+    for (var vh : fresh.routes().virtualHosts()) {
+      String probe = vh.domain().equals("*") ? "unknown.invalid" : vh.domain().replace("*", "x");
+      assertThat(incremental.routes().select(probe)).as(step + ": " + probe).isEqualTo(fresh.routes().select(probe));
+    }
   }
 
   @RepeatedTest(40)

@@ -141,4 +141,58 @@ class RouteTableTest {
     assertThat(v.match("/ab").name()).isEqualTo("root");
     assertThat(vh("y", route("b", PathMatch.prefix("/b"))).match("/c")).isNull();
   }
+
+  @Test
+  void aTableWithHostsReplacedSelectsAsATableBuiltAnew() {
+    java.util.Random rnd = new java.util.Random(11);
+    List<String> domains = new java.util.ArrayList<>(List.of("*", "*.example.com", "*.api.example.com", "*.b.org"));
+    for (int i = 0; i < 300; i++) domains.add("h" + i + (i % 3 == 0 ? ".api.example.com" : ".example.com"));
+    java.util.TreeMap<String, VirtualHost> hosts = new java.util.TreeMap<>();
+    for (String d : domains) hosts.put(d, vh(d, route(d + "#0", PathMatch.prefix("/"))));
+    RouteTable table = new RouteTable(List.copyOf(hosts.values()));
+    List<String> probes = new java.util.ArrayList<>(domains.subList(4, domains.size()));
+    probes.addAll(List.of("x.example.com", "x.y.api.example.com", "api.example.com", "a.b.org", "b.org", "other.net"));
+    int replacedInPlace = 0;
+    for (int round = 1; round <= 200; round++) {
+      java.util.Map<String, VirtualHost> changed = new java.util.HashMap<>();
+      for (int k = rnd.nextInt(4); k >= 0; k--) {
+        String d = domains.get(rnd.nextInt(domains.size()));
+        int what = rnd.nextInt(10);
+        VirtualHost now = what == 0 ? null // a host removed (or, when absent, still absent)
+            : vh(d, java.util.stream.IntStream.rangeClosed(0, rnd.nextInt(3))
+                .mapToObj(r -> route(d + "#" + r, PathMatch.prefix("/" + r))).toArray(Route[]::new));
+        if (now == null) hosts.remove(d);
+        else hosts.put(d, now);
+        changed.put(d, now);
+      }
+      RouteTable before = table;
+      table = table.replacing(changed, () -> List.copyOf(hosts.values()));
+      RouteTable fresh = new RouteTable(List.copyOf(hosts.values()));
+      assertThat(table.virtualHosts()).as("round %d", round).containsExactlyElementsOf(fresh.virtualHosts());
+      assertThat(table.routeCount()).isEqualTo(fresh.routeCount());
+      for (String p : probes) assertThat(table.select(p)).as("round %d: %s", round, p).isSameAs(fresh.select(p));
+      if (table.virtualHosts().size() == before.virtualHosts().size() && changed.values().stream().allMatch(v -> v != null)) {
+        replacedInPlace++;
+      }
+      // the table replaced was not changed: snapshots still serving it keep routing as they did
+      for (VirtualHost v : changed.values()) {
+        assertThat(before.virtualHosts().stream().noneMatch(b -> b == v)).as("round %d", round).isTrue();
+      }
+    }
+    assertThat(replacedInPlace).isGreaterThan(50);
+    assertThat(table.replacing(java.util.Map.of(), () -> { throw new AssertionError("not needed"); })).isSameAs(table);
+  }
+
+  @Test
+  void aTableGivenADomainTwiceIsBuiltAnewOnAChange() {
+    VirtualHost first = vh("foo.example.com", route("first", PathMatch.prefix("/")));
+    VirtualHost second = vh("foo.example.com", route("second", PathMatch.prefix("/")));
+    RouteTable t = new RouteTable(List.of(first, second, any));
+    assertThat(t.select("foo.example.com")).isSameAs(second); // the last one given wins
+    VirtualHost any2 = vh("*", route("any2", PathMatch.prefix("/")));
+    RouteTable u = t.replacing(java.util.Map.of("*", any2), () -> List.of(first, any2));
+    assertThat(u.select("foo.example.com")).isSameAs(first);
+    assertThat(u.select("other.org")).isSameAs(any2);
+    assertThat(u.virtualHosts()).containsExactly(first, any2);
+  }
 }
