@@ -32,12 +32,14 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Compiles Kubernetes {@code networking.k8s.io/v1} Ingress objects (with their Services, Endpoints,
@@ -181,6 +183,8 @@ public final class IngressTranslator {
   private GatewaySettings settings = GatewaySettings.DEFAULT;
   private List<Problem> settingsProblems = List.of();
   private List<Problem> tlsProblems = List.of();
+  /** what each Ingress of {@link #tlsIngresses} gives, by the Ingress's version (see {@link #rebuildTls}) */
+  private IdentityHashMap<ValidIngress, List<TlsClaim>> tlsClaims = new IdentityHashMap<>();
   /** the sorted problems of the last translation (without the resource set's own), while no unit changes */
   private List<Problem> ownProblems = List.of();
   private Map<String, ClusterConfig> clusterView = Map.of();
@@ -231,9 +235,13 @@ public final class IngressTranslator {
     boolean problemsChanged = (effects & PROBLEMS_CHANGED) != 0;
     boolean tlsChanged = (effects & TLS_CHANGED) != 0;
     boolean settingsChanged = (effects & SETTINGS_CHANGED) != 0;
+    boolean tlsInputsChanged = (effects & TLS_INPUTS_CHANGED) != 0;
     for (ResourceKey k : recheck) { // their proxy-ssl-secret changed
       Resource r = resources.resources().get(k);
-      if (r != null && ingresses.containsKey(k)) problemsChanged |= updateIngress(k, r, null, dirtyHosts);
+      if (r == null || !ingresses.containsKey(k)) continue;
+      int e = updateIngress(k, r, null, dirtyHosts);
+      problemsChanged |= (e & PROBLEMS_CHANGED) != 0;
+      tlsChanged |= (e & TLS_CHANGED) != 0;
     }
     for (String ref : dirtyServices) invalidateService(ref, dirtyHosts);
     List<String> toBuild = new ArrayList<>(dirtyHosts);
@@ -251,11 +259,13 @@ public final class IngressTranslator {
     if (settingsChanged) {
       SettingsTranslator.Result s = settingsTranslator.update(resources);
       problemsChanged |= !s.problems().equals(settingsProblems);
-      tlsChanged |= !s.settings().https().equals(settings.https()); // fallback certificates
+      boolean https = !s.settings().https().equals(settings.https()); // fallback certificates
+      tlsChanged |= https;
+      tlsInputsChanged |= https;
       settingsProblems = s.problems();
       settings = s.settings();
     }
-    if (tlsChanged) problemsChanged |= rebuildTls(resources);
+    if (tlsChanged) problemsChanged |= rebuildTls(resources, tlsInputsChanged);
     previous = resources;
 
     if (problemsChanged) ownProblems = ownProblems();
@@ -280,6 +290,8 @@ public final class IngressTranslator {
   private static final int PROBLEMS_CHANGED = 1;
   private static final int TLS_CHANGED = 2;
   private static final int SETTINGS_CHANGED = 4;
+  /** a Secret changed: what every Ingress's TLS entries give is worked out again */
+  private static final int TLS_INPUTS_CHANGED = 8;
 
   /**
    * Takes one changed object into the translator's state ({@code checked}: its check, if made already),
@@ -291,7 +303,7 @@ public final class IngressTranslator {
     ResourceKey key = change.key();
     switch (key.kind()) {
       case "Ingress" -> {
-        return TLS_CHANGED | (updateIngress(key, change.after(), checked, dirtyHosts) ? PROBLEMS_CHANGED : 0);
+        return updateIngress(key, change.after(), checked, dirtyHosts);
       }
       case "Service" -> {
         if (!key.group().isEmpty()) return 0;
@@ -313,7 +325,7 @@ public final class IngressTranslator {
       case "Secret" -> {
         if (!key.group().isEmpty()) return 0;
         recheck.addAll(proxySslUsers.getOrDefault(key.namespace() + "/" + key.name(), Set.of()));
-        return TLS_CHANGED;
+        return TLS_CHANGED | TLS_INPUTS_CHANGED;
       }
       case "ConfigMap" -> {
         return SettingsTranslator.isSettingsObject(key) ? SETTINGS_CHANGED : 0;
@@ -354,9 +366,11 @@ public final class IngressTranslator {
 
   /**
    * Checks Ingress {@code key} again ({@code r} null: it is gone; {@code checked}: its check, if made
-   * already); returns whether its problems changed.
+   * already); returns {@link #PROBLEMS_CHANGED} when its problems changed, and {@link #TLS_CHANGED} when
+   * it had or has TLS entries (only those Ingresses make the certificates, so a change of any other
+   * Ingress leaves them as they are).
    */
-  private boolean updateIngress(ResourceKey key, Resource r, Checked checked, Set<String> dirtyHosts) {
+  private int updateIngress(ResourceKey key, Resource r, Checked checked, Set<String> dirtyHosts) {
     Checked old = ingresses.remove(key);
     String sslSecret = proxySslOf.remove(key);
     if (sslSecret != null) {
@@ -384,7 +398,46 @@ public final class IngressTranslator {
     List<Problem> after = now == null ? List.of() : now.problems();
     if (after.isEmpty()) ingressProblems.remove(key);
     else ingressProblems.put(key, after);
-    return !before.equals(after);
+    return (before.equals(after) ? 0 : PROBLEMS_CHANGED) | tlsEffect(old, now);
+  }
+
+  /**
+   * {@link #TLS_CHANGED} when Ingress version {@code now} may give other certificates (or TLS problems)
+   * than version {@code old}: when either has TLS entries, unless both have and what they give is alike
+   * (a change of routes, the usual one), in which case the new version's claims replace the old ones and
+   * the certificates are not put together again.
+   */
+  private int tlsEffect(Checked old, Checked now) {
+    boolean before = hasTls(old);
+    boolean after = hasTls(now);
+    if (!before && !after) return 0;
+    if (!before || !after) return TLS_CHANGED;
+    List<TlsClaim> was = tlsClaims.get(old.valid());
+    if (was == null || !java.util.Objects.equals(old.valid().created(), now.valid().created())) return TLS_CHANGED;
+    List<TlsClaim> is = tlsClaims(now.valid(), secrets, settings.https());
+    if (!alike(was, is)) return TLS_CHANGED;
+    tlsClaims.remove(old.valid());
+    tlsClaims.put(now.valid(), is);
+    return 0;
+  }
+
+  /** Whether two versions' claims give the same certificates and problems, in the same order. */
+  private static boolean alike(List<TlsClaim> a, List<TlsClaim> b) {
+    if (a.size() != b.size()) return false;
+    for (int i = 0; i < a.size(); i++) {
+      TlsClaim x = a.get(i);
+      TlsClaim y = b.get(i);
+      if (!java.util.Objects.equals(x.problem(), y.problem()) || !java.util.Objects.equals(x.host(), y.host())
+          || !java.util.Objects.equals(x.cert(), y.cert()) || !x.field().equals(y.field())
+          || !x.owner().origin().equals(y.owner().origin()) || !x.owner().describe().equals(y.owner().describe())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasTls(Checked c) {
+    return c != null && c.valid() != null && !c.valid().tls().isEmpty();
   }
 
   /**
@@ -864,64 +917,104 @@ public final class IngressTranslator {
     return accepted;
   }
 
-  /** Recomputes the certificates from the Ingresses with TLS entries; returns whether its problems changed. */
-  private boolean rebuildTls(ResourceSet resources) {
+  /**
+   * Recomputes the certificates from the Ingresses with TLS entries; returns whether its problems changed.
+   * What each Ingress's entries give (its Secrets loaded, fallbacks, the downstream TLS annotations) is
+   * worked out once per version of the Ingress and kept until a Secret or the settings change
+   * ({@code inputsChanged}); a pass then only decides, in Ingress order, which claim of each host wins.
+   */
+  private boolean rebuildTls(ResourceSet resources, boolean inputsChanged) {
     secrets.use(resources);
+    if (inputsChanged) tlsClaims = new IdentityHashMap<>();
+    IdentityHashMap<ValidIngress, List<TlsClaim>> next = new IdentityHashMap<>(tlsIngresses.size());
     Set<Problem> problems = new LinkedHashSet<>();
-    tls = tls(tlsIngresses, secrets, settings.https(), problems);
+    HttpsSettings https = settings.https();
+    tls = tls(tlsIngresses, ing -> {
+      List<TlsClaim> c = tlsClaims.get(ing);
+      if (c == null) c = tlsClaims(ing, secrets, https);
+      next.put(ing, c);
+      return c;
+    }, problems);
+    tlsClaims = next;
     List<Problem> now = List.copyOf(problems);
     boolean changed = !now.equals(tlsProblems);
     tlsProblems = now;
     return changed;
   }
 
-  private static TlsConfig tls(Collection<ValidIngress> ingresses, TlsSecrets secrets, HttpsSettings https,
+  /**
+   * One step of what an Ingress's TLS entries give, in the order of its entries and their hosts: a
+   * problem of its own ({@code problem} set), the default certificate ({@code host} null), or the
+   * certificate of a host. Whether a claim wins depends on the Ingresses before it, so it is decided
+   * when the claims are put together ({@link #tls}).
+   */
+  private record TlsClaim(Problem problem, String host, CertificateConfig cert, Resource owner, String field) {}
+
+  private static List<TlsClaim> tlsClaims(ValidIngress ing, TlsSecrets secrets, HttpsSettings https) {
+    List<TlsClaim> out = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    Resource r = ing.resource();
+    for (TlsEntry t : ing.tls()) {
+      String field = "spec.tls[" + t.index() + "]";
+      TlsSecrets.Loaded loaded = t.secretName() == null ? null : secrets.load(r.namespace(), t.secretName());
+      CertificateConfig cert = loaded == null ? null : loaded.certificate();
+      // as Higress: the hosts of an entry naming no Secret get theirs from higress-https's credentialConfig;
+      // those of an entry naming a missing (here also an unusable) one only with fallbackForInvalidSecret
+      boolean fallback = cert == null && !t.hosts().isEmpty() && (loaded == null || https.fallbackForInvalidSecret());
+      if (cert == null && !fallback) {
+        out.add(new TlsClaim(Problem.warning(r, field + ".secretName", loaded == null
+            ? "missing (expected: the name of a kubernetes.io/tls Secret); entry ignored" : loaded.problem()), null, null, r, field));
+        continue;
+      }
+      if (t.hosts().isEmpty()) {
+        out.add(new TlsClaim(null, null, cert, r, field));
+        continue;
+      }
+      for (int j = 0; j < t.hosts().size(); j++) {
+        String host = t.hosts().get(j);
+        CertificateConfig c = fallback ? secrets.fallback(https, host, loaded, r, field, problems) : cert;
+        if (c != null) c = DownstreamTls.apply(r, c, secrets, problems);
+        for (Problem p : problems) out.add(new TlsClaim(p, null, null, r, field));
+        problems.clear();
+        if (c != null) out.add(new TlsClaim(null, host, c, r, field + ".hosts[" + j + "]"));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Puts the Ingresses' claims together in Ingress order: the first claim of a host, and of the default, wins. */
+  private static TlsConfig tls(Collection<ValidIngress> ingresses, Function<ValidIngress, List<TlsClaim>> claimsOf,
       Set<Problem> problems) {
-    TreeMap<String, CertificateConfig> byHost = new TreeMap<>();
-    Map<String, String> hostOwner = new HashMap<>();
+    Map<String, CertificateConfig> byHost = HashMap.newHashMap(ingresses.size());
+    Map<String, Resource> hostOwner = HashMap.newHashMap(ingresses.size());
+    String firstHost = null;
     CertificateConfig defaultCert = null;
-    String defaultOwner = null;
+    Resource defaultOwner = null;
     for (ValidIngress ing : ingresses) {
-      Resource r = ing.resource();
-      for (TlsEntry t : ing.tls()) {
-        String field = "spec.tls[" + t.index() + "]";
-        TlsSecrets.Loaded loaded = t.secretName() == null ? null : secrets.load(r.namespace(), t.secretName());
-        CertificateConfig cert = loaded == null ? null : loaded.certificate();
-        // as Higress: the hosts of an entry naming no Secret get theirs from higress-https's credentialConfig;
-        // those of an entry naming a missing (here also an unusable) one only with fallbackForInvalidSecret
-        boolean fallback = cert == null && !t.hosts().isEmpty() && (loaded == null || https.fallbackForInvalidSecret());
-        if (cert == null && !fallback) {
-          problems.add(Problem.warning(r, field + ".secretName", loaded == null
-              ? "missing (expected: the name of a kubernetes.io/tls Secret); entry ignored" : loaded.problem()));
-          continue;
-        }
-        if (t.hosts().isEmpty()) {
+      for (TlsClaim c : claimsOf.apply(ing)) {
+        if (c.problem() != null) {
+          problems.add(c.problem());
+        } else if (c.host() == null) {
           if (defaultCert == null) {
-            defaultCert = cert;
-            defaultOwner = r.describe();
-          } else if (!defaultCert.secret().equals(cert.secret())) {
-            problems.add(Problem.warning(r, field, "the default certificate is already Secret " + defaultCert.secret()
-                + " from " + defaultOwner + "; entry ignored"));
+            defaultCert = c.cert();
+            defaultOwner = c.owner();
+          } else if (!defaultCert.secret().equals(c.cert().secret())) {
+            problems.add(Problem.warning(c.owner(), c.field(), "the default certificate is already Secret "
+                + defaultCert.secret() + " from " + defaultOwner.describe() + "; entry ignored"));
           }
-          continue;
-        }
-        for (int j = 0; j < t.hosts().size(); j++) {
-          String host = t.hosts().get(j);
-          CertificateConfig c = fallback ? secrets.fallback(https, host, loaded, r, field, problems) : cert;
-          if (c == null) continue;
-          c = DownstreamTls.apply(r, c, secrets, problems);
-          CertificateConfig existing = byHost.get(host);
+        } else {
+          CertificateConfig existing = byHost.putIfAbsent(c.host(), c.cert());
           if (existing == null) {
-            byHost.put(host, c);
-            hostOwner.put(host, r.describe());
-          } else if (!existing.secret().equals(c.secret())) {
-            problems.add(Problem.warning(r, field + ".hosts[" + j + "]", "host " + host + " already uses Secret "
-                + existing.secret() + " from " + hostOwner.get(host) + "; this entry is ignored for it"));
+            hostOwner.put(c.host(), c.owner());
+            if (firstHost == null || c.host().compareTo(firstHost) < 0) firstHost = c.host();
+          } else if (!existing.secret().equals(c.cert().secret())) {
+            problems.add(Problem.warning(c.owner(), c.field(), "host " + c.host() + " already uses Secret "
+                + existing.secret() + " from " + hostOwner.get(c.host()).describe() + "; this entry is ignored for it"));
           }
         }
       }
     }
-    if (defaultCert == null && !byHost.isEmpty()) defaultCert = byHost.firstEntry().getValue();
+    if (defaultCert == null && firstHost != null) defaultCert = byHost.get(firstHost);
     return new TlsConfig(byHost, defaultCert);
   }
 }

@@ -185,4 +185,57 @@ class IncrementalTranslationTest {
       assertThat(b.routes().virtualHosts().get(i)).isSameAs(a.routes().virtualHosts().get(i));
     }
   }
+
+  /**
+   * A version of TLS Ingress {@code i} (its name and creation time fixed): hosts, Secret, a ssl-cipher
+   * annotation and paths vary, so that a new version gives the same certificates (a change of routes)
+   * or other ones, and conflicts with the other Ingresses come and go.
+   */
+  static String tlsIngress(Random rnd, int i) {
+    String[] hosts = {"a.example.com", "b.example.com", "\"*.example.com\""};
+    StringBuilder b = new StringBuilder("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n");
+    b.append("  name: tls").append(i).append("\n  namespace: default\n");
+    b.append("  creationTimestamp: \"2024-01-0").append(1 + i % 3).append("T00:00:00Z\"\n");
+    if (rnd.nextInt(4) == 0) b.append("  annotations: {higress.io/ssl-cipher: ECDHE-RSA-AES128-GCM-SHA256}\n");
+    b.append("spec:\n  tls:\n  - hosts: [").append(hosts[rnd.nextInt(hosts.length)]);
+    if (rnd.nextInt(3) == 0) b.append(", ").append(hosts[rnd.nextInt(hosts.length)]);
+    b.append("]\n    secretName: tls").append(1 + rnd.nextInt(3)).append('\n');
+    if (rnd.nextInt(4) == 0) b.append("  - secretName: tls").append(1 + rnd.nextInt(3)).append('\n');
+    rules(b, rnd, r -> "a.example.com");
+    return b.toString();
+  }
+
+  @RepeatedTest(20)
+  void tlsIngressesRewrittenInPlaceTranslateLikeAFreshTranslation(RepetitionInfo info) {
+    Random rnd = new Random(info.getCurrentRepetition() * 7919L);
+    IngressTranslator translator = new IngressTranslator(IngressTranslator.Options.defaults());
+    TreeMap<ResourceKey, Resource> objects = new TreeMap<>();
+    for (int i = 0; i < 6; i++) {
+      Resource r = parseOne(tlsIngress(rnd, i));
+      objects.put(r.key(), r);
+    }
+    for (int k = 1; k <= 3; k++) {
+      Resource r = secret(rnd, "tls" + k);
+      objects.put(r.key(), r);
+    }
+    ResourceSet set = new ResourceSet(objects, List.of());
+    assertSame(translator.update(set), IngressTranslator.translate(set, IngressTranslator.Options.defaults()), "initial");
+    String last = null;
+    int[] paths = {0};
+    for (int step = 0; step < 80; step++) {
+      TreeMap<ResourceKey, Resource> changes = new TreeMap<>();
+      // mostly the same Ingress again with other routes only (the certificates stay), else a new version
+      String yaml = last != null && rnd.nextInt(3) > 0
+          ? last.replaceFirst("path: /[a-z0-9/]*", "path: /p" + paths[0]++) : tlsIngress(rnd, rnd.nextInt(6));
+      Resource r = parseOne(yaml);
+      changes.put(r.key(), r);
+      if (rnd.nextInt(10) == 0) {
+        Resource s = secret(rnd, "tls" + (1 + rnd.nextInt(3)));
+        changes.put(s.key(), s);
+      }
+      set = set.with(changes, List.of());
+      last = yaml;
+      assertSame(translator.update(set), IngressTranslator.translate(set, IngressTranslator.Options.defaults()), "step " + step);
+    }
+  }
 }

@@ -11,8 +11,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.Mapping;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,8 +38,11 @@ public final class ServerCertificates implements Mapping<String, SslContext> {
    * longer used. Returns one message per certificate that cannot be loaded, naming its Secret.
    */
   public List<String> prepare(TlsConfig tls) {
-    List<CertificateConfig> all = new ArrayList<>(tls.byHost().values());
-    if (tls.defaultCertificate() != null) all.add(tls.defaultCertificate());
+    return prepare(List.of(tls));
+  }
+
+  /** Builds a context for each certificate of {@code all} that has none yet; forgets the others. */
+  private List<String> prepareAll(Set<CertificateConfig> all) {
     List<String> errors = new ArrayList<>();
     for (CertificateConfig c : all) {
       if (contexts.containsKey(c)) continue;
@@ -54,6 +59,7 @@ public final class ServerCertificates implements Mapping<String, SslContext> {
         errors.add(msg);
       }
     }
+    // a set, not a list: with a certificate per host, thousands of them are kept at every change
     contexts.keySet().retainAll(all);
     failures.keySet().retainAll(all);
     return errors;
@@ -99,17 +105,12 @@ public final class ServerCertificates implements Mapping<String, SslContext> {
    * listener's) and forgets the others; see {@link #prepare(TlsConfig)}.
    */
   public List<String> prepare(List<TlsConfig> all) {
-    Map<String, CertificateConfig> byHost = new java.util.HashMap<>();
-    List<String> errors = new ArrayList<>();
-    List<CertificateConfig> every = new ArrayList<>();
+    Set<CertificateConfig> every = new LinkedHashSet<>();
     for (TlsConfig t : all) {
       every.addAll(t.byHost().values());
       if (t.defaultCertificate() != null) every.add(t.defaultCertificate());
     }
-    int i = 0;
-    for (CertificateConfig c : every) byHost.put("h" + i++, c);
-    errors.addAll(prepare(new TlsConfig(byHost, null)));
-    return errors;
+    return prepareAll(every);
   }
 
   /** The contexts of another certificate set of the snapshot (a Gateway listener's), sharing this cache. */
