@@ -4,7 +4,8 @@
 # response, the time to apply a rewrite of every Ingress, the time from one changed file to its route
 # answering (median of --changes rounds), the heap the configuration takes, and restarts (2, or --restarts)
 # with the read cache the earlier runs wrote, the last one followed by --changes changes of its own.
-# Options: --ingresses N, --changes N, --restarts N, --cold N (starts after dropping the page cache; needs root),
+# Options: --ingresses N, --changes N, --restarts N, --cold N (starts after dropping the page cache; needs root), --tls (a TLS
+# entry in every Ingress with a host, a Secret and certificate per host),
 # --layout split|bundle, --dir DIR (must be empty), --keep.
 # JAVA_OPTS is passed to the gateway's JVM; SCALE_TIMELINE=1 prints what the gateway logged (rescans, applies) during the rewrite.
 set -euo pipefail

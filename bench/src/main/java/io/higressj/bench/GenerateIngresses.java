@@ -1,5 +1,7 @@
 package io.higressj.bench;
 
+import io.higressj.testing.tls.CertificateGenerator;
+import io.higressj.testing.tls.GeneratedCertificate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -33,8 +35,12 @@ import java.util.Locale;
  * <pre>
  * java -cp bench/target/higressj-bench.jar io.higressj.bench.GenerateIngresses --dir /tmp/cfg \
  *     [--ingresses 20000] [--paths-per-host 10] [--wildcard-hosts 10] [--catch-all 1000] \
- *     [--namespaces 20] [--upstream 127.0.0.1:9001] [--layout split|bundle] [--tag v1]
+ *     [--namespaces 20] [--upstream 127.0.0.1:9001] [--layout split|bundle] [--tag v1] [--tls false|true]
  * </pre>
+ *
+ * <p>With {@code --tls true} every Ingress with a host also has a TLS entry naming its host's Secret
+ * ({@code secrets/tls-<host>.yaml}; in layout bundle in the file of the host's first Ingress), and the
+ * Ingresses of a host share a namespace with it.
  */
 public final class GenerateIngresses {
   /** What to generate. */
@@ -97,19 +103,35 @@ public final class GenerateIngresses {
   private final Spec spec;
   /** the least number of digits of the numbers in host names and paths (0: as many as they need) */
   private final int digits;
+  /** every Ingress with a host has a TLS entry naming its host's Secret (see {@link #secretYaml}) */
+  private final boolean tls;
+  private GeneratedCertificate certificate;
 
   public GenerateIngresses(Spec spec) {
     this(spec, 0);
+  }
+
+  public GenerateIngresses(Spec spec, int digits) {
+    this(spec, digits, false);
   }
 
   /**
    * @param digits the least number of digits of the numbers in host names and paths, zero-padded: with
    *     the same width for every item, the names of a small set are as long as those of a large one
    */
-  public GenerateIngresses(Spec spec, int digits) {
+  /**
+   * @param tls whether every Ingress with a host has a TLS entry for it, naming a Secret of its host's own
+   *     (one per host, as cert-manager makes them; the Ingresses of a host are then in one namespace)
+   */
+  public GenerateIngresses(Spec spec, int digits, boolean tls) {
     if (digits < 0 || digits > 9) throw new IllegalArgumentException("digits: " + digits + " (expected: 0 to 9)");
     this.spec = spec;
     this.digits = digits;
+    this.tls = tls;
+  }
+
+  public boolean tls() {
+    return tls;
   }
 
   public Spec spec() {
@@ -118,7 +140,7 @@ public final class GenerateIngresses {
 
   public Item item(int i) {
     if (i < 0 || i >= spec.ingresses()) throw new IndexOutOfBoundsException(i);
-    String ns = String.format(Locale.ROOT, "ns-%02d", i % spec.namespaces());
+    int group = i % spec.namespaces(); // with TLS: the host's, so that a host's Ingresses share its Secret
     String name = String.format(Locale.ROOT, "ing-%05d", i);
     String service = String.format(Locale.ROOT, "svc-%05d", i);
     int p = spec.pathsPerHost();
@@ -129,6 +151,7 @@ public final class GenerateIngresses {
       int k = i / p;
       j = i % p;
       host = "*.w" + number(k) + ".example.com";
+      if (tls) group = k % spec.namespaces();
       requestHost = "a" + number(j) + ".w" + number(k) + ".example.com";
     } else if (i < spec.wildcardItems() + spec.catchAllItems()) {
       j = i - spec.wildcardItems();
@@ -139,7 +162,9 @@ public final class GenerateIngresses {
       j = e % p;
       host = "h" + number(e / p) + ".example.com";
       requestHost = host;
+      if (tls) group = (spec.wildcardHosts() + e / p) % spec.namespaces();
     }
+    String ns = String.format(Locale.ROOT, "ns-%02d", group);
     boolean exact = j % 3 == 0;
     String n = number(j);
     String basePath = exact ? "/e" + n + "/items" : j % 3 == 1 ? "/p" + n : "/p" + n + "/static/s" + n;
@@ -167,7 +192,40 @@ public final class GenerateIngresses {
         .append("        backend:\n          service:\n")
         .append("            name: ").append(it.service()).append('\n')
         .append("            port:\n              number: 80\n");
+    if (tls && it.host() != null) {
+      b.append("  tls:\n  - hosts: [\"").append(it.host()).append("\"]\n    secretName: ").append(secretName(it)).append('\n');
+    }
     return b.toString();
+  }
+
+  /** The Secret of the host of {@link Item} {@code it} (TLS only). */
+  public static String secretName(Item it) {
+    return "tls-" + it.host().replace("*", "wildcard").replace('.', '-');
+  }
+
+  /**
+   * With TLS, for the first Ingress of each host, the host's Secret (kubernetes.io/tls); else null. Every
+   * Secret holds the same self-signed certificate, made once per generator, under a name of its own: the
+   * gateway keeps a TLS context per Secret, as it would for a certificate per host.
+   */
+  public String secretYaml(int i) {
+    Item it = item(i);
+    if (!tls || it.host() == null || !firstOfHost(i)) return null;
+    if (certificate == null) {
+      certificate = CertificateGenerator.selfSigned(List.of("example.com", "*.example.com"));
+    }
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + secretName(it) + "\n  namespace: " + it.namespace()
+        + "\ntype: kubernetes.io/tls\ndata:\n  tls.crt: " + b64.encodeToString(certificate.certPem().getBytes(StandardCharsets.US_ASCII))
+        + "\n  tls.key: " + b64.encodeToString(certificate.keyPem().getBytes(StandardCharsets.US_ASCII)) + "\n";
+  }
+
+  /** Whether Ingress {@code i} is the first of its host (the one whose file holds the host's Secret in layout bundle). */
+  private boolean firstOfHost(int i) {
+    int p = spec.pathsPerHost();
+    if (i < spec.wildcardItems()) return i % p == 0;
+    int e = i - spec.wildcardItems() - spec.catchAllItems();
+    return e >= 0 && e % p == 0;
   }
 
   public String serviceYaml(int i) {
@@ -198,9 +256,9 @@ public final class GenerateIngresses {
 
   /** What the file of Ingress {@code i} holds: the Ingress, and with the bundle layout its Service and Endpoints. */
   private String ingressFileText(int i, String tag) {
-    return spec.layout() == Layout.BUNDLE
-        ? ingressYaml(i, tag) + "---\n" + serviceYaml(i) + "---\n" + endpointsYaml(i)
-        : ingressYaml(i, tag);
+    if (spec.layout() != Layout.BUNDLE) return ingressYaml(i, tag);
+    String secret = secretYaml(i);
+    return ingressYaml(i, tag) + "---\n" + serviceYaml(i) + "---\n" + endpointsYaml(i) + (secret == null ? "" : "---\n" + secret);
   }
 
   /**
@@ -218,7 +276,8 @@ public final class GenerateIngresses {
   /** Writes every file; returns how many. */
   public int writeAll(Path dir, String tag) throws IOException {
     int files = 0;
-    for (String sub : spec.layout() == Layout.BUNDLE ? List.of("apps") : List.of("ingresses", "services", "endpoints")) {
+    for (String sub : spec.layout() == Layout.BUNDLE ? List.of("apps") : tls ? List.of("ingresses", "services", "endpoints", "secrets")
+        : List.of("ingresses", "services", "endpoints")) {
       Files.createDirectories(dir.resolve(sub));
     }
     for (int i = 0; i < spec.ingresses(); i++) {
@@ -229,6 +288,11 @@ public final class GenerateIngresses {
         writeAtomically(dir.resolve("services").resolve(svc + ".yaml"), serviceYaml(i));
         writeAtomically(dir.resolve("endpoints").resolve(svc + ".yaml"), endpointsYaml(i));
         files += 2;
+        String secret = secretYaml(i);
+        if (secret != null) {
+          writeAtomically(dir.resolve("secrets").resolve(secretName(item(i)) + ".yaml"), secret);
+          files++;
+        }
       }
     }
     return files;
@@ -259,12 +323,13 @@ public final class GenerateIngresses {
     String upstream = "127.0.0.1:9001";
     Layout layout = Layout.SPLIT;
     String tag = "v1";
+    boolean tls = false;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String a = rest.remove(0);
       if (a.equals("-h") || a.equals("--help")) {
         System.out.println("usage: GenerateIngresses --dir DIR [--ingresses N] [--paths-per-host P] [--wildcard-hosts W]"
-            + " [--catch-all C] [--namespaces K] [--upstream HOST:PORT] [--layout split|bundle] [--tag v1]");
+            + " [--catch-all C] [--namespaces K] [--upstream HOST:PORT] [--layout split|bundle] [--tag v1] [--tls false|true]");
         return;
       }
       if (rest.isEmpty()) throw new IllegalArgumentException(a + ": missing value");
@@ -279,6 +344,7 @@ public final class GenerateIngresses {
         case "--upstream" -> upstream = v;
         case "--layout" -> layout = Layout.valueOf(v.toUpperCase(Locale.ROOT));
         case "--tag" -> tag = v;
+        case "--tls" -> tls = Boolean.parseBoolean(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -289,7 +355,7 @@ public final class GenerateIngresses {
         catchAll != null ? catchAll : d.catchAll(), namespaces != null ? namespaces : d.namespaces(),
         upstream.substring(0, colon), d.upstreamPort(), layout);
     long t0 = System.nanoTime();
-    int files = new GenerateIngresses(spec).writeAll(dir, tag);
+    int files = new GenerateIngresses(spec, 0, tls).writeAll(dir, tag);
     System.out.printf(Locale.ROOT, "wrote %d Ingresses (%d exact hosts, %d wildcard hosts, %d catch-all paths) in %d files to %s"
         + " in %.1f s%n", n, spec.exactHosts(), spec.wildcardHosts(), spec.catchAllItems(), files, dir,
         (System.nanoTime() - t0) / 1e9);

@@ -18,6 +18,8 @@ final class InMemoryConfig {
       add(YamlResources.parse(gen.ingressYaml(i, tag), "ingress-" + i), all, problems);
       add(YamlResources.parse(gen.serviceYaml(i), "service-" + i), all, problems);
       add(YamlResources.parse(gen.endpointsYaml(i), "endpoints-" + i), all, problems);
+      String secret = gen.secretYaml(i);
+      if (secret != null) add(YamlResources.parse(secret, "secret-" + i), all, problems);
     }
     if (!problems.isEmpty()) throw new IllegalStateException("generated objects have problems: " + problems);
     return ResourceSet.of(all, List.of());

@@ -67,6 +67,8 @@ public final class ScaleCheck {
   private final GenerateIngresses.Layout layout;
   private final Path dir;
   private final boolean keep;
+  /** every Ingress with a host has a TLS entry, with a Secret per host ({@code --tls}) */
+  private final boolean tls;
   /** the path of the probed Ingress that answers now */
   private String probeTag = "v1";
   private final String javaOpts;
@@ -74,7 +76,7 @@ public final class ScaleCheck {
   private Path readCache;
 
   private ScaleCheck(Path home, int ingresses, int changes, int restarts, int cold, GenerateIngresses.Layout layout, Path dir,
-      boolean keep, String javaOpts) {
+      boolean keep, boolean tls, String javaOpts) {
     this.home = home;
     this.ingresses = ingresses;
     this.changes = changes;
@@ -83,6 +85,7 @@ public final class ScaleCheck {
     this.layout = layout;
     this.dir = dir;
     this.keep = keep;
+    this.tls = tls;
     this.javaOpts = javaOpts;
   }
 
@@ -241,12 +244,14 @@ public final class ScaleCheck {
     readCache = Files.createTempDirectory("higressj-read-cache-"); // none at the first start
     try {
       GenerateIngresses.Spec spec = GenerateIngresses.Spec.defaults(ingresses, upstream.getAddress().getPort()).withLayout(layout);
-      GenerateIngresses gen = new GenerateIngresses(spec);
+      GenerateIngresses gen = new GenerateIngresses(spec, 0, tls);
       long t0 = System.nanoTime();
       int files = gen.writeAll(dir, "v1");
       System.out.printf(Locale.ROOT, "generated %d Ingresses (%d exact hosts x %d paths, %d wildcard hosts, %d catch-all paths)"
-          + " in %d files (layout %s) in %.1f s: %s%n", ingresses, spec.exactHosts(), spec.pathsPerHost(), spec.wildcardHosts(),
-          spec.catchAll(), files, layout.name().toLowerCase(Locale.ROOT), (System.nanoTime() - t0) / 1e9, dir);
+          + " in %d files (layout %s%s) in %.1f s: %s%n", ingresses, spec.exactHosts(), spec.pathsPerHost(), spec.wildcardHosts(),
+          spec.catchAll(), files, layout.name().toLowerCase(Locale.ROOT),
+          tls ? ", a TLS entry and Secret per host: " + (spec.exactHosts() + spec.wildcardHosts()) + " certificates" : "",
+          (System.nanoTime() - t0) / 1e9, dir);
       int last = ingresses - 1;
       GenerateIngresses.Item probe = gen.item(last);
 
@@ -522,6 +527,7 @@ public final class ScaleCheck {
     GenerateIngresses.Layout layout = GenerateIngresses.Layout.SPLIT;
     Path dir = null;
     boolean keep = false;
+    boolean tls = false;
     Path home = Path.of(System.getProperty("higressj.home", ".")).toAbsolutePath().normalize();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -532,10 +538,11 @@ public final class ScaleCheck {
         case "--layout" -> layout = GenerateIngresses.Layout.valueOf(args[++i].toUpperCase(Locale.ROOT));
         case "--dir" -> dir = Path.of(args[++i]);
         case "--keep" -> keep = true;
+        case "--tls" -> tls = true;
         case "--home" -> home = Path.of(args[++i]).toAbsolutePath().normalize();
         case "-h", "--help" -> {
           System.out.println("usage: ScaleCheck [--ingresses 20000] [--changes 20] [--restarts 2] [--cold 0] [--layout split|bundle]"
-              + " [--dir DIR] [--keep]"
+              + " [--dir DIR] [--keep] [--tls]"
               + " [--home PROJECT_DIR]");
           return;
         }
@@ -547,6 +554,6 @@ public final class ScaleCheck {
     else if (Files.exists(dir) && Files.list(dir).findAny().isPresent()) throw new IllegalArgumentException(dir + " is not empty");
     if (restarts < 0) throw new IllegalArgumentException("--restarts must be 0 or more");
     if (cold < 0) throw new IllegalArgumentException("--cold must be 0 or more");
-    new ScaleCheck(home, n, changes, restarts, cold, layout, dir, keep, System.getenv("JAVA_OPTS")).run();
+    new ScaleCheck(home, n, changes, restarts, cold, layout, dir, keep, tls, System.getenv("JAVA_OPTS")).run();
   }
 }

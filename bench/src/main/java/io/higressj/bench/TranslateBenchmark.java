@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>With {@code tls=true} every Ingress with a host also has a TLS entry for it, naming the host's
- * Secret, as a cluster whose hosts all serve HTTPS has; the Ingress changed is then most likely one of those.
+ * Secret ({@link GenerateIngresses} with TLS: 1,900 certificates), as a cluster whose hosts all serve
+ * HTTPS has; the Ingress changed is then most likely one of those.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,11 +58,8 @@ public class TranslateBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    GenerateIngresses.Spec spec = GenerateIngresses.Spec.defaults(ingresses, 9001);
-    // with TLS, each host's Ingresses in one namespace, beside the host's Secret
-    gen = new GenerateIngresses(tls ? new GenerateIngresses.Spec(spec.ingresses(), spec.pathsPerHost(), spec.wildcardHosts(),
-        spec.catchAll(), 1, spec.upstreamHost(), spec.upstreamPort(), spec.layout()) : spec);
-    set = tls ? withTls(gen, "v1") : InMemoryConfig.resources(gen, "v1");
+    gen = new GenerateIngresses(GenerateIngresses.Spec.defaults(ingresses, 9001), 0, tls);
+    set = InMemoryConfig.resources(gen, "v1");
     incremental = new IngressTranslator(IngressTranslator.Options.defaults());
     incremental.update(set);
     // 64 random Ingresses, each with two versions that differ in the path
@@ -70,45 +68,13 @@ public class TranslateBenchmark {
     for (int k = 0; k < variants.length; k++) {
       int i = rnd.nextInt(ingresses);
       for (int v = 0; v < 2; v++) {
-        Resource r = tls ? tlsIngress(gen, i, v == 0 ? "a" : "b") : InMemoryConfig.ingress(gen, i, v == 0 ? "a" : "b");
+        Resource r = InMemoryConfig.ingress(gen, i, v == 0 ? "a" : "b");
         TreeMap<ResourceKey, Resource> change = new TreeMap<>();
         change.put(r.key(), r);
         variants[k][v] = set.with(change, List.of());
       }
     }
     ingressText = gen.ingressYaml(ingresses / 2, "v1");
-  }
-
-  /**
-   * The generated set with a TLS entry in every Ingress that has a host, naming a Secret of that host's
-   * own (as cert-manager makes them: about 1,900 certificates for 20,000 Ingresses).
-   */
-  static ResourceSet withTls(GenerateIngresses gen, String tag) {
-    TreeMap<ResourceKey, Resource> changes = new TreeMap<>();
-    for (int i = 0; i < gen.spec().ingresses(); i++) {
-      GenerateIngresses.Item it = gen.item(i);
-      Resource r = tlsIngress(gen, i, tag);
-      changes.put(r.key(), r);
-      if (it.host() == null) continue;
-      String pem = java.util.Base64.getEncoder().encodeToString(("-----BEGIN CERTIFICATE-----\n" + it.host() + "A".repeat(600)
-          + "\n-----END CERTIFICATE-----\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      String secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: " + secretOf(it) + ", namespace: " + it.namespace()
-          + "}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: " + pem + "\n  tls.key: " + pem + "\n";
-      Resource s = YamlResources.parse(secret, "secret-" + i).resources().get(0);
-      changes.put(s.key(), s);
-    }
-    return InMemoryConfig.resources(gen, tag).with(changes, List.of());
-  }
-
-  private static String secretOf(GenerateIngresses.Item it) {
-    return "tls-" + it.host().replace("*", "wildcard").replace('.', '-');
-  }
-
-  static Resource tlsIngress(GenerateIngresses gen, int i, String tag) {
-    GenerateIngresses.Item it = gen.item(i);
-    String yaml = gen.ingressYaml(i, tag);
-    if (it.host() != null) yaml += "  tls:\n  - hosts: [\"" + it.host() + "\"]\n    secretName: " + secretOf(it) + "\n";
-    return YamlResources.parse(yaml, "ingress-" + i).resources().get(0);
   }
 
   @Benchmark

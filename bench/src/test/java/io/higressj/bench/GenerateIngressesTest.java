@@ -43,4 +43,21 @@ class GenerateIngressesTest {
       assertThat(vh == null ? null : vh.match(it.requestPath("v1"))).as(it.toString()).isNotNull();
     }
   }
+
+  @Test
+  void withTlsEveryHostHasItsOwnCertificate() {
+    GenerateIngresses gen = new GenerateIngresses(GenerateIngresses.Spec.defaults(400, 9001), 0, true);
+    Snapshot s = IngressTranslator.translate(InMemoryConfig.resources(gen, "v1"), IngressTranslator.Options.defaults());
+    assertThat(s.problems()).isEmpty();
+    int hosts = gen.spec().exactHosts() + gen.spec().wildcardHosts();
+    assertThat(s.tls().byHost()).hasSize(hosts);
+    assertThat(s.tls().byHost().values().stream().map(c -> c.secret()).distinct()).hasSize(hosts);
+    for (int i = 0; i < 400; i++) {
+      GenerateIngresses.Item it = gen.item(i);
+      if (it.host() == null) continue;
+      assertThat(s.tls().select(it.requestHost()).secret()).isEqualTo(it.namespace() + "/" + GenerateIngresses.secretName(it));
+      VirtualHost vh = s.routes().select(it.requestHost());
+      assertThat(vh.match(it.requestPath("v1"))).as(it.toString()).isNotNull();
+    }
+  }
 }
