@@ -135,6 +135,38 @@ class TlsEndToEndTest {
   }
 
   @Test
+  void moreCertificatesThanAreBuiltAtOnceAreEachServedForTheirHost() throws Exception {
+    // a Secret per host, as cert-manager makes them: beyond the first 32 new ones, contexts are built at
+    // the first handshake that needs them
+    int hosts = io.higressj.proxy.tls.ServerCertificates.EAGER_BUILDS + 8;
+    StringBuilder secrets = new StringBuilder();
+    StringBuilder ingresses = new StringBuilder();
+    for (int i = 0; i < hosts; i++) {
+      String host = "h" + i + ".many.test";
+      secrets.append(secret("many-" + i, i % 2 == 0 ? foo : bar)).append("---\n");
+      ingresses.append("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: many-").append(i)
+          .append(", namespace: ns1}\nspec:\n  tls: [{hosts: [").append(host).append("], secretName: many-").append(i)
+          .append("}]\n  rules:\n  - host: ").append(host).append("\n    http: {paths: [{path: /, pathType: Prefix,")
+          .append(" backend: {service: {name: echo, port: {number: 8080}}}}]}\n---\n");
+    }
+    f.write("secrets/many.yaml", secrets.toString());
+    f.write("ingresses/many.yaml", ingresses.toString());
+    // (the catch-all Ingress answers every host over plain HTTP: wait for the certificates themselves)
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (!f.gateway.snapshot().tls().byHost().containsKey("h" + (hosts - 1) + ".many.test")) {
+      assertThat(deadline - System.nanoTime()).as("certificates applied").isPositive();
+      Thread.sleep(20);
+    }
+    for (int i = hosts - 1; i >= 0; i--) {
+      String host = "h" + i + ".many.test";
+      TlsResult r = handshake(host, host);
+      assertThat(r.peer()).as(host).isEqualTo(i % 2 == 0 ? foo.cert() : bar.cert());
+      assertThat(r.response()).as(host).startsWith("HTTP/1.1 200");
+    }
+    assertThat(f.gateway.snapshot().problems()).isEmpty();
+  }
+
+  @Test
   void tlsProtocolVersionAnnotationsBoundTheVersionsOfTheirHost() throws Exception {
     String[] tls12 = {"TLSv1.2"};
     String[] tls13 = {"TLSv1.3"};

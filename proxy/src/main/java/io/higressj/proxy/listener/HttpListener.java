@@ -29,7 +29,7 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.util.AsciiString;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.Mapping;
+import io.netty.util.AsyncMapping;
 import java.net.InetSocketAddress;
 
 /**
@@ -63,7 +63,7 @@ public final class HttpListener implements AutoCloseable {
    * @param routes this listener's route table in a snapshot
    */
   public static HttpListener bind(String name, DataPlane dataPlane, EventLoopGroup group, String host, int port,
-      Mapping<String, SslContext> certificates, RouteSelector routes) throws InterruptedException {
+      AsyncMapping<String, SslContext> certificates, RouteSelector routes) throws InterruptedException {
     java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     ServerBootstrap b = new ServerBootstrap()
         .group(group)

@@ -144,4 +144,30 @@ public final class PemKeys {
     }
     return out;
   }
+
+  /**
+   * Fails when {@code key} is not the private key of {@code cert}: RSA keys by their modulus and public
+   * exponent, others by signing a few bytes with the key and verifying with the certificate.
+   */
+  public static void checkPair(PrivateKey key, X509Certificate cert) throws GeneralSecurityException {
+    java.security.PublicKey pub = cert.getPublicKey();
+    if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa && pub instanceof java.security.interfaces.RSAPublicKey p) {
+      if (rsa.getModulus().equals(p.getModulus()) && rsa.getPublicExponent().equals(p.getPublicExponent())) return;
+      throw new GeneralSecurityException("the private key is not the certificate's");
+    }
+    String algorithm = switch (key.getAlgorithm()) {
+      case "EC" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      default -> key.getAlgorithm(); // Ed25519, Ed448
+    };
+    byte[] probe = {1, 2, 3, 4, 5, 6, 7, 8};
+    java.security.Signature s = java.security.Signature.getInstance(algorithm);
+    s.initSign(key);
+    s.update(probe);
+    byte[] signature = s.sign();
+    java.security.Signature v = java.security.Signature.getInstance(algorithm);
+    v.initVerify(pub);
+    v.update(probe);
+    if (!v.verify(signature)) throw new GeneralSecurityException("the private key is not the certificate's");
+  }
 }

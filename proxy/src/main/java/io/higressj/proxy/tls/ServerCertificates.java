@@ -9,28 +9,59 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.util.Mapping;
+import io.netty.util.AsyncMapping;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
- * Server TLS contexts by SNI, from the current snapshot's certificates. Contexts are built when a
- * snapshot is published ({@link #prepare}), off the event loops; a handshake only looks one up.
- * BoringSSL is used when available, the JDK otherwise; ALPN offers h2 and http/1.1.
+ * Server TLS contexts by SNI, from the current snapshot's certificates. When a snapshot is published
+ * ({@link #prepare}), off the event loops, every new certificate is checked (its key and chain parsed,
+ * the key matched with the certificate), so that a bad Secret is reported with the configuration; the
+ * first {@link #EAGER_BUILDS} new ones also get their context at once, so that a handshake only looks it
+ * up. A context costs about 20 ms of CPU (Netty's OpenSSL context, measured on 2-core machines) and some
+ * 120 KB, so with thousands of certificates (one per host, as cert-manager makes them) the others are
+ * built when a handshake first needs them, on a thread of their own while that handshake waits; an
+ * apply no longer waits for all of them. BoringSSL is used when available, the JDK otherwise; ALPN
+ * offers h2 and http/1.1.
  */
-public final class ServerCertificates implements Mapping<String, SslContext> {
+public final class ServerCertificates implements AsyncMapping<String, SslContext> {
+  /** new certificates a {@link #prepare} builds contexts for at once; the rest are built on first use */
+  public static final int EAGER_BUILDS = 32;
+
   private static final System.Logger LOG = System.getLogger(ServerCertificates.class.getName());
 
   private final SnapshotHolder snapshots;
   private final Map<CertificateConfig, SslContext> contexts = new ConcurrentHashMap<>();
   private final Map<CertificateConfig, String> failures = new ConcurrentHashMap<>();
+  /** checked certificates whose context is built at their first handshake */
+  private final Set<CertificateConfig> deferred = ConcurrentHashMap.newKeySet();
+  /** contexts being built for handshakes that wait for them */
+  private final Map<CertificateConfig, CompletableFuture<SslContext>> building = new ConcurrentHashMap<>();
+  private final int eagerBuilds;
+  private final Executor builder;
 
   public ServerCertificates(SnapshotHolder snapshots) {
+    this(snapshots, EAGER_BUILDS);
+  }
+
+  /** @param eagerBuilds new certificates whose contexts {@link #prepare} builds at once */
+  ServerCertificates(SnapshotHolder snapshots, int eagerBuilds) {
     this.snapshots = snapshots;
+    this.eagerBuilds = eagerBuilds;
+    // two at most: a burst of first handshakes to many hosts must not take every core
+    this.builder = Executors.newFixedThreadPool(Math.min(2, Runtime.getRuntime().availableProcessors()),
+        Thread.ofPlatform().daemon().name("tls-context-", 0).factory());
   }
 
   /**
@@ -44,15 +75,22 @@ public final class ServerCertificates implements Mapping<String, SslContext> {
   /** Builds a context for each certificate of {@code all} that has none yet; forgets the others. */
   private List<String> prepareAll(Set<CertificateConfig> all) {
     List<String> errors = new ArrayList<>();
+    int builds = eagerBuilds;
     for (CertificateConfig c : all) {
-      if (contexts.containsKey(c)) continue;
+      if (contexts.containsKey(c) || deferred.contains(c)) continue;
       String failed = failures.get(c);
       if (failed != null) {
         errors.add(failed);
         continue;
       }
       try {
-        contexts.put(c, build(c));
+        check(c); // a key that is not the certificate's fails only the handshakes otherwise
+        if (builds > 0) {
+          contexts.put(c, build(c));
+          builds--;
+        } else {
+          deferred.add(c);
+        }
       } catch (Exception e) {
         String msg = "Secret " + c.secret() + ": cannot load certificate: " + e.getMessage();
         failures.put(c, msg);
@@ -62,7 +100,20 @@ public final class ServerCertificates implements Mapping<String, SslContext> {
     // a set, not a list: with a certificate per host, thousands of them are kept at every change
     contexts.keySet().retainAll(all);
     failures.keySet().retainAll(all);
+    deferred.retainAll(all);
     return errors;
+  }
+
+  /**
+   * What building a context would find wrong with {@code c}, without building it: the key, the chain
+   * and the client CA parse, and the key is the certificate's.
+   */
+  static void check(CertificateConfig c) throws Exception {
+    PrivateKey key = PemKeys.privateKey(c.privateKeyPem());
+    X509Certificate[] chain = PemKeys.certificates(c.certChainPem());
+    if (chain.length == 0) throw new java.security.cert.CertificateException("no certificate in tls.crt");
+    PemKeys.checkPair(key, chain[0]);
+    if (c.clientCaPem() != null) PemKeys.certificates(c.clientCaPem());
   }
 
   /** Envoy's TLS 1.2 suites, in its preference order (OpenSSL names). */
@@ -113,31 +164,53 @@ public final class ServerCertificates implements Mapping<String, SslContext> {
     return prepareAll(every);
   }
 
-  /** The contexts of another certificate set of the snapshot (a Gateway listener's), sharing this cache. */
-  public Mapping<String, SslContext> selecting(java.util.function.Function<io.higressj.config.model.Snapshot, TlsConfig> tls) {
-    return sni -> context(tls.apply(snapshots.get()).select(sni), sni);
+
+
+  /** Contexts built so far (tests). */
+  int builtContexts() {
+    return contexts.size();
   }
 
-  /** SNI host name (null when the client sent none) to context; an exception fails the handshake. */
+  /** SNI host name (null when the client sent none) to context; a failed future fails the handshake. */
   @Override
-  public SslContext map(String sni) {
-    return context(snapshots.get().tls().select(sni), sni);
+  public Future<SslContext> map(String sni, Promise<SslContext> promise) {
+    return context(snapshots.get().tls().select(sni), sni, promise);
   }
 
-  private SslContext context(CertificateConfig c, String sni) {
-    if (c == null) throw new IllegalStateException("no certificate for server name " + sni);
+  /** The contexts of another certificate set of the snapshot (a Gateway listener's), sharing this cache. */
+  public AsyncMapping<String, SslContext> selecting(java.util.function.Function<io.higressj.config.model.Snapshot, TlsConfig> tls) {
+    return (sni, promise) -> context(tls.apply(snapshots.get()).select(sni), sni, promise);
+  }
+
+  private Future<SslContext> context(CertificateConfig c, String sni, Promise<SslContext> promise) {
+    if (c == null) return promise.setFailure(new IllegalStateException("no certificate for server name " + sni));
     SslContext ctx = contexts.get(c);
-    if (ctx == null && !failures.containsKey(c)) {
-      // a snapshot published without prepare() (tests): build on first use
-      try {
-        ctx = build(c);
-        contexts.put(c, ctx);
-      } catch (Exception e) {
-        failures.put(c, "Secret " + c.secret() + ": " + e.getMessage());
-        LOG.log(System.Logger.Level.WARNING, "Secret " + c.secret() + ": cannot load certificate: " + e.getMessage());
-      }
+    if (ctx != null) return promise.setSuccess(ctx);
+    if (failures.containsKey(c)) {
+      return promise.setFailure(new IllegalStateException("certificate of Secret " + c.secret() + " cannot be loaded"));
     }
-    if (ctx == null) throw new IllegalStateException("certificate of Secret " + c.secret() + " cannot be loaded");
-    return ctx;
+    // built on first use: certificates beyond the eager ones, or a snapshot published without prepare() (tests)
+    building.computeIfAbsent(c, k -> CompletableFuture.supplyAsync(() -> buildOnce(k), builder))
+        .whenComplete((built, e) -> {
+          if (e == null) promise.trySuccess(built);
+          else promise.tryFailure(new IllegalStateException("certificate of Secret " + c.secret() + " cannot be loaded", e));
+        });
+    return promise;
+  }
+
+  /** Builds the context of {@code c} for the handshakes waiting for it, and keeps it (or the failure). */
+  private SslContext buildOnce(CertificateConfig c) {
+    try {
+      SslContext ctx = build(c);
+      contexts.put(c, ctx);
+      deferred.remove(c);
+      return ctx;
+    } catch (Exception e) {
+      failures.put(c, "Secret " + c.secret() + ": cannot load certificate: " + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, "Secret " + c.secret() + ": cannot load certificate: " + e.getMessage());
+      throw new java.util.concurrent.CompletionException(e);
+    } finally {
+      building.remove(c);
+    }
   }
 }
