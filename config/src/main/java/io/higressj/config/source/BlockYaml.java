@@ -57,6 +57,34 @@ final class BlockYaml {
     this.lines = n;
   }
 
+  /**
+   * A tree as Jackson's YAML reader gives it, in this reader's form: objects on {@link FieldMap}s sized
+   * to their fields, arrays sized to their items, names and short values shared through {@link TextPool}.
+   * Equal to {@code node}. A file this reader declines (flow collections such as {@code [a, b]} are
+   * common) would otherwise keep Jackson's hash maps and a copy of every string: about 4 KB more per
+   * Ingress, 76 MB over 19,000 Ingresses whose TLS hosts were written as a flow list.
+   */
+  static JsonNode compact(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      ObjectNode out = new ObjectNode(NODES, new FieldMap(o.size()));
+      for (java.util.Map.Entry<String, JsonNode> f : o.properties()) {
+        String k = f.getKey();
+        out.set(TextPool.name(k, 0, k.length()), compact(f.getValue()));
+      }
+      return out;
+    }
+    if (node instanceof ArrayNode a) {
+      List<JsonNode> items = new ArrayList<>(a.size());
+      for (JsonNode item : a) items.add(compact(item));
+      return new ArrayNode(NODES, items);
+    }
+    if (node instanceof com.fasterxml.jackson.databind.node.TextNode t) {
+      String v = t.textValue();
+      return TextPool.value(v, 0, v.length());
+    }
+    return node; // numbers, booleans, null: small or shared already
+  }
+
   /** The documents of {@code yaml} (each a mapping), or null when this reader declines the text. */
   static List<JsonNode> read(String yaml) {
     if (yaml.indexOf('\t') >= 0 || yaml.indexOf('\r') >= 0 || yaml.indexOf('\uFEFF') >= 0) return null;

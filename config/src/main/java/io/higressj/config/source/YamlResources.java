@@ -99,7 +99,8 @@ public final class YamlResources {
       int doc = 0;
       while (p.nextToken() != null) {
         doc++;
-        document(MAPPER.readTree(p), doc, origin, byKey, where, problems);
+        JsonNode tree = MAPPER.readTree(p);
+        document(tree == null ? null : BlockYaml.compact(tree), doc, origin, byKey, where, problems);
       }
     } catch (JsonProcessingException e) {
       return new Parsed(List.of(), List.of(new Problem(origin, "", "", "not valid YAML: " + describe(e),

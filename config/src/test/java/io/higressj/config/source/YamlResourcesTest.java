@@ -163,4 +163,43 @@ class YamlResourcesTest {
       assertThat(pr.message()).contains("document 1", "document 2");
     });
   }
+
+  @Test
+  void filesTheFastReaderDeclinesGiveTheSameCompactTrees() {
+    String block = """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: shop
+          namespace: web
+        spec:
+          tls:
+          - hosts:
+            - shop.example.com
+            secretName: shop-tls
+          rules:
+          - host: shop.example.com
+        """;
+    String flow = """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: shop, namespace: web}
+        spec:
+          tls:
+          - hosts: [shop.example.com]
+            secretName: shop-tls
+          rules:
+          - host: shop.example.com
+        """;
+    assertThat(BlockYaml.read(flow)).as("declined: read by Jackson").isNull();
+    Resource b = YamlResources.parse(block, "b.yaml").resources().get(0);
+    Resource f = YamlResources.parse(flow, "f.yaml").resources().get(0);
+    assertThat(f.body()).isEqualTo(b.body());
+    // Jackson's tree is rebuilt on field maps with shared names and values, as the fast reader makes them
+    com.fasterxml.jackson.databind.JsonNode tls = f.body().path("spec").path("tls").get(0);
+    assertThat(tls.fieldNames().next()).isSameAs(b.body().path("spec").path("tls").get(0).fieldNames().next());
+    assertThat(f.body().path("metadata").get("namespace")).isSameAs(b.body().path("metadata").get("namespace"));
+    assertThat(tls).isInstanceOf(com.fasterxml.jackson.databind.node.ObjectNode.class);
+    assertThat(f.body().path("metadata")).isEqualTo(YamlResources.parse(block, "b2.yaml").resources().get(0).body().path("metadata"));
+  }
 }
