@@ -29,7 +29,16 @@ public final class PluginChains {
    *     domain rules, as in Envoy, where the filters run before the router answers 404); null: none
    */
   public PluginChains(Map<Route, PluginChain> byRoute, PluginChain unrouted, List<PluginSummary> plugins) {
-    this.byRoute = new IdentityHashMap<>(byRoute);
+    this(unrouted, plugins, new IdentityHashMap<>(byRoute));
+  }
+
+  /** Takes {@code byRoute} as it is: the caller made it for this object and does not change it afterwards. */
+  static PluginChains owning(IdentityHashMap<Route, PluginChain> byRoute, PluginChain unrouted, List<PluginSummary> plugins) {
+    return new PluginChains(unrouted, plugins, byRoute);
+  }
+
+  private PluginChains(PluginChain unrouted, List<PluginSummary> plugins, IdentityHashMap<Route, PluginChain> owned) {
+    this.byRoute = owned;
     this.unrouted = unrouted;
     this.plugins = List.copyOf(plugins);
   }

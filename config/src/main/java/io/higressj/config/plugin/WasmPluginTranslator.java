@@ -53,6 +53,16 @@ public final class WasmPluginTranslator {
   private final PluginRegistry registry;
   /** parsed objects, remembered while the object, its factory and its Secrets' values stay the same */
   private final Map<ResourceKey, Parsed> cache = new HashMap<>();
+  /**
+   * What the last translation decided, kept while the usable plugins stay the same objects: a route
+   * that is the same object as then (its host was not built again) has the same chain, so a change of
+   * one route among thousands decides only the new routes (see {@link #translate}).
+   */
+  private List<Parsed> lastUsable = List.of();
+  private IdentityHashMap<Route, PluginChain> lastByRoute = new IdentityHashMap<>();
+  private Set<Route> lastWithout = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private Map<String, PluginChain> lastShared = new HashMap<>();
+  private PluginChain lastUnrouted;
 
   public WasmPluginTranslator(PluginRegistry registry) {
     this.registry = requireNonNull(registry, "registry");
@@ -86,6 +96,11 @@ public final class WasmPluginTranslator {
     List<Resource> objects = set.ofKind(KIND);
     if (objects.isEmpty()) {
       cache.clear();
+      lastUsable = List.of();
+      lastByRoute = new IdentityHashMap<>();
+      lastWithout = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      lastShared = new HashMap<>();
+      lastUnrouted = null;
       return new Result(PluginChains.EMPTY, List.of());
     }
     List<Problem> problems = new ArrayList<>();
@@ -110,13 +125,29 @@ public final class WasmPluginTranslator {
       summaries.add(new PluginChains.PluginSummary(i, p.name(), p.resource().describe(), p.url(), p.phase().name(),
           p.priority(), p.failStrategy(), p.factory().getClass().getName()));
     }
-    Map<Route, PluginChain> byRoute = new IdentityHashMap<>();
-    Map<String, PluginChain> shared = new HashMap<>(); // routes whose rules decide alike share one chain
+    // the same plugins as last time: the routes that are the same objects keep their chains
+    boolean samePlugins = sameObjects(usable, lastUsable);
+    // sized as last time: a change of a few routes among thousands does not grow the maps step by step
+    IdentityHashMap<Route, PluginChain> byRoute = new IdentityHashMap<>(lastByRoute.size() + 16);
+    Set<Route> without = java.util.Collections.newSetFromMap(new IdentityHashMap<>(lastWithout.size() + 16));
+    // routes whose rules decide alike share one chain (across translations too while the plugins stay)
+    Map<String, PluginChain> shared = samePlugins ? lastShared : new HashMap<>();
     StringBuilder key = new StringBuilder();
     for (RouteTable routes : tables) for (VirtualHost vh : routes.virtualHosts()) {
       String exactHost = vh.domain().indexOf('*') < 0 ? vh.domain() : null;
       for (Route route : vh.routes()) {
-        if (byRoute.containsKey(route)) continue;
+        if (byRoute.containsKey(route) || without.contains(route)) continue;
+        if (samePlugins) {
+          PluginChain kept = lastByRoute.get(route);
+          if (kept != null) {
+            byRoute.put(route, kept);
+            continue;
+          }
+          if (lastWithout.contains(route)) {
+            without.add(route);
+            continue;
+          }
+        }
         key.setLength(0);
         signature(usable, route, exactHost, key);
         String k = key.toString();
@@ -126,9 +157,25 @@ public final class WasmPluginTranslator {
           shared.put(k, chain);
         }
         if (chain != null) byRoute.put(route, chain);
+        else without.add(route);
       }
     }
-    return new Result(new PluginChains(byRoute, bind(usable, null, null), summaries), problems);
+    PluginChain unrouted = samePlugins ? lastUnrouted : bind(usable, null, null);
+    lastUsable = List.copyOf(usable);
+    lastByRoute = byRoute;
+    lastWithout = without;
+    lastShared = shared;
+    lastUnrouted = unrouted;
+    return new Result(PluginChains.owning(byRoute, unrouted, summaries), problems);
+  }
+
+  /** Whether two lists hold the same objects in the same order. */
+  private static boolean sameObjects(List<Parsed> a, List<Parsed> b) {
+    if (a.size() != b.size()) return false;
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) return false;
+    }
+    return true;
   }
 
   /** What {@link #bind} decides for {@code route}, as a key: per plugin, the rules that apply. */

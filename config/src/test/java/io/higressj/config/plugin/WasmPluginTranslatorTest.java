@@ -428,4 +428,67 @@ class WasmPluginTranslatorTest {
         + "\"config\":\"defaultConfig\",\"domainRules\":[\"matchRules[0] foo.com disabled\"]}]");
     assertThat(json).contains("\"wasmPlugins\":[{\"name\":\"plugin-a\",\"source\":\"WasmPlugin higress-system/a\"");
   }
+
+  @Test
+  void aChangeOfRoutesDecidesOnlyTheNewRoutesAndGivesWhatAFreshTranslationGives() {
+    String plugins = plugin("a", "oci://r/p/plugin-a:1", """
+        defaultConfig: {level: global}
+        matchRules:
+        - domain: [h3.example.com, "*.example.com"]
+          config: {level: domain}
+        - service: [s5.default.svc.cluster.local]
+          config: {level: service}
+        - ingress: [default/i7]
+          config: {level: ingress}
+        """) + plugin("b", "oci://r/p/plugin-b:1", """
+        matchRules:
+        - domain: [h1.example.com]
+          config: {level: only-h1}
+        """);
+    java.util.function.IntFunction<String> ingresses = version -> {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < 12; i++) {
+        b.append("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i").append(i)
+            .append(", namespace: default}\nspec:\n  rules:\n  - host: ").append(i == 11 ? "x.wild.org" : "h" + i % 6 + ".example.com")
+            .append("\n    http: {paths: [{path: /p").append(i).append(i == version % 12 ? "v" + version : "")
+            .append(", pathType: Prefix, backend: {service: {name: s").append(i).append(", port: {number: 80}}}}]}\n---\n");
+      }
+      return b.toString();
+    };
+    IngressTranslator routes = new IngressTranslator(IngressTranslator.Options.defaults());
+    WasmPluginTranslator t = new WasmPluginTranslator(registry);
+    WasmPluginTranslator.Result before = null;
+    Snapshot previous = null;
+    ResourceSet set = parse(ingresses.apply(0) + plugins);
+    for (int version = 0; version < 30; version++) {
+      if (version > 0) {
+        // the objects of this version that differ from the last one's; every tenth changes a plugin too,
+        // so that nothing may be kept
+        String yaml = ingresses.apply(version) + (version % 10 == 9 ? plugins.replace("level: service", "level: v" + version) : plugins);
+        java.util.TreeMap<io.higressj.config.resource.ResourceKey, io.higressj.config.resource.Resource> changes = new java.util.TreeMap<>();
+        for (var res : parse(yaml).resources().values()) {
+          if (!res.equals(set.resources().get(res.key()))) changes.put(res.key(), res);
+        }
+        set = set.with(changes, List.of());
+      }
+      Snapshot s = routes.update(set);
+      WasmPluginTranslator.Result r = t.translate(set, s.routes());
+      WasmPluginTranslator.Result fresh = new WasmPluginTranslator(registry).translate(set, s.routes());
+      assertThat(r.problems()).isEqualTo(fresh.problems());
+      assertThat(r.chains().unrouted()).isEqualTo(fresh.chains().unrouted());
+      int kept = 0;
+      for (VirtualHost vh : s.routes().virtualHosts()) {
+        for (Route route : vh.routes()) {
+          assertThat(r.chains().forRoute(route)).as("version %d: %s", version, route.name()).isEqualTo(fresh.chains().forRoute(route));
+          if (before != null && previous.routes().virtualHosts().contains(vh) && before.chains().forRoute(route) != null
+              && before.chains().forRoute(route) == r.chains().forRoute(route)) {
+            kept++;
+          }
+        }
+      }
+      if (version > 0 && version % 10 != 9 && version % 10 != 0) assertThat(kept).as("version %d: chains kept", version).isGreaterThan(5);
+      before = r;
+      previous = s;
+    }
+  }
 }
