@@ -1,6 +1,10 @@
 package io.higressj.bench;
 
+import io.higressj.api.HttpFilter;
+import io.higressj.api.PluginFactory;
 import io.higressj.config.ingress.IngressTranslator;
+import io.higressj.config.plugin.PluginRegistry;
+import io.higressj.config.plugin.WasmPluginTranslator;
 import io.higressj.config.model.Snapshot;
 import io.higressj.config.resource.Resource;
 import io.higressj.config.resource.ResourceKey;
@@ -29,7 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code full}: a fresh translation of the whole set, as at start;
  *   <li>{@code oneIngressChanged}: an incremental translator given the set with one Ingress changed
  *       (alternately two versions of a random Ingress's path), as after one file write;
- *   <li>{@code parseIngress}: reading one Ingress file's text (the fast block-style reader).
+ *   <li>{@code parseIngress}: reading one Ingress file's text (the fast block-style reader);
+ *   <li>{@code pluginsAfterOneIngressChanged}: a WasmPlugin translator (one plugin with a default
+ *       configuration, a domain rule and a service rule) given the tables after one changed Ingress, as
+ *       the gateway does after each translation when any WasmPlugin exists.
  * </ul>
  *
  * <p>With {@code tls=true} every Ingress with a host also has a TLS entry for it, naming the host's
@@ -55,6 +62,10 @@ public class TranslateBenchmark {
   private ResourceSet[][] variants;
   private String ingressText;
   private int next;
+  private WasmPluginTranslator plugins;
+  private ResourceSet[][] pluginVariants;
+  private Snapshot[][] pluginSnapshots;
+  private int nextPlugin;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -75,6 +86,58 @@ public class TranslateBenchmark {
       }
     }
     ingressText = gen.ingressYaml(ingresses / 2, "v1");
+
+    // the same changes with a WasmPlugin in the set, translated once here: the benchmark times the plugins' part
+    Resource wasm = YamlResources.parse("""
+        apiVersion: extensions.higress.io/v1alpha1
+        kind: WasmPlugin
+        metadata: {name: bench, namespace: higress-system}
+        spec:
+          url: oci://example/bench:1
+          defaultConfig: {level: global}
+          matchRules:
+          - domain: [h5.example.com]
+            config: {level: domain}
+          - service: [svc-00007.ns-07.svc.cluster.local]
+            config: {level: service}
+        """, "wasm.yaml").resources().get(0);
+    TreeMap<ResourceKey, Resource> add = new TreeMap<>();
+    add.put(wasm.key(), wasm);
+    ResourceSet withPlugin = set.with(add, List.of());
+    IngressTranslator routes = new IngressTranslator(IngressTranslator.Options.defaults());
+    plugins = new WasmPluginTranslator(PluginRegistry.of(java.util.Map.of("bench", new NoopPlugin())));
+    plugins.translate(withPlugin, routes.update(withPlugin).routes());
+    pluginVariants = new ResourceSet[64][2];
+    pluginSnapshots = new Snapshot[64][2];
+    ResourceSet current = withPlugin;
+    for (int k = 0; k < 64; k++) {
+      for (int v = 0; v < 2; v++) {
+        Resource r = variants[k][v].resources().get(variants[k][v].changesSince(set).get(0).key());
+        TreeMap<ResourceKey, Resource> change = new TreeMap<>();
+        change.put(r.key(), r);
+        current = current.with(change, List.of());
+        pluginVariants[k][v] = current;
+        pluginSnapshots[k][v] = routes.update(current);
+      }
+    }
+  }
+
+  /** A plugin that parses nothing and does nothing: the translation of the rules is what is measured. */
+  static final class NoopPlugin implements PluginFactory<java.util.Map<String, Object>> {
+    @Override
+    public String name() {
+      return "bench";
+    }
+
+    @Override
+    public java.util.Map<String, Object> parseConfig(java.util.Map<String, Object> config) {
+      return config;
+    }
+
+    @Override
+    public HttpFilter create(java.util.Map<String, Object> config) {
+      return new HttpFilter() {};
+    }
   }
 
   @Benchmark
@@ -91,6 +154,15 @@ public class TranslateBenchmark {
     int k = next++;
     // each step changes one Ingress against the previous step's set
     return incremental.update(variants[(k >> 1) & 63][k & 1]);
+  }
+
+  /** The plugins' part of a change: consecutive calls see the route tables of consecutive changes. */
+  @Benchmark
+  public WasmPluginTranslator.Result pluginsAfterOneIngressChanged() {
+    int k = nextPlugin++;
+    int i = (k >> 1) & 63;
+    int v = k & 1;
+    return plugins.translate(pluginVariants[i][v], pluginSnapshots[i][v].routes());
   }
 
   @Benchmark
