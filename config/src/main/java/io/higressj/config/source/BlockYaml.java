@@ -13,9 +13,9 @@ import java.util.Set;
  * mappings and sequences, single-line scalars, comments, {@code ---} between documents. It gives the
  * same trees as Jackson's YAML reader (which is several times slower, as it goes through SnakeYAML's
  * general machinery), and declines ({@code null}) whatever it is not sure to read the same way: flow
- * collections, block scalars, anchors, tags, multi-line or typed-ambiguous plain scalars (yes, no, on,
- * null, numbers other than small decimal integers...), escapes, tabs, empty documents or values,
- * duplicate keys. The caller then uses Jackson, so the result never depends on which reader ran.
+ * collections other than one-line ones of simple scalars ({@code [a, b]}, {@code {k: v}}, nested),
+ * block scalars, anchors, tags, multi-line or typed-ambiguous plain scalars (yes, no, on, null, numbers
+ * other than small decimal integers...), escapes, tabs, empty documents or values, duplicate keys. The caller then uses Jackson, so the result never depends on which reader ran.
  */
 final class BlockYaml {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -302,6 +302,7 @@ final class BlockYaml {
   /** A scalar on one line from {@code p}, followed by nothing or a comment. */
   private JsonNode scalar(int p, int e) {
     char c = text.charAt(p);
+    if (c == '[' || c == '{') return flowValue(p, e);
     if (c == '"' || c == '\'') {
       int close = text.indexOf(c, p + 1);
       if (close < 0 || close >= e) throw Decline.INSTANCE;
@@ -317,6 +318,11 @@ final class BlockYaml {
     while (after < e && text.charAt(after) == ' ') after++;
     if (after < e && (text.charAt(after) != '#' || after == end)) throw Decline.INSTANCE;
     if (end == p) throw Decline.INSTANCE;
+    return plain(c, p, end);
+  }
+
+  /** The plain scalar {@code text[p, end)} (starting with {@code c}) as Jackson types it, or a decline. */
+  private JsonNode plain(char c, int p, int end) {
     String s = TextPool.name(text, p, end);
     if (s.indexOf(':') >= 0 && (s.endsWith(":") || s.indexOf(": ") >= 0)) throw Decline.INSTANCE;
     if (c >= '0' && c <= '9') {
@@ -334,6 +340,98 @@ final class BlockYaml {
       throw Decline.INSTANCE;
     }
     return TextPool.value(text, p, end);
+  }
+
+  /**
+   * A flow collection ({@code [a, b]}, {@code {k: v}}, nested) that starts at {@code p} and ends on the same
+   * line, followed by nothing or a comment. Inside it: quoted scalars, plain scalars of key characters
+   * only (no {@code :}, no spaces), keys followed by {@code ": "}; entries separated by commas, none empty
+   * and no comma before the closing bracket. Anything else declines, as in block context.
+   */
+  private JsonNode flowValue(int p, int e) {
+    int[] at = {p};
+    JsonNode v = flow(at, e);
+    int after = at[0];
+    int i = after;
+    while (i < e && text.charAt(i) == ' ') i++;
+    if (i < e && (text.charAt(i) != '#' || i == after)) throw Decline.INSTANCE;
+    return v;
+  }
+
+  private int spaces(int p, int e) {
+    while (p < e && text.charAt(p) == ' ') p++;
+    if (p >= e) throw Decline.INSTANCE; // a flow collection continued on the next line
+    return p;
+  }
+
+  /** The collection whose bracket is at {@code at[0]}; leaves {@code at[0]} after its closing bracket. */
+  private JsonNode flow(int[] at, int e) {
+    boolean seq = text.charAt(at[0]) == '[';
+    char close = seq ? ']' : '}';
+    ArrayNode arr = seq ? new ArrayNode(NODES, new ArrayList<>(2)) : null;
+    ObjectNode obj = seq ? null : objectNode();
+    int p = spaces(at[0] + 1, e);
+    if (text.charAt(p) == close) {
+      at[0] = p + 1;
+      return seq ? arr : obj;
+    }
+    while (true) {
+      if (seq) {
+        at[0] = p;
+        arr.add(flowItem(at, e));
+      } else {
+        char c = text.charAt(p);
+        String key;
+        int keyEnd;
+        if (c == '"' || c == '\'') {
+          int q = text.indexOf(c, p + 1);
+          if (q < 0 || q >= e) throw Decline.INSTANCE;
+          checkQuoted(p + 1, q, c);
+          key = TextPool.name(text, p + 1, q);
+          keyEnd = q + 1;
+        } else {
+          int i = p;
+          while (i < e && isKeyChar(text.charAt(i))) i++;
+          if (i == p) throw Decline.INSTANCE;
+          key = TextPool.name(text, p, i);
+          keyEnd = i;
+        }
+        if (keyEnd + 1 >= e || text.charAt(keyEnd) != ':' || text.charAt(keyEnd + 1) != ' ') throw Decline.INSTANCE;
+        at[0] = spaces(keyEnd + 1, e);
+        JsonNode v = flowItem(at, e);
+        if (obj.has(key)) throw Decline.INSTANCE; // duplicate
+        obj.set(key, v);
+      }
+      p = spaces(at[0], e);
+      char c = text.charAt(p);
+      if (c == close) {
+        at[0] = p + 1;
+        return seq ? arr : obj;
+      }
+      if (c != ',') throw Decline.INSTANCE;
+      p = spaces(p + 1, e);
+      c = text.charAt(p);
+      if (c == ',' || c == ']' || c == '}') throw Decline.INSTANCE; // an empty entry, or a comma before the end
+    }
+  }
+
+  /** One value inside a flow collection, from {@code at[0]}; leaves {@code at[0]} after it. */
+  private JsonNode flowItem(int[] at, int e) {
+    int p = at[0];
+    char c = text.charAt(p);
+    if (c == '[' || c == '{') return flow(at, e);
+    if (c == '"' || c == '\'') {
+      int q = text.indexOf(c, p + 1);
+      if (q < 0 || q >= e) throw Decline.INSTANCE;
+      checkQuoted(p + 1, q, c);
+      at[0] = q + 1;
+      return TextPool.value(text, p + 1, q);
+    }
+    int end = p;
+    while (end < e && isKeyChar(text.charAt(end))) end++;
+    if (end == p) throw Decline.INSTANCE;
+    at[0] = end;
+    return plain(c, p, end);
   }
 
   /** Declines quoted text that is not read literally (escapes, control characters). */

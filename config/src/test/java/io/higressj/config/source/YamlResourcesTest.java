@@ -180,10 +180,12 @@ class YamlResourcesTest {
           rules:
           - host: shop.example.com
         """;
+    // a flow collection over two lines: the fast reader declines it
     String flow = """
         apiVersion: networking.k8s.io/v1
         kind: Ingress
-        metadata: {name: shop, namespace: web}
+        metadata: {name: shop,
+          namespace: web}
         spec:
           tls:
           - hosts: [shop.example.com]
