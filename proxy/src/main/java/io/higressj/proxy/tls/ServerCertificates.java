@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 
 /**
  * Server TLS contexts by SNI, from the current snapshot's certificates. When a snapshot is published
@@ -59,9 +58,13 @@ public final class ServerCertificates implements AsyncMapping<String, SslContext
   ServerCertificates(SnapshotHolder snapshots, int eagerBuilds) {
     this.snapshots = snapshots;
     this.eagerBuilds = eagerBuilds;
-    // two at most: a burst of first handshakes to many hosts must not take every core
-    this.builder = Executors.newFixedThreadPool(Math.min(2, Runtime.getRuntime().availableProcessors()),
+    // two at most: a burst of first handshakes to many hosts must not take every core; idle ones end
+    int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30,
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
         Thread.ofPlatform().daemon().name("tls-context-", 0).factory());
+    pool.allowCoreThreadTimeOut(true);
+    this.builder = pool;
   }
 
   /**
