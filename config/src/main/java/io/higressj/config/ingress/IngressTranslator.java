@@ -36,6 +36,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -413,7 +414,7 @@ public final class IngressTranslator {
     if (!before && !after) return 0;
     if (!before || !after) return TLS_CHANGED;
     List<TlsClaim> was = tlsClaims.get(old.valid());
-    if (was == null || !java.util.Objects.equals(old.valid().created(), now.valid().created())) return TLS_CHANGED;
+    if (was == null || !Objects.equals(old.valid().created(), now.valid().created())) return TLS_CHANGED;
     List<TlsClaim> is = tlsClaims(now.valid(), secrets, settings.https());
     if (!alike(was, is)) return TLS_CHANGED;
     tlsClaims.remove(old.valid());
@@ -427,8 +428,8 @@ public final class IngressTranslator {
     for (int i = 0; i < a.size(); i++) {
       TlsClaim x = a.get(i);
       TlsClaim y = b.get(i);
-      if (!java.util.Objects.equals(x.problem(), y.problem()) || !java.util.Objects.equals(x.host(), y.host())
-          || !java.util.Objects.equals(x.cert(), y.cert()) || !x.field().equals(y.field())
+      if (!Objects.equals(x.problem(), y.problem()) || !Objects.equals(x.host(), y.host())
+          || !Objects.equals(x.cert(), y.cert()) || !x.field().equals(y.field())
           || !x.owner().origin().equals(y.owner().origin()) || !x.owner().describe().equals(y.owner().describe())) {
         return false;
       }
@@ -467,7 +468,7 @@ public final class IngressTranslator {
     if (add) m.put(v, value);
     else m.remove(v);
     if (m.isEmpty()) claims.remove(ref);
-    return !java.util.Objects.equals(before, winner(claims, ref));
+    return !Objects.equals(before, winner(claims, ref));
   }
 
   /** The oldest Ingress's value for Service {@code ref} ("namespace/name"), or null. */

@@ -60,7 +60,7 @@ public final class WasmPluginTranslator {
    */
   private List<Parsed> lastUsable = List.of();
   private IdentityHashMap<Route, PluginChain> lastByRoute = new IdentityHashMap<>();
-  private Set<Route> lastWithout = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private Set<Route> lastWithout = Collections.newSetFromMap(new IdentityHashMap<>());
   private Map<String, PluginChain> lastShared = new HashMap<>();
   private PluginChain lastUnrouted;
 
@@ -98,7 +98,7 @@ public final class WasmPluginTranslator {
       cache.clear();
       lastUsable = List.of();
       lastByRoute = new IdentityHashMap<>();
-      lastWithout = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      lastWithout = Collections.newSetFromMap(new IdentityHashMap<>());
       lastShared = new HashMap<>();
       lastUnrouted = null;
       return new Result(PluginChains.EMPTY, List.of());
@@ -129,7 +129,7 @@ public final class WasmPluginTranslator {
     boolean samePlugins = sameObjects(usable, lastUsable);
     // sized as last time: a change of a few routes among thousands does not grow the maps step by step
     IdentityHashMap<Route, PluginChain> byRoute = new IdentityHashMap<>(lastByRoute.size() + 16);
-    Set<Route> without = java.util.Collections.newSetFromMap(new IdentityHashMap<>(lastWithout.size() + 16));
+    Set<Route> without = Collections.newSetFromMap(new IdentityHashMap<>(lastWithout.size() + 16));
     // routes whose rules decide alike share one chain (across translations too while the plugins stay)
     Map<String, PluginChain> shared = samePlugins ? lastShared : new HashMap<>();
     StringBuilder key = new StringBuilder();

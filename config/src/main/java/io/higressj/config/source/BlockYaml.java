@@ -173,23 +173,9 @@ final class BlockYaml {
 
   /** One "key: value" starting at text position {@code p} of line {@link #line}; the mapping is at {@code col}. */
   private void entry(ObjectNode obj, int p, int e, int col) {
-    int keyEnd;
-    String key;
-    char c = text.charAt(p);
-    if (c == '"' || c == '\'') {
-      int close = text.indexOf(c, p + 1);
-      if (close < 0 || close >= e) throw Decline.INSTANCE;
-      checkQuoted(p + 1, close, c);
-      key = TextPool.name(text, p + 1, close);
-      keyEnd = close + 1;
-      if (keyEnd >= e || text.charAt(keyEnd) != ':') throw Decline.INSTANCE;
-    } else {
-      int i = p;
-      while (i < e && isKeyChar(text.charAt(i))) i++;
-      if (i == p || i >= e || text.charAt(i) != ':') throw Decline.INSTANCE;
-      key = TextPool.name(text, p, i);
-      keyEnd = i;
-    }
+    int keyEnd = keyEnd(p, e);
+    if (keyEnd >= e || text.charAt(keyEnd) != ':') throw Decline.INSTANCE;
+    String key = key(p, keyEnd);
     int v = keyEnd + 1; // after ':'
     if (v < e && text.charAt(v) != ' ') throw Decline.INSTANCE;
     while (v < e && text.charAt(v) == ' ') v++;
@@ -304,9 +290,7 @@ final class BlockYaml {
     char c = text.charAt(p);
     if (c == '[' || c == '{') return flowValue(p, e);
     if (c == '"' || c == '\'') {
-      int close = text.indexOf(c, p + 1);
-      if (close < 0 || close >= e) throw Decline.INSTANCE;
-      checkQuoted(p + 1, close, c);
+      int close = closingQuote(p, e);
       int after = close + 1;
       while (after < e && text.charAt(after) == ' ') after++;
       if (after < e && (text.charAt(after) != '#' || text.charAt(after - 1) != ' ')) throw Decline.INSTANCE;
@@ -380,22 +364,8 @@ final class BlockYaml {
         at[0] = p;
         arr.add(flowItem(at, e));
       } else {
-        char c = text.charAt(p);
-        String key;
-        int keyEnd;
-        if (c == '"' || c == '\'') {
-          int q = text.indexOf(c, p + 1);
-          if (q < 0 || q >= e) throw Decline.INSTANCE;
-          checkQuoted(p + 1, q, c);
-          key = TextPool.name(text, p + 1, q);
-          keyEnd = q + 1;
-        } else {
-          int i = p;
-          while (i < e && isKeyChar(text.charAt(i))) i++;
-          if (i == p) throw Decline.INSTANCE;
-          key = TextPool.name(text, p, i);
-          keyEnd = i;
-        }
+        int keyEnd = keyEnd(p, e);
+        String key = key(p, keyEnd);
         if (keyEnd + 1 >= e || text.charAt(keyEnd) != ':' || text.charAt(keyEnd + 1) != ' ') throw Decline.INSTANCE;
         at[0] = spaces(keyEnd + 1, e);
         JsonNode v = flowItem(at, e);
@@ -421,9 +391,7 @@ final class BlockYaml {
     char c = text.charAt(p);
     if (c == '[' || c == '{') return flow(at, e);
     if (c == '"' || c == '\'') {
-      int q = text.indexOf(c, p + 1);
-      if (q < 0 || q >= e) throw Decline.INSTANCE;
-      checkQuoted(p + 1, q, c);
+      int q = closingQuote(p, e);
       at[0] = q + 1;
       return TextPool.value(text, p + 1, q);
     }
@@ -432,6 +400,31 @@ final class BlockYaml {
     if (end == p) throw Decline.INSTANCE;
     at[0] = end;
     return plain(c, p, end);
+  }
+
+  /** The closing quote of the quoted text that opens at {@code p} on this line (its content checked), or a decline. */
+  private int closingQuote(int p, int e) {
+    char quote = text.charAt(p);
+    int close = text.indexOf(quote, p + 1);
+    if (close < 0 || close >= e) throw Decline.INSTANCE;
+    checkQuoted(p + 1, close, quote);
+    return close;
+  }
+
+  /** Where the mapping key at {@code p} (quoted, or of key characters) ends; the caller checks the colon. */
+  private int keyEnd(int p, int e) {
+    char c = text.charAt(p);
+    if (c == '"' || c == '\'') return closingQuote(p, e) + 1;
+    int i = p;
+    while (i < e && isKeyChar(text.charAt(i))) i++;
+    if (i == p) throw Decline.INSTANCE;
+    return i;
+  }
+
+  /** The key {@link #keyEnd} found, without its quotes. */
+  private String key(int p, int keyEnd) {
+    char c = text.charAt(p);
+    return c == '"' || c == '\'' ? TextPool.name(text, p + 1, keyEnd - 1) : TextPool.name(text, p, keyEnd);
   }
 
   /** Declines quoted text that is not read literally (escapes, control characters). */

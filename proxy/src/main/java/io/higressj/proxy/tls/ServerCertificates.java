@@ -167,8 +167,6 @@ public final class ServerCertificates implements AsyncMapping<String, SslContext
     return prepareAll(every);
   }
 
-
-
   /** Contexts built so far (tests). */
   int builtContexts() {
     return contexts.size();
@@ -209,8 +207,9 @@ public final class ServerCertificates implements AsyncMapping<String, SslContext
       deferred.remove(c);
       return ctx;
     } catch (Exception e) {
-      failures.put(c, "Secret " + c.secret() + ": cannot load certificate: " + e.getMessage());
-      LOG.log(System.Logger.Level.WARNING, "Secret " + c.secret() + ": cannot load certificate: " + e.getMessage());
+      String msg = "Secret " + c.secret() + ": cannot load certificate: " + e.getMessage();
+      failures.put(c, msg);
+      LOG.log(System.Logger.Level.WARNING, msg);
       throw new java.util.concurrent.CompletionException(e);
     } finally {
       building.remove(c);
